@@ -1,0 +1,49 @@
+// Builds the Fastify application. Only server.ts listens; tests and the bench build it too.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from './core/clock.ts';
+import { randomBase62, randomIds, type IdGenerator } from './core/ids.ts';
+import { API_VERSION } from './resources/events/emit.ts';
+import type { Store } from './store/types.ts';
+import { Authenticator } from './wire/auth.ts';
+import { installErrorHandling } from './wire/errors.ts';
+import { installFormParsing, queryStringParser } from './wire/form.ts';
+import type { AppDeps } from './wire/route.ts';
+import { customerRoutes } from './resources/customers/routes.ts';
+import { cashBalanceRoutes } from './resources/cash-balance/routes.ts';
+import { fundingInstructionsRoutes } from './resources/funding-instructions/routes.ts';
+
+export interface AppOptions {
+  store: Store;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logLevel?: string;
+}
+
+/** Every resource's routes, registered in one list. */
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes];
+
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    genReqId: () => `req_${randomBase62(14)}`,
+    routerOptions: { querystringParser: queryStringParser },
+  });
+  const deps: AppDeps = {
+    store: options.store,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    auth: new Authenticator(options.store),
+    inFlight: new Set(),
+    apiVersion: API_VERSION,
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+  installFormParsing(app);
+  installErrorHandling(app);
+  app.get('/healthz', async () => ({ ok: true }));
+  for (const register of RESOURCES) register(app, deps);
+  return { app, deps };
+}

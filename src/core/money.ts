@@ -1,0 +1,46 @@
+import { ApiError, assert } from './errors.ts';
+
+/** Currencies Stripe accepts bank transfers in, with the transfer rail each uses. */
+export const BANK_TRANSFER_TYPE_BY_CURRENCY = {
+  eur: 'eu_bank_transfer',
+  gbp: 'gb_bank_transfer',
+  jpy: 'jp_bank_transfer',
+  mxn: 'mx_bank_transfer',
+  usd: 'us_bank_transfer',
+} as const;
+
+export type CashCurrency = keyof typeof BANK_TRANSFER_TYPE_BY_CURRENCY;
+export type BankTransferType = (typeof BANK_TRANSFER_TYPE_BY_CURRENCY)[CashCurrency];
+export const CASH_CURRENCIES = Object.keys(BANK_TRANSFER_TYPE_BY_CURRENCY) as CashCurrency[];
+export const BANK_TRANSFER_TYPES = Object.values(BANK_TRANSFER_TYPE_BY_CURRENCY) as BankTransferType[];
+
+export function isCashCurrency(currency: string): currency is CashCurrency {
+  return Object.prototype.hasOwnProperty.call(BANK_TRANSFER_TYPE_BY_CURRENCY, currency);
+}
+
+/** Currencies we accept on objects that are not bank transfers (credit balance, invoices). */
+export const SUPPORTED_CURRENCIES = new Set([
+  ...CASH_CURRENCIES, 'aud', 'cad', 'chf', 'czk', 'dkk', 'hkd', 'huf', 'nok', 'nzd', 'pln', 'sek', 'sgd',
+]);
+
+/** Largest single movement in minor units: Stripe's eight-digit amount limit. */
+export const MAX_AMOUNT_MINOR = 99_999_999;
+
+/** Largest balance we hold, far below 2^53 so sums of balances stay exact. */
+export const MAX_BALANCE_MINOR = 1_000_000_000_000_000;
+
+export function assertMinorUnits(value: number, what: string): void {
+  assert(Number.isSafeInteger(value), `${what} must be a safe integer, got ${value}`);
+  assert(Math.abs(value) <= MAX_BALANCE_MINOR, `${what} out of bounds: ${value}`);
+}
+
+/** Bounds a positive amount parameter, answering as Stripe does. */
+export function checkPositiveAmount(amount: number, param = 'amount'): number {
+  if (amount <= 0) {
+    throw new ApiError('This value must be greater than or equal to 1.', { code: 'amount_too_small', param });
+  }
+  if (amount > MAX_AMOUNT_MINOR) {
+    throw new ApiError(`Amount must be no more than ${MAX_AMOUNT_MINOR}.`, { code: 'amount_too_large', param });
+  }
+  return amount;
+}

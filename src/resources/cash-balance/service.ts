@@ -1,0 +1,84 @@
+// The cash balance: reading it, its settings, and the one function that writes its ledger.
+import { assert } from '../../core/errors.ts';
+import { postCashMovements, type CashTransactionType } from '../../core/ledger.ts';
+import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { loadAccount, type ReconciliationMode } from '../accounts/service.ts';
+import type { Customer } from '../customers/service.ts';
+import { emitEvent } from '../events/emit.ts';
+
+export interface CashBalanceTransaction extends StoredObject {
+  object: 'customer_cash_balance_transaction';
+  currency: string;
+  customer: string;
+  ending_balance: number;
+  net_amount: number;
+  type: CashTransactionType;
+}
+
+export interface CashMovementRequest {
+  type: CashTransactionType;
+  netAmount: number;
+  /** The type's child hash (`funded`, `applied_to_payment`, ...); omitted for types without one. */
+  detail?: Record<string, unknown>;
+}
+
+export async function effectiveReconciliationMode(tx: ReadTx, ctx: RequestContext, customer: Customer): Promise<ReconciliationMode> {
+  if (customer._reconciliation_mode) return customer._reconciliation_mode;
+  return (await loadAccount(tx, ctx.accountId)).settings.default_reconciliation_mode;
+}
+
+export async function cashBalanceObject(tx: ReadTx, ctx: RequestContext, customer: Customer): Promise<Record<string, unknown>> {
+  const available = await tx.cashBalances(ctx.accountId, customer.id);
+  return {
+    object: 'cash_balance',
+    available: Object.keys(available).length > 0 ? available : null,
+    customer: customer.id,
+    livemode: ctx.livemode,
+    settings: {
+      reconciliation_mode: await effectiveReconciliationMode(tx, ctx, customer),
+      using_merchant_default: customer._reconciliation_mode === null,
+    },
+  };
+}
+
+/**
+ * Posts movements to one customer's cash balance in one currency: locks the balance row,
+ * checks the arithmetic in the pure ledger, writes one immutable entry per movement and the
+ * new balance, and emits `customer_cash_balance_transaction.created` for each entry.
+ */
+export async function postCashTransactions(
+  tx: Tx,
+  ctx: RequestContext,
+  customerId: string,
+  currency: string,
+  movements: CashMovementRequest[],
+): Promise<CashBalanceTransaction[]> {
+  const starting = await tx.lockCashBalance(ctx.accountId, customerId, currency);
+  const posted = postCashMovements(starting, movements);
+  const created = ctx.clock.nowSeconds();
+  const entries: CashBalanceTransaction[] = [];
+  for (const [index, movement] of posted.entries()) {
+    const entry: CashBalanceTransaction = {
+      id: ctx.ids('ccsbtxn'),
+      object: 'customer_cash_balance_transaction',
+      created,
+      currency,
+      customer: customerId,
+      ending_balance: movement.endingBalance,
+      livemode: ctx.livemode,
+      net_amount: movement.netAmount,
+      type: movement.type,
+    };
+    const detail = movements[index].detail;
+    if (detail) entry[movement.type] = detail;
+    await tx.insert('cash_balance_transactions', ctx.accountId, entry);
+    entries.push(entry);
+  }
+  const ending = posted[posted.length - 1].endingBalance;
+  await tx.setCashBalance(ctx.accountId, customerId, currency, ending);
+  // Read back what was written: the stored balance must be the ledger's ending balance.
+  assert((await tx.cashBalances(ctx.accountId, customerId))[currency] === ending, 'stored balance differs from ledger');
+  for (const entry of entries) await emitEvent(tx, ctx, 'customer_cash_balance_transaction.created', entry);
+  return entries;
+}

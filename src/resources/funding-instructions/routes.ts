@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { BankTransferType } from '../../core/money.ts';
+import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
+import { loadCustomer } from '../customers/service.ts';
+import { createFundingInstructionsParams } from './params.ts';
+import { checkTransferType, fundingInstructionsObject, transferCountry, virtualAccountFor } from './service.ts';
+
+export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  addWriteRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/customers/:customer/funding_instructions',
+    params: createFundingInstructionsParams,
+    handler: async ({ ctx, tx, params, path }) => {
+      const customer = await loadCustomer(tx, ctx, path.customer);
+      const type = params.bank_transfer.type as BankTransferType;
+      checkTransferType(params.currency, type, 'bank_transfer[type]');
+      const country = await transferCountry(tx, ctx, type, params.bank_transfer.eu_bank_transfer?.country, 'bank_transfer[eu_bank_transfer]');
+      const account = await virtualAccountFor(tx, ctx, customer, params.currency, type, country);
+      return fundingInstructionsObject(tx, ctx, account, params.bank_transfer.requested_address_types);
+    },
+  });
+}

@@ -1,0 +1,86 @@
+// Funding instructions: each customer gets one stable virtual bank account per transfer type
+// and country; the account number maps back to the customer for routing incoming transfers.
+import { randomInt } from 'node:crypto';
+import { ApiError } from '../../core/errors.ts';
+import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrency } from '../../core/money.ts';
+import type { StoredObject, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { loadAccount } from '../accounts/service.ts';
+import type { Customer } from '../customers/service.ts';
+import { COUNTRY_BY_TRANSFER, financialAddresses, generateNumbers, type VirtualAccountNumbers } from './addresses.ts';
+
+export interface VirtualBankAccount extends StoredObject, VirtualAccountNumbers {
+  object: 'virtual_bank_account';
+  customer: string;
+  currency: string;
+}
+
+function randomDigits(count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += String(randomInt(10));
+  return out;
+}
+
+export function checkTransferType(currency: string, type: string, param: string): void {
+  const expected = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
+  if (expected !== type) {
+    throw new ApiError(`The currency ${currency} is not supported for ${type}. Use ${expected ?? 'a supported currency'} instead.`, { param });
+  }
+}
+
+/** The country a transfer type's account lives in; EU accounts take a requested country. */
+export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTransferType, euCountry: string | undefined, param: string): Promise<string> {
+  if (type !== 'eu_bank_transfer') {
+    if (euCountry !== undefined) throw new ApiError(`eu_bank_transfer can only be given with type eu_bank_transfer.`, { param });
+    return COUNTRY_BY_TRANSFER[type];
+  }
+  if (euCountry) return euCountry;
+  const merchantCountry = (await loadAccount(tx, ctx.accountId)).settings.country;
+  // Stripe falls back to the merchant's country when it hosts IBANs, else to IE.
+  return ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'].includes(merchantCountry) ? merchantCountry : 'IE';
+}
+
+/** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */
+export async function virtualAccountFor(tx: Tx, ctx: RequestContext, customer: Customer, currency: string, type: BankTransferType, country: string): Promise<VirtualBankAccount> {
+  const existing = await tx.find<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, {
+    customer: customer.id,
+    bank_transfer_type: type,
+    country,
+  });
+  if (existing) return existing;
+  let numbers = generateNumbers(type, country, randomDigits(24));
+  while (await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: numbers.account_number })) {
+    numbers = generateNumbers(type, country, randomDigits(24));
+  }
+  const account: VirtualBankAccount = {
+    id: ctx.ids('vba'),
+    object: 'virtual_bank_account',
+    created: ctx.clock.nowSeconds(),
+    customer: customer.id,
+    currency,
+    ...numbers,
+  };
+  await tx.insert('virtual_bank_accounts', ctx.accountId, account);
+  await tx.lockCashBalance(ctx.accountId, customer.id, currency);
+  return account;
+}
+
+export async function fundingInstructionsObject(
+  tx: Tx,
+  ctx: RequestContext,
+  account: VirtualBankAccount,
+  requestedAddressTypes?: string[],
+): Promise<Record<string, unknown>> {
+  const holder = (await loadAccount(tx, ctx.accountId)).settings.business_name;
+  return {
+    object: 'funding_instructions',
+    bank_transfer: {
+      country: account.country,
+      financial_addresses: financialAddresses(account, holder, requestedAddressTypes),
+      type: account.bank_transfer_type,
+    },
+    currency: account.currency,
+    funding_type: 'bank_transfer',
+    livemode: ctx.livemode,
+  };
+}

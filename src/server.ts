@@ -1,0 +1,28 @@
+// Starts Cashbook: opens the store, makes sure an account exists, and listens.
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { ensureDefaultAccount } from './resources/accounts/service.ts';
+import { openStore } from './store/open.ts';
+import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
+
+export async function startServer(config: Config) {
+  const store = await openStore(config.databaseUrl);
+  const { app } = await buildApp({ store, logLevel: config.logLevel });
+  const account = await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), config.apiKey);
+  if (account.created) {
+    app.log.info(`created the default account; its test secret key is ${account.key}`);
+    process.stdout.write(`\nCashbook test secret key: ${account.key}\n\n`);
+  }
+  const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
+  prune.unref();
+  await app.listen({ host: config.host, port: config.port });
+  const stop = async () => {
+    clearInterval(prune);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return { app, store };
+}

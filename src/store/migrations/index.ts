@@ -1,0 +1,24 @@
+// Every migration in order. Add a file `NNNN-name.ts` and one line here; never edit a released one.
+import type { TableSpec } from '../tables.ts';
+import { foundation } from './0001-foundation.ts';
+import type { Migration } from './types.ts';
+
+export type { Migration, MigrationStep } from './types.ts';
+
+export const MIGRATIONS: Migration[] = [foundation];
+
+/** The object tables as the migrations leave them: what adapters use at run time. */
+export function objectTables(): Map<string, TableSpec> {
+  const tables = new Map<string, TableSpec>();
+  for (const migration of MIGRATIONS) {
+    for (const step of migration.steps) {
+      if (step.kind === 'objectTable') tables.set(step.table, { columns: { ...step.columns }, indexes: [...step.indexes] });
+      if (step.kind === 'addColumn') tables.get(step.table)!.columns[step.column] = step.type;
+      if (step.kind === 'addIndex') tables.get(step.table)!.indexes.push(step.columns);
+    }
+  }
+  for (const [name, version] of MIGRATIONS.map((m, i) => [m.name, m.version] as const).filter(([, v], i) => v !== i + 1)) {
+    throw new Error(`migration ${name} has version ${version}, out of sequence`);
+  }
+  return tables;
+}

@@ -1,0 +1,296 @@
+// SQLite store: better-sqlite3 in WAL mode with synchronous=FULL, and group commit.
+// Writes queue up; one drain runs every queued job in its own savepoint inside a single
+// transaction and commits once, so one fsync acknowledges the whole group. A job that
+// throws rolls back only its savepoint. Reads use a second connection that sees only
+// committed data.
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { MIGRATIONS } from '../migrations/index.ts';
+import { columnValues, tableSpec } from '../tables.ts';
+import type { ApiKeyRecord, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import { listSql, renderStep } from './sql.ts';
+
+interface Job {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many jobs share one commit, so one group never holds the loop for long. */
+const MAX_GROUP_SIZE = 256;
+
+class Statements {
+  private readonly cache = new Map<string, Statement>();
+  constructor(private readonly db: Db) {}
+  get(sql: string): Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function parseRow<T>(row: { data: string } | undefined): T | undefined {
+  return row ? (JSON.parse(row.data) as T) : undefined;
+}
+
+function whereClause(where: Record<string, string | number | null>): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const [name, value] of Object.entries(where)) {
+    if (value === null) parts.push(`${name} IS NULL`);
+    else {
+      parts.push(`${name} = ?`);
+      params.push(value);
+    }
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+class SqliteReader implements ReadTx {
+  constructor(protected readonly statements: Statements) {}
+
+  async get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    tableSpec(table);
+    return parseRow<T>(this.statements.get(`SELECT data FROM ${table} WHERE account_id = ? AND id = ?`).get(accountId, id) as { data: string });
+  }
+
+  async find<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T | undefined> {
+    const clause = this.filter(table, where);
+    const row = this.statements
+      .get(`SELECT data FROM ${table} WHERE account_id = ?${clause.sql} ORDER BY seq LIMIT 1`)
+      .get(accountId, ...clause.params) as { data: string } | undefined;
+    return parseRow<T>(row);
+  }
+
+  async all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]> {
+    const clause = this.filter(table, where);
+    const rows = this.statements
+      .get(`SELECT data FROM ${table} WHERE account_id = ?${clause.sql} ORDER BY seq`)
+      .all(accountId, ...clause.params) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data) as T);
+  }
+
+  async list<T extends StoredObject>(table: string, accountId: string, query: ListQuery): Promise<ListPage<T>> {
+    const { sql, params } = listSql(table, accountId, query);
+    const rows = this.statements.get(sql).all(...params) as { data: string }[];
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map((row) => JSON.parse(row.data) as T);
+    if (query.endingBefore !== undefined) page.reverse();
+    return { data: page, hasMore };
+  }
+
+  async cashBalances(accountId: string, customerId: string): Promise<Record<string, number>> {
+    const rows = this.statements
+      .get('SELECT currency, available FROM cash_balances WHERE account_id = ? AND customer_id = ? ORDER BY currency')
+      .all(accountId, customerId) as { currency: string; available: number }[];
+    return Object.fromEntries(rows.map((row) => [row.currency, row.available]));
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.statements.get('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as
+      | { key_hash: string; account_id: string; livemode: number; created: number; last4: string }
+      | undefined;
+    if (!row) return undefined;
+    return { keyHash: row.key_hash, accountId: row.account_id, livemode: row.livemode === 1, created: row.created, last4: row.last4 };
+  }
+
+  async getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.statements.get('SELECT * FROM idempotency_keys WHERE account_id = ? AND key = ?').get(accountId, key) as
+      | Record<string, string & number>
+      | undefined;
+    if (!row) return undefined;
+    return {
+      accountId: row.account_id,
+      key: row.key,
+      requestHash: row.request_hash,
+      method: row.method,
+      path: row.path,
+      statusCode: row.status_code,
+      responseBody: row.response_body,
+      requestId: row.request_id,
+      createdAt: row.created_at,
+    };
+  }
+
+  private filter(table: string, where: Record<string, string | number | null>) {
+    const spec = tableSpec(table);
+    for (const name of Object.keys(where)) if (!(name in spec.columns)) throw new Error(`not a column: ${name}`);
+    return whereClause(where);
+  }
+}
+
+class SqliteWriter extends SqliteReader implements Tx {
+  private savepointDepth = 0;
+
+  constructor(statements: Statements, private readonly db: Db) {
+    super(statements);
+  }
+
+  getForUpdate<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    // One writer at a time: every row is already ours until commit.
+    return this.get<T>(table, accountId, id);
+  }
+
+  async insert(table: string, accountId: string, object: StoredObject): Promise<void> {
+    const spec = tableSpec(table);
+    const columns = Object.keys(spec.columns);
+    const names = ['account_id', 'id', 'created', ...columns, 'data'];
+    this.statements
+      .get(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(accountId, object.id, object.created, ...columnValues(spec, object), JSON.stringify(object));
+  }
+
+  async update(table: string, accountId: string, object: StoredObject): Promise<void> {
+    const spec = tableSpec(table);
+    const sets = [...Object.keys(spec.columns), 'data'].map((name) => `${name} = ?`).join(', ');
+    const result = this.statements
+      .get(`UPDATE ${table} SET ${sets} WHERE account_id = ? AND id = ?`)
+      .run(...columnValues(spec, object), JSON.stringify(object), accountId, object.id);
+    if (result.changes !== 1) throw new Error(`update of missing ${table} row ${object.id}`);
+  }
+
+  async remove(table: string, accountId: string, id: string): Promise<void> {
+    tableSpec(table);
+    this.statements.get(`DELETE FROM ${table} WHERE account_id = ? AND id = ?`).run(accountId, id);
+  }
+
+  async lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number> {
+    this.statements
+      .get('INSERT INTO cash_balances (account_id, customer_id, currency, available) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING')
+      .run(accountId, customerId, currency);
+    const row = this.statements
+      .get('SELECT available FROM cash_balances WHERE account_id = ? AND customer_id = ? AND currency = ?')
+      .get(accountId, customerId, currency) as { available: number };
+    return row.available;
+  }
+
+  async setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void> {
+    const result = this.statements
+      .get('UPDATE cash_balances SET available = ? WHERE account_id = ? AND customer_id = ? AND currency = ?')
+      .run(available, accountId, customerId, currency);
+    if (result.changes !== 1) throw new Error('cash balance row must be locked before it is set');
+  }
+
+  async insertApiKey(record: ApiKeyRecord): Promise<void> {
+    this.statements
+      .get('INSERT INTO api_keys (key_hash, account_id, livemode, created, last4) VALUES (?, ?, ?, ?, ?)')
+      .run(record.keyHash, record.accountId, record.livemode ? 1 : 0, record.created, record.last4);
+  }
+
+  async putIdempotency(record: IdempotencyRecord): Promise<void> {
+    this.statements
+      .get(
+        `INSERT INTO idempotency_keys (account_id, key, request_hash, method, path, status_code, response_body, request_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(record.accountId, record.key, record.requestHash, record.method, record.path, record.statusCode, record.responseBody, record.requestId, record.createdAt);
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++this.savepointDepth}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw error;
+    } finally {
+      this.savepointDepth--;
+    }
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  private readonly writeDb: Db;
+  private readonly readDb: Db;
+  private readonly writer: SqliteWriter;
+  private readonly reader: SqliteReader;
+  private queue: Job[] = [];
+  private draining = false;
+  private closed = false;
+
+  constructor(readonly filename: string) {
+    this.writeDb = new Database(filename);
+    this.writeDb.pragma('journal_mode = WAL');
+    this.writeDb.pragma('synchronous = FULL');
+    this.writeDb.pragma('foreign_keys = ON');
+    this.writeDb.pragma('busy_timeout = 5000');
+    this.readDb = new Database(filename, { readonly: false });
+    this.readDb.pragma('busy_timeout = 5000');
+    this.readDb.pragma('query_only = ON');
+    this.writer = new SqliteWriter(new Statements(this.writeDb), this.writeDb);
+    this.reader = new SqliteReader(new Statements(this.readDb));
+  }
+
+  async migrate(): Promise<void> {
+    this.writeDb.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set((this.writeDb.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.writeDb.transaction(() => {
+        for (const step of migration.steps) for (const sql of renderStep(step)) this.writeDb.exec(sql);
+        this.writeDb
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Math.floor(Date.now() / 1000));
+      })();
+    }
+  }
+
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  async read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return fn(this.reader);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0, MAX_GROUP_SIZE);
+      const outcomes: { ok: boolean; value: unknown }[] = [];
+      this.writeDb.exec('BEGIN IMMEDIATE');
+      for (const job of jobs) {
+        try {
+          outcomes.push({ ok: true, value: await this.writer.savepoint(() => job.fn(this.writer)) });
+        } catch (error) {
+          outcomes.push({ ok: false, value: error });
+        }
+      }
+      try {
+        this.writeDb.exec('COMMIT');
+      } catch (error) {
+        if (this.writeDb.inTransaction) this.writeDb.exec('ROLLBACK');
+        for (const job of jobs) job.reject(error);
+        continue;
+      }
+      jobs.forEach((job, index) => (outcomes[index].ok ? job.resolve(outcomes[index].value) : job.reject(outcomes[index].value)));
+    }
+    this.draining = false;
+  }
+
+  async pruneIdempotency(olderThanSeconds: number): Promise<number> {
+    const cutoff = Math.floor(Date.now() / 1000) - olderThanSeconds;
+    return this.write(async () => Number(this.writeDb.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(cutoff).changes));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    this.readDb.close();
+    this.writeDb.close();
+  }
+}

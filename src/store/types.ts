@@ -1,0 +1,88 @@
+// The store interface between services and a database. Two adapters implement it (SQLite,
+// PostgreSQL); services never see SQL. Every call names the account it acts for.
+
+export interface StoredObject {
+  id: string;
+  created: number;
+  [field: string]: unknown;
+}
+
+export interface CreatedFilter {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export interface ListQuery {
+  /** Equality filters on a table's declared columns. */
+  where?: Record<string, string | number | null>;
+  created?: CreatedFilter;
+  limit: number;
+  startingAfter?: string;
+  endingBefore?: string;
+}
+
+export interface ListPage<T> {
+  data: T[];
+  hasMore: boolean;
+}
+
+export interface IdempotencyRecord {
+  accountId: string;
+  key: string;
+  requestHash: string;
+  method: string;
+  path: string;
+  statusCode: number;
+  responseBody: string;
+  requestId: string;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  keyHash: string;
+  accountId: string;
+  livemode: boolean;
+  created: number;
+  /** Last four characters, to show a key without revealing it. */
+  last4: string;
+}
+
+export interface ReadTx {
+  get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined>;
+  /** First row (oldest) whose columns equal `where`. */
+  find<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T | undefined>;
+  list<T extends StoredObject>(table: string, accountId: string, query: ListQuery): Promise<ListPage<T>>;
+  /** Every row matching `where`, oldest first; for bounded sets only (a customer's open intents). */
+  all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]>;
+  /** The customer's available cash balance per currency; empty when it never had one. */
+  cashBalances(accountId: string, customerId: string): Promise<Record<string, number>>;
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface Tx extends ReadTx {
+  /** Reads a row and, on engines with row locks, locks it until commit. */
+  getForUpdate<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined>;
+  insert(table: string, accountId: string, object: StoredObject): Promise<void>;
+  update(table: string, accountId: string, object: StoredObject): Promise<void>;
+  remove(table: string, accountId: string, id: string): Promise<void>;
+  /** Locks the balance row (creating it at 0 when missing) and returns its amount. */
+  lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number>;
+  setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void>;
+  insertApiKey(record: ApiKeyRecord): Promise<void>;
+  putIdempotency(record: IdempotencyRecord): Promise<void>;
+  /** Runs `fn` so that its writes are undone if it throws, without ending the transaction. */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Runs `fn` in one transaction; resolves only after the commit is durable. */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
+  pruneIdempotency(olderThanSeconds: number): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+// Turns every failure into Stripe's error body. Unknown failures never show their text.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from '../core/errors.ts';
+
+function fromFramework(error: FastifyError): ApiError | undefined {
+  const status = error.statusCode ?? 500;
+  if (status >= 500) return undefined;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('Request body is too large.', { status: 413 });
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ApiError('Invalid request: send parameters as application/x-www-form-urlencoded or application/json.');
+  }
+  return new ApiError(`Invalid request: ${error.message}`);
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let apiError = error instanceof ApiError ? error : fromFramework(error);
+    if (!apiError) {
+      request.log.error({ err: error, requestId: request.id }, 'request failed');
+      apiError = new ApiError('An unknown error occurred while processing your request.', { status: 500, type: 'api_error' });
+    }
+    reply.code(apiError.status).header('content-type', 'application/json');
+    if (apiError.headers) for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
+    return reply.send(JSON.stringify(apiError.toBody()));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ApiError(
+      `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+      { status: 404 },
+    );
+    reply.code(404).header('content-type', 'application/json').send(JSON.stringify(error.toBody()));
+  });
+}

@@ -1,0 +1,165 @@
+// The one place where Stripe's wire conventions meet a route: auth, parameter parsing,
+// idempotency, the transaction, expansion and the response headers.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { ApiError } from '../core/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import type { IdGenerator } from '../core/ids.ts';
+import type { ReadTx, Store, Tx } from '../store/types.ts';
+import type { Authenticator } from './auth.ts';
+import type { RequestContext } from './context.ts';
+import { expandResponse } from './expand.ts';
+import { checkKey, checkReplay, inFlightError, requestHash } from './idempotency.ts';
+import { parseParams } from './params.ts';
+
+export type WireObject = Record<string, unknown>;
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  auth: Authenticator;
+  /** Idempotency keys whose first request is running in this process. */
+  inFlight: Set<string>;
+  apiVersion: string;
+}
+
+interface HandlerArgs<P, Db> {
+  ctx: RequestContext;
+  tx: Db;
+  params: P;
+  path: Record<string, string>;
+}
+
+export interface WriteRoute<S extends z.ZodType> {
+  method: 'POST' | 'DELETE';
+  url: string;
+  params: S;
+  testModeOnly?: boolean;
+  handler: (args: HandlerArgs<z.output<S>, Tx>) => Promise<WireObject>;
+}
+
+export interface ReadRoute<S extends z.ZodType> {
+  method: 'GET';
+  url: string;
+  params: S;
+  handler: (args: HandlerArgs<z.output<S>, ReadTx>) => Promise<WireObject>;
+}
+
+interface Outcome {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+  replayedFrom?: string;
+}
+
+function rawParams(request: FastifyRequest): Record<string, unknown> {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (request.method === 'GET' || request.method === 'DELETE') return query;
+  const body = request.body;
+  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+    throw new ApiError('Invalid request body: expected form-encoded parameters or a JSON object.');
+  }
+  return { ...query, ...((body as Record<string, unknown>) ?? {}) };
+}
+
+function send(reply: FastifyReply, deps: AppDeps, request: FastifyRequest, outcome: Outcome): FastifyReply {
+  reply.code(outcome.status);
+  reply.header('content-type', 'application/json');
+  reply.header('stripe-version', (request.headers['stripe-version'] as string | undefined) ?? deps.apiVersion);
+  if (outcome.headers) for (const [name, value] of Object.entries(outcome.headers)) reply.header(name, value);
+  const key = request.headers['idempotency-key'];
+  if (typeof key === 'string') reply.header('idempotency-key', key);
+  if (outcome.replayedFrom) {
+    reply.header('idempotent-replayed', 'true');
+    reply.header('original-request', outcome.replayedFrom);
+  }
+  return reply.send(outcome.body);
+}
+
+async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
+  const key = await deps.auth.authenticate(request.headers.authorization);
+  const idempotencyKey = request.headers['idempotency-key'];
+  return {
+    accountId: key.accountId,
+    livemode: key.livemode,
+    requestId: request.id,
+    idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey !== '' ? idempotencyKey : null,
+    clock: deps.clock,
+    ids: deps.ids,
+  };
+}
+
+export function addReadRoute<S extends z.ZodType>(app: FastifyInstance, deps: AppDeps, route: ReadRoute<S>): void {
+  app.get(route.url, async (request, reply) => {
+    const ctx = await contextFor(deps, request);
+    const params = parseParams(route.params, rawParams(request)) as z.output<S> & { expand?: string[] };
+    const body = await deps.store.read(async (tx) => {
+      const object = await route.handler({ ctx, tx, params, path: request.params as Record<string, string> });
+      return JSON.stringify(await expandResponse(tx, ctx, object, params.expand));
+    });
+    return send(reply, deps, request, { status: 200, body });
+  });
+}
+
+export function addWriteRoute<S extends z.ZodType>(app: FastifyInstance, deps: AppDeps, route: WriteRoute<S>): void {
+  const register = route.method === 'POST' ? app.post.bind(app) : app.delete.bind(app);
+  register(route.url, async (request, reply) => {
+    const ctx = await contextFor(deps, request);
+    if (route.testModeOnly && ctx.livemode) {
+      throw new ApiError('Test helpers can only be used with a test mode API key.', { status: 400 });
+    }
+    const raw = rawParams(request);
+    const params = parseParams(route.params, raw) as z.output<S> & { expand?: string[] };
+    const path = request.params as Record<string, string>;
+    const key = request.method === 'POST' ? ctx.idempotencyKey : null;
+    if (key === null) return send(reply, deps, request, await deps.store.write((tx) => execute(tx)));
+
+    checkKey(key);
+    const hash = requestHash(raw);
+    const urlPath = request.url.split('?')[0];
+    const slot = `${ctx.accountId}\u0000${key}`;
+    if (deps.inFlight.has(slot)) throw inFlightError(key);
+    deps.inFlight.add(slot);
+    try {
+      const outcome = await deps.store.write(async (tx) => {
+        const stored = await tx.getIdempotency(ctx.accountId, key);
+        if (stored) {
+          checkReplay(stored, request.method, urlPath, hash);
+          return { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId };
+        }
+        const result = await execute(tx);
+        await tx.putIdempotency({
+          accountId: ctx.accountId,
+          key,
+          requestHash: hash,
+          method: request.method,
+          path: urlPath,
+          statusCode: result.status,
+          responseBody: result.body,
+          requestId: request.id,
+          createdAt: Math.floor(Date.now() / 1000),
+        });
+        return result;
+      });
+      return send(reply, deps, request, outcome);
+    } finally {
+      deps.inFlight.delete(slot);
+    }
+
+    // Runs the handler in a savepoint: an expected failure undoes its writes and becomes the
+    // stored response, so a retry with the same key gets the same answer.
+    async function execute(tx: Tx): Promise<Outcome> {
+      try {
+        const body = await tx.savepoint(async () => {
+          const object = await route.handler({ ctx, tx, params, path });
+          return JSON.stringify(await expandResponse(tx, ctx, object, params.expand));
+        });
+        return { status: 200, body };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status === 409) throw error;
+        return { status: error.status, body: JSON.stringify(error.toBody()), headers: error.headers };
+      }
+    }
+  });
+}

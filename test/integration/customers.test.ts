@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import Stripe from 'stripe';
+import { describeEachStore } from '../support/suite.ts';
+
+describeEachStore('customers', (server) => {
+  it('creates, retrieves, updates and lists customers with the SDK', async () => {
+    const { stripe } = server();
+    const created = await stripe.customers.create({
+      email: 'ada@example.com',
+      name: 'Ada',
+      metadata: { order_id: '6735', note: 'a b&c=d' },
+    });
+    assert.match(created.id, /^cus_[0-9A-Za-z]{24}$/);
+    assert.equal(created.object, 'customer');
+    assert.equal(created.livemode, false);
+    assert.deepEqual(created.metadata, { order_id: '6735', note: 'a b&c=d' });
+    assert.equal(created.balance, 0);
+    assert.equal(created.lastResponse.requestId?.startsWith('req_'), true);
+
+    const fetched = await stripe.customers.retrieve(created.id);
+    assert.equal((fetched as Stripe.Customer).email, 'ada@example.com');
+
+    const updated = await stripe.customers.update(created.id, { description: 'VIP', metadata: { note: '' , tier: 'gold' } });
+    assert.equal(updated.description, 'VIP');
+    assert.deepEqual(updated.metadata, { order_id: '6735', tier: 'gold' });
+
+    const cleared = await stripe.customers.update(created.id, { description: null as unknown as string });
+    assert.equal(cleared.description, null);
+
+    const list = await stripe.customers.list({ email: 'ada@example.com' });
+    assert.equal(list.object, 'list');
+    assert.equal(list.url, '/v1/customers');
+    assert.deepEqual(list.data.map((c) => c.id), [created.id]);
+  });
+
+  it('sets the reconciliation mode on create and shows the cash balance when expanded', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({
+      cash_balance: { settings: { reconciliation_mode: 'manual' } },
+      expand: ['cash_balance'],
+    });
+    assert.deepEqual(customer.cash_balance, {
+      object: 'cash_balance',
+      available: null,
+      customer: customer.id,
+      livemode: false,
+      settings: { reconciliation_mode: 'manual', using_merchant_default: false },
+    });
+    const plain = await stripe.customers.retrieve(customer.id);
+    assert.equal('cash_balance' in plain, false, 'cash_balance is only present when expanded');
+  });
+
+  it('deletes a customer with no cash balance and refuses one with money', async () => {
+    const { stripe } = server();
+    const empty = await stripe.customers.create();
+    const deleted = await stripe.customers.del(empty.id);
+    assert.deepEqual({ id: deleted.id, object: deleted.object, deleted: deleted.deleted }, { id: empty.id, object: 'customer', deleted: true });
+    const again = await stripe.customers.retrieve(empty.id);
+    assert.equal((again as Stripe.DeletedCustomer).deleted, true);
+    await assert.rejects(stripe.customers.update(empty.id, { name: 'x' }), (error: Stripe.errors.StripeError) => {
+      assert.equal(error.statusCode, 404);
+      assert.equal(error.code, 'resource_missing');
+      return true;
+    });
+    const listed = await stripe.customers.list({ limit: 100 });
+    assert.equal(listed.data.some((c) => c.id === empty.id), false, 'deleted customers are not listed');
+
+    const funded = await stripe.customers.create();
+    await stripe.testHelpers.customers.fundCashBalance(funded.id, { amount: 100, currency: 'usd' });
+    await assert.rejects(stripe.customers.del(funded.id), (error: Stripe.errors.StripeError) => error.statusCode === 400);
+    assert.equal(((await stripe.customers.retrieve(funded.id)) as Stripe.Customer).deleted, undefined);
+  });
+
+  it('pages through customers newest first, each exactly once', async () => {
+    const { stripe } = server();
+    const tag = `page-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) ids.push((await stripe.customers.create({ email: `${tag}@example.com` })).id);
+    const seen: string[] = [];
+    for await (const customer of stripe.customers.list({ email: `${tag}@example.com`, limit: 7 })) seen.push(customer.id);
+    assert.deepEqual(seen, [...ids].reverse());
+
+    const firstPage = await stripe.customers.list({ email: `${tag}@example.com`, limit: 5 });
+    assert.equal(firstPage.has_more, true);
+    const before = await stripe.customers.list({ email: `${tag}@example.com`, limit: 3, ending_before: firstPage.data[4].id });
+    assert.deepEqual(before.data.map((c) => c.id), firstPage.data.slice(1, 4).map((c) => c.id));
+  });
+
+  it('answers 401 without a key or with an unknown key, in Stripe shape', async () => {
+    const { request, url } = server();
+    const none = await request('GET', '/v1/customers', { headers: { authorization: '' } });
+    assert.equal(none.status, 401);
+    assert.equal(none.body.error.type, 'invalid_request_error');
+    const wrong = await request('GET', '/v1/customers', { headers: { authorization: 'Bearer sk_test_nope1234' } });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body.error.message, /^Invalid API Key provided: sk_test_\*+1234$/);
+    const stripe = new Stripe('sk_test_wrong', { host: '127.0.0.1', port: Number(new URL(url).port), protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
+    await assert.rejects(stripe.customers.list(), Stripe.errors.StripeAuthenticationError);
+    const basic = await request('GET', '/v1/customers?limit=1', { headers: { authorization: `Basic ${Buffer.from(`${server().key}:`).toString('base64')}` } });
+    assert.equal(basic.status, 200);
+  });
+
+  it('accepts JSON bodies and both array encodings', async () => {
+    const { request } = server();
+    const json = await request('POST', '/v1/customers', { json: { email: 'json@example.com', metadata: { a: '1' }, expand: ['cash_balance'] } });
+    assert.equal(json.status, 200);
+    assert.equal(json.body.email, 'json@example.com');
+    assert.equal(json.body.cash_balance.object, 'cash_balance');
+    const brackets = await request('GET', `/v1/customers/${json.body.id}?expand[]=cash_balance`);
+    assert.equal(brackets.body.cash_balance.customer, json.body.id);
+    const indexed = await request('GET', `/v1/customers/${json.body.id}?expand[0]=cash_balance`);
+    assert.equal(indexed.body.cash_balance.customer, json.body.id);
+  });
+
+  it('answers unknown routes with a Stripe 404', async () => {
+    const { request } = server();
+    const response = await request('GET', '/v1/nothing_here');
+    assert.equal(response.status, 404);
+    assert.match(response.body.error.message, /Unrecognized request URL/);
+  });
+});
