@@ -11,3 +11,8 @@ export interface RequestContext {
   clock: Clock;
   ids: IdGenerator;
 }
+
+/** A context for work no API request caused (reconciliation of a transfer, schedulers, sweeps). */
+export function systemContext(accountId: string, livemode: boolean, clock: Clock, ids: IdGenerator): RequestContext {
+  return { accountId, livemode, requestId: null, idempotencyKey: null, clock, ids };
+}
