@@ -5,7 +5,9 @@ import type { Migration } from './types.ts';
 
 export type { Migration, MigrationStep } from './types.ts';
 
-export const MIGRATIONS: Migration[] = [foundation];
+// Versions are unique and applied in ascending order.
+export const MIGRATIONS: Migration[] = [foundation].sort((a, b) => a.version - b.version);
+if (new Set(MIGRATIONS.map((m) => m.version)).size !== MIGRATIONS.length) throw new Error('two migrations share a version');
 
 /** The object tables as the migrations leave them: what adapters use at run time. */
 export function objectTables(): Map<string, TableSpec> {
@@ -16,9 +18,6 @@ export function objectTables(): Map<string, TableSpec> {
       if (step.kind === 'addColumn') tables.get(step.table)!.columns[step.column] = step.type;
       if (step.kind === 'addIndex') tables.get(step.table)!.indexes.push(step.columns);
     }
-  }
-  for (const [name, version] of MIGRATIONS.map((m, i) => [m.name, m.version] as const).filter(([, v], i) => v !== i + 1)) {
-    throw new Error(`migration ${name} has version ${version}, out of sequence`);
   }
   return tables;
 }
