@@ -11,6 +11,7 @@ import type { AppDeps } from './wire/route.ts';
 import { customerRoutes } from './resources/customers/routes.ts';
 import { cashBalanceRoutes } from './resources/cash-balance/routes.ts';
 import { fundingInstructionsRoutes } from './resources/funding-instructions/routes.ts';
+import { customerBalanceTransactionRoutes } from './resources/customer-balance-transactions/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -20,7 +21,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({

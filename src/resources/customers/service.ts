@@ -5,6 +5,7 @@ import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { emitEvent } from '../events/emit.ts';
+import { setCustomerBalance } from '../customer-balance-transactions/service.ts';
 import type { CreateCustomerParams, UpdateCustomerParams } from './params.ts';
 
 export interface Customer extends StoredObject {
@@ -51,7 +52,7 @@ export async function createCustomer(tx: Tx, ctx: RequestContext, params: Create
     id: ctx.ids('cus'),
     object: 'customer',
     address: params.address || null,
-    balance: params.balance ?? 0,
+    balance: 0,
     created: ctx.clock.nowSeconds(),
     currency: null,
     default_source: null,
@@ -77,12 +78,13 @@ export async function createCustomer(tx: Tx, ctx: RequestContext, params: Create
     test_clock: params.test_clock ?? null,
     _reconciliation_mode: reconciliationOverride(params.cash_balance?.settings?.reconciliation_mode, null),
   };
+  if (params.balance !== undefined) await setCustomerBalance(tx, ctx, customer, params.balance, true); // books an `initial` transaction
   await tx.insert('customers', ctx.accountId, customer);
   await emitEvent(tx, ctx, 'customer.created', customer);
   return customer;
 }
 
-const UPDATABLE = ['address', 'balance', 'description', 'email', 'invoice_prefix', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'tax_exempt'] as const;
+const UPDATABLE = ['address', 'description', 'email', 'invoice_prefix', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'tax_exempt'] as const;
 
 export async function updateCustomer(tx: Tx, ctx: RequestContext, id: string, params: UpdateCustomerParams): Promise<Customer> {
   const customer = await lockCustomer(tx, ctx, id);
@@ -93,6 +95,7 @@ export async function updateCustomer(tx: Tx, ctx: RequestContext, id: string, pa
     const value = params[field];
     if (value !== undefined) (next as Record<string, unknown>)[field] = value === '' ? null : value;
   }
+  if (params.balance !== undefined) await setCustomerBalance(tx, ctx, next, params.balance, false); // books an `adjustment`
   if (params.metadata !== undefined) next.metadata = mergeMetadata(customer.metadata, params.metadata, Object.keys(params.metadata).length === 0);
   if (params.invoice_settings) {
     const settings = { ...(customer.invoice_settings as Record<string, unknown>) };
