@@ -3,6 +3,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL connections per process (CASHBOOK_DATABASE_POOL_SIZE); SQLite ignores it. */
+  databasePoolSize?: number;
   apiKey?: string;
   logLevel: string;
 }
@@ -12,6 +14,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.CASHBOOK_HOST ?? '127.0.0.1',
     port: Number(env.CASHBOOK_PORT ?? env.PORT ?? 4242),
     databaseUrl: env.CASHBOOK_DATABASE_URL ?? './cashbook.db',
+    databasePoolSize: env.CASHBOOK_DATABASE_POOL_SIZE ? Number(env.CASHBOOK_DATABASE_POOL_SIZE) : undefined,
     apiKey: env.CASHBOOK_API_KEY || undefined,
     logLevel: env.CASHBOOK_LOG_LEVEL ?? 'info',
   };

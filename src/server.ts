@@ -6,7 +6,7 @@ import { openStore } from './store/open.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 
 export async function startServer(config: Config) {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   const { app } = await buildApp({ store, logLevel: config.logLevel });
   const account = await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), config.apiKey);
   if (account.created) {

@@ -1,13 +1,35 @@
 // Chooses the store from the database URL: a file path or sqlite: URL, or postgres://.
+import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
 import type { Store } from './types.ts';
 
-export async function openStore(databaseUrl: string): Promise<Store> {
+export interface OpenOptions {
+  /** Connections in the PostgreSQL pool (CASHBOOK_DATABASE_POOL_SIZE). */
+  poolSize?: number;
+}
+
+export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error('PostgreSQL is not available in this build yet');
+    const poolSize = options.poolSize ?? poolSizeFromEnv();
+    const store = new PostgresStore(databaseUrl, { poolSize });
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
   const filename = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
   const store = new SqliteStore(filename);
   await store.migrate();
   return store;
+}
+
+function poolSizeFromEnv(): number | undefined {
+  const raw = process.env.CASHBOOK_DATABASE_POOL_SIZE;
+  if (raw === undefined || raw === '') return undefined;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`CASHBOOK_DATABASE_POOL_SIZE must be a positive integer, got ${raw}`);
+  return size;
 }

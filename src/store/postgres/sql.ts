@@ -1,0 +1,99 @@
+// SQL text for PostgreSQL, built only from declared table and column names. Every statement
+// names account_id first, so a table can be distributed by account (docs/postgres.md).
+import { createHash } from 'node:crypto';
+import type { MigrationStep } from '../migrations/index.ts';
+import type { ColumnType } from '../tables.ts';
+import type { ListQuery } from '../types.ts';
+import { checkColumns, tableSpec } from '../tables.ts';
+
+const TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'BIGINT' };
+
+/** PostgreSQL truncates identifiers at 63 bytes; a long index name keeps a hash so two never collide. */
+export function identifier(name: string): string {
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 50)}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * An object table: `data` is the Stripe object as JSON *text*, not jsonb. We never query
+ * inside it (filters use declared columns), text keeps the object byte-for-byte as SQLite
+ * stores it (jsonb reorders keys and rejects \u0000 escapes, which user metadata may
+ * carry), and it costs no JSON parse on write or re-serialisation on read.
+ */
+export function renderStep(step: MigrationStep): string[] {
+  switch (step.kind) {
+    case 'objectTable': {
+      const columns = Object.entries(step.columns).map(([name, type]) => `, ${name} ${TYPE[type]}`).join('');
+      return [
+        `CREATE TABLE ${step.table} (account_id TEXT NOT NULL, id TEXT NOT NULL,
+          seq BIGINT GENERATED ALWAYS AS IDENTITY, created BIGINT NOT NULL${columns}, data TEXT NOT NULL,
+          PRIMARY KEY (account_id, id))`,
+        `CREATE INDEX ${identifier(`${step.table}_seq`)} ON ${step.table} (account_id, seq)`,
+        ...step.indexes.map((cols) => indexSql(step.table, cols)),
+      ];
+    }
+    case 'addColumn':
+      return [`ALTER TABLE ${step.table} ADD COLUMN ${step.column} ${TYPE[step.type]}`];
+    case 'addIndex':
+      return [indexSql(step.table, step.columns)];
+    case 'sql':
+      return [step.postgres];
+  }
+}
+
+function indexSql(table: string, columns: string[]): string {
+  return `CREATE INDEX ${identifier(`${table}_${columns.join('_')}`)} ON ${table} (account_id, ${columns.join(', ')})`;
+}
+
+/**
+ * Text in a filter column may hold characters PostgreSQL text cannot (NUL). Columns exist
+ * only for equality filters (the object itself is in `data`), so they hold an injective
+ * escape of the value, applied alike when writing and when filtering.
+ */
+export function columnText(value: string): string {
+  if (!value.includes('\\') && !value.includes('\u0000')) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+}
+
+export function columnParam(value: string | number | null): string | number | null {
+  return typeof value === 'string' ? columnText(value) : value;
+}
+
+/** ` AND col = $n` for each filter (validated against the table's columns), numbering from `next`. */
+export function whereClause(table: string, where: Record<string, string | number | null>, params: unknown[]): string {
+  const spec = tableSpec(table);
+  const entries = Object.entries(where);
+  checkColumns(spec, entries.map(([name]) => name));
+  let sql = '';
+  for (const [name, value] of entries) {
+    if (value === null) sql += ` AND ${name} IS NULL`;
+    else {
+      params.push(columnParam(value));
+      sql += ` AND ${name} = $${params.length}`;
+    }
+  }
+  return sql;
+}
+
+/** A list query with numbered parameters; cursors resolve to `seq` by subquery on the same account. */
+export function listSql(table: string, accountId: string, query: ListQuery): { sql: string; params: unknown[] } {
+  const params: unknown[] = [accountId];
+  let sql = `SELECT data FROM ${table} WHERE account_id = $1${whereClause(table, query.where ?? {}, params)}`;
+  for (const [op, sqlOp] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+    const bound = query.created?.[op];
+    if (bound !== undefined) {
+      params.push(bound);
+      sql += ` AND created ${sqlOp} $${params.length}`;
+    }
+  }
+  let order = 'DESC';
+  const cursor = query.startingAfter ?? query.endingBefore;
+  if (cursor !== undefined) {
+    params.push(cursor);
+    const op = query.startingAfter !== undefined ? '<' : '>';
+    sql += ` AND seq ${op} (SELECT c.seq FROM ${table} c WHERE c.account_id = $1 AND c.id = $${params.length})`;
+    if (query.startingAfter === undefined) order = 'ASC';
+  }
+  params.push(query.limit + 1);
+  return { sql: `${sql} ORDER BY seq ${order} LIMIT $${params.length}`, params };
+}

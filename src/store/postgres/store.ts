@@ -1,0 +1,426 @@
+// PostgreSQL store: a connection pool, one READ COMMITTED transaction per write, row locks
+// on what a command changes (balance rows via upsert-then-lock), bounded retries of
+// serialization failures, deadlocks and unique-key races, and commits that are durable
+// before they resolve (synchronous_commit stays on). Several Cashbook processes may share
+// one database: nothing here relies on process-local state for correctness.
+import pg from 'pg';
+import { ApiError } from '../../core/errors.ts';
+import { MIGRATIONS } from '../migrations/index.ts';
+import { columnValues, tableSpec } from '../tables.ts';
+import type { ApiKeyRecord, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import { columnParam, listSql, renderStep, whereClause } from './sql.ts';
+
+/** Attempts of one write before it answers 409 with Stripe-Should-Retry. */
+export const MAX_WRITE_ATTEMPTS = 8;
+/** pg_advisory_lock key held while migrating ('cashbook' as a number). */
+const MIGRATION_LOCK = 0x636173686e6f6f6bn & 0x7fffffffffffffffn;
+
+/** SQLSTATEs after which the whole transaction is retried from the start. */
+const RETRYABLE = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '23505', // unique_violation: another process inserted the same key first (idempotency keys)
+  '55P03', // lock_not_available
+]);
+
+export interface PostgresStoreOptions {
+  poolSize?: number;
+}
+
+type Row = Record<string, unknown>;
+type Queryable = pg.PoolClient;
+
+// Integers are BIGINT; every value we store is a safe integer (amounts are bounded).
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** Prepared statements by text, so each connection parses and plans each statement once. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cb${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+async function run(db: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
+  return db.query<Row>({ name: statementName(text), text, values });
+}
+
+/** A string PostgreSQL text cannot hold (NUL) names no stored row; lookups by it find nothing. */
+function unstorable(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : undefined;
+}
+
+/** Thrown when update() finds a row changed since this transaction read it without a lock. */
+class StaleReadError extends Error {
+  readonly code = '40001';
+}
+
+export function conflictError(): ApiError {
+  return new ApiError(
+    'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.',
+    { status: 409, code: 'lock_timeout', headers: { 'Stripe-Should-Retry': 'true' } },
+  );
+}
+
+class PgReader implements ReadTx {
+  /** Rows read without a lock in a write transaction: table\0id → data as read. */
+  protected readonly unlockedReads: Map<string, string> | undefined;
+
+  constructor(protected readonly db: Queryable, trackReads: boolean) {
+    this.unlockedReads = trackReads ? new Map() : undefined;
+  }
+
+  protected remember(table: string, rows: Row[]): void {
+    if (!this.unlockedReads) return;
+    for (const row of rows) this.unlockedReads.set(`${table}\u0000${row.id as string}`, row.data as string);
+  }
+
+  private get dataColumns(): string {
+    return this.unlockedReads ? 'id, data' : 'data';
+  }
+
+  async get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    tableSpec(table);
+    if (unstorable(id)) return undefined;
+    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
+    this.remember(table, rows);
+    return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
+  }
+
+  async find<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T | undefined> {
+    const params: unknown[] = [accountId];
+    const clause = whereClause(table, where, params);
+    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq LIMIT 1`, params);
+    this.remember(table, rows);
+    return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
+  }
+
+  async all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]> {
+    const params: unknown[] = [accountId];
+    const clause = whereClause(table, where, params);
+    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq`, params);
+    this.remember(table, rows);
+    return rows.map((row) => JSON.parse(row.data as string) as T);
+  }
+
+  async list<T extends StoredObject>(table: string, accountId: string, query: ListQuery): Promise<ListPage<T>> {
+    const cursor = query.startingAfter ?? query.endingBefore;
+    if (cursor !== undefined && unstorable(cursor)) return { data: [], hasMore: false };
+    const { sql, params } = listSql(table, accountId, query);
+    const { rows } = await run(this.db, sql, params);
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map((row) => JSON.parse(row.data as string) as T);
+    if (query.endingBefore !== undefined) page.reverse();
+    return { data: page, hasMore };
+  }
+
+  async cashBalances(accountId: string, customerId: string): Promise<Record<string, number>> {
+    if (unstorable(customerId)) return {};
+    const { rows } = await run(
+      this.db,
+      'SELECT currency, available FROM cash_balances WHERE account_id = $1 AND customer_id = $2 ORDER BY currency',
+      [accountId, customerId],
+    );
+    return Object.fromEntries(rows.map((row) => [row.currency as string, row.available as number]));
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    if (unstorable(keyHash)) return undefined;
+    const { rows } = await run(this.db, 'SELECT key_hash, account_id, livemode, created, last4 FROM api_keys WHERE key_hash = $1', [keyHash]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      keyHash: row.key_hash as string,
+      accountId: row.account_id as string,
+      livemode: row.livemode as boolean,
+      created: row.created as number,
+      last4: row.last4 as string,
+    };
+  }
+
+  async getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    if (unstorable(key)) return undefined;
+    const { rows } = await run(
+      this.db,
+      `SELECT account_id, key, request_hash, method, path, status_code, response_body, request_id, created_at
+       FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+      [accountId, key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      accountId: row.account_id as string,
+      key: row.key as string,
+      requestHash: row.request_hash as string,
+      method: row.method as string,
+      path: row.path as string,
+      statusCode: row.status_code as number,
+      responseBody: row.response_body as string,
+      requestId: row.request_id as string,
+      createdAt: row.created_at as number,
+    };
+  }
+}
+
+class PgWriter extends PgReader implements Tx {
+  private savepoints = 0;
+
+  constructor(db: pg.PoolClient) {
+    super(db, true);
+  }
+
+  async getForUpdate<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    tableSpec(table);
+    if (unstorable(id)) return undefined;
+    const { rows } = await run(this.db, `SELECT data FROM ${table} WHERE account_id = $1 AND id = $2 FOR UPDATE`, [accountId, id]);
+    // Locked: the row cannot change under us until commit.
+    this.unlockedReads!.delete(`${table}\u0000${id}`);
+    return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
+  }
+
+  async insert(table: string, accountId: string, object: StoredObject): Promise<void> {
+    const spec = tableSpec(table);
+    const names = ['account_id', 'id', 'created', ...Object.keys(spec.columns), 'data'];
+    await run(
+      this.db,
+      `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
+      [accountId, object.id, object.created, ...columnValues(spec, object).map(columnParam), JSON.stringify(object)],
+    );
+  }
+
+  async update(table: string, accountId: string, object: StoredObject): Promise<void> {
+    const spec = tableSpec(table);
+    const names = [...Object.keys(spec.columns), 'data'];
+    const params: unknown[] = [...columnValues(spec, object).map(columnParam), JSON.stringify(object), accountId, object.id];
+    let sql = `UPDATE ${table} SET ${names.map((name, i) => `${name} = $${i + 1}`).join(', ')} WHERE account_id = $${names.length + 1} AND id = $${names.length + 2}`;
+    // Read without a lock earlier in this transaction: write only if nobody changed it since,
+    // so a forgotten getForUpdate() costs a retry, never a lost update.
+    const seen = this.unlockedReads!.get(`${table}\u0000${object.id}`);
+    if (seen !== undefined) {
+      params.push(seen);
+      sql += ` AND data = $${params.length}`;
+    }
+    const result = await run(this.db, sql, params);
+    if (result.rowCount !== 1) {
+      if (seen !== undefined) throw new StaleReadError(`${table} row ${object.id} changed since it was read`);
+      throw new Error(`update of missing ${table} row ${object.id}`);
+    }
+    this.unlockedReads!.delete(`${table}\u0000${object.id}`);
+  }
+
+  async remove(table: string, accountId: string, id: string): Promise<void> {
+    tableSpec(table);
+    if (unstorable(id)) return;
+    await run(this.db, `DELETE FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
+  }
+
+  async lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number> {
+    // Upsert then lock in one statement: a missing row is created at 0; an existing one is
+    // locked (ON CONFLICT DO UPDATE takes the row lock and returns its latest committed value).
+    const { rows } = await run(
+      this.db,
+      `INSERT INTO cash_balances AS b (account_id, customer_id, currency, available) VALUES ($1, $2, $3, 0)
+       ON CONFLICT (account_id, customer_id, currency) DO UPDATE SET available = b.available
+       RETURNING b.available`,
+      [accountId, customerId, currency],
+    );
+    return rows[0].available as number;
+  }
+
+  async setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void> {
+    const result = await run(
+      this.db,
+      'UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4',
+      [available, accountId, customerId, currency],
+    );
+    if (result.rowCount !== 1) throw new Error('cash balance row must be locked before it is set');
+  }
+
+  async insertApiKey(record: ApiKeyRecord): Promise<void> {
+    await run(this.db, 'INSERT INTO api_keys (key_hash, account_id, livemode, created, last4) VALUES ($1, $2, $3, $4, $5)', [
+      record.keyHash,
+      record.accountId,
+      record.livemode,
+      record.created,
+      record.last4,
+    ]);
+  }
+
+  async putIdempotency(record: IdempotencyRecord): Promise<void> {
+    // A second process racing on the same key hits the primary key here; the store rolls
+    // back and retries, and the retry finds and replays this record.
+    await run(
+      this.db,
+      `INSERT INTO idempotency_keys (account_id, key, request_hash, method, path, status_code, response_body, request_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [record.accountId, record.key, record.requestHash, record.method, record.path, record.statusCode, record.responseBody, record.requestId, record.createdAt],
+    );
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    // Names are unique within the transaction. A savepoint that succeeded is left open rather
+    // than RELEASEd (one round trip less): COMMIT or an outer ROLLBACK TO ends it anyway.
+    const name = `sp${++this.savepoints}`;
+    await this.db.query(`SAVEPOINT ${name}`);
+    const reads = new Map(this.unlockedReads);
+    try {
+      return await fn();
+    } catch (error) {
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      this.unlockedReads!.clear();
+      for (const [key, value] of reads) this.unlockedReads!.set(key, value);
+      throw error;
+    }
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly engine = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private active = 0;
+  private idle: (() => void)[] = [];
+  private closing = false;
+
+  constructor(readonly url: string, options: PostgresStoreOptions = {}) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types,
+      // Never hang forever on a lock a dead client left behind: a lock wait this long becomes
+      // a retry (55P03), then a 409.
+      options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000',
+    } as pg.PoolConfig);
+    // A server-side disconnect of an idle client must not crash the process; the pool replaces it.
+    this.pool.on('error', (error) => process.emitWarning(`postgres pool: ${error.message}`));
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      // One migrator at a time across every instance starting against this database.
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
+      try {
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+        );
+        const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+        for (const migration of MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          await client.query('BEGIN');
+          try {
+            for (const step of migration.steps) for (const sql of renderStep(step)) await client.query(sql);
+            await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+              migration.version,
+              migration.name,
+              Math.floor(Date.now() / 1000),
+            ]);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private enter(): void {
+    if (this.closing) throw new Error('store is closed');
+    this.active++;
+  }
+
+  private leave(): void {
+    if (--this.active === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.enter();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(fn);
+        } catch (error) {
+          const code = sqlState(error);
+          if (code === undefined || !RETRYABLE.has(code)) throw error;
+          if (attempt >= MAX_WRITE_ATTEMPTS) throw conflictError();
+          // Jittered backoff so the retries of colliding transactions spread out.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        }
+      }
+    } finally {
+      this.leave();
+    }
+  }
+
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      let result: T;
+      try {
+        result = await fn(new PgWriter(client));
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      }
+      // COMMIT returns once the commit record is flushed (synchronous_commit on): durable.
+      await client.query('COMMIT').catch((error: Error) => {
+        broken = error;
+        throw error;
+      });
+      return result;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    this.enter();
+    try {
+      // Outside a transaction: each statement sees what was committed when it began, as on
+      // SQLite's read connection.
+      const client = await this.pool.connect();
+      try {
+        return await fn(new PgReader(client, false));
+      } finally {
+        client.release();
+      }
+    } finally {
+      this.leave();
+    }
+  }
+
+  async pruneIdempotency(olderThanSeconds: number): Promise<number> {
+    const cutoff = Math.floor(Date.now() / 1000) - olderThanSeconds;
+    // The one statement that spans accounts: a maintenance sweep, fine on a distributed table.
+    const result = await this.pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [cutoff]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Waits for every running read and write to finish, then closes the pool. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.active > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.pool.end();
+  }
+}
