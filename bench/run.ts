@@ -1,0 +1,162 @@
+// `npm run bench`: throughput and latency of Cashbook beside a bare Fastify route, measured
+// with autocannon over loopback. The server under test runs in its own Node process (spawned
+// like `cashbook serve`), so autocannon never shares its event loop.
+//
+//   npm run bench -- [--duration 8] [--warmup 1] [--connections 50] [--store sqlite|postgres]
+//                    [--database-url URL] [--only substring,...] [--profile DIR] [--json]
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { systemClock } from '../src/core/clock.ts';
+import { randomIds } from '../src/core/ids.ts';
+import { DEFAULT_ACCOUNT_ID, ensureDefaultAccount } from '../src/resources/accounts/service.ts';
+import { openStore } from '../src/store/open.ts';
+import { systemContext } from '../src/wire/context.ts';
+import { spawnNodeServer, startServerProcess, type ChildServer } from '../test/support/process.ts';
+import { benchDatabase, type BenchStore } from './database.ts';
+import type { Scenario, Target } from './scenario.ts';
+import { bareRoute } from './scenarios/bare-route.ts';
+import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
+import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
+import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
+
+/** Every scenario, in the order they run. The bare route comes first: it is the yardstick. */
+const SCENARIOS: Scenario[] = [
+  bareRoute,
+  fundCashBalance,
+  retrieveCashBalance,
+  listCashTransactions(100),
+  listCashTransactions(100_000),
+];
+
+const BENCH_KEY = 'sk_test_cashbook_bench_0000000000000000';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '50' },
+    store: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`usage: npm run bench -- [options]
+  --duration <s>        seconds measured per scenario (default 8)
+  --warmup <s>          seconds of unmeasured warm-up per scenario (default 1)
+  --connections <n>     concurrent connections (default 50)
+  --store <engine>      sqlite (default, fresh temp file) or postgres
+  --database-url <url>  database to use (required for postgres)
+  --only <a,b>          run only scenarios whose name contains one of these (the bare route always runs)
+  --profile <dir>       run the Cashbook server with node --cpu-prof, profiles written to <dir>
+  --json                print the results as JSON too`);
+  process.exit(0);
+}
+
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const connections = Number(args.connections);
+const store = args.store as BenchStore;
+if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, not ${store}`);
+if (!(duration > 0) || !(warmup >= 0) || !(connections > 0)) throw new Error('--duration, --warmup and --connections must be positive numbers');
+
+const filters = args.only?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const scenarios = SCENARIOS.filter((s) => s.server === 'bare' || !filters || filters.some((f) => s.name.toLowerCase().includes(f)));
+
+interface Row {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  failures: number;
+}
+
+async function measure(target: Target, scenario: Scenario, state: unknown): Promise<Row> {
+  const run = (seconds: number) =>
+    autocannon({ url: target.url, connections, duration: seconds, requests: scenario.requests(target, state) });
+  if (warmup > 0) await run(warmup);
+  const result = await run(duration);
+  const failures = result.errors + result.timeouts + result.non2xx;
+  if (failures > 0) console.error(`  ! ${scenario.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  await scenario.verify?.(target, state, result);
+  const row = { name: scenario.name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, failures };
+  console.error(`  ${row.name}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+  return row;
+}
+
+async function stopChecked(server: ChildServer, what: string): Promise<void> {
+  const status = await server.stop();
+  if (status.code !== 0) console.error(`  ! ${what} (pid ${server.pid}) ended with ${JSON.stringify(status)}:\n${server.output()}`);
+}
+
+const rows: Row[] = [];
+const database = await benchDatabase(store, args['database-url']);
+let serverPid = 0;
+try {
+  console.error(`bench: ${connections} connections, ${duration} s per scenario (+${warmup} s warm-up), store ${store}`);
+
+  // 1. The ceiling, in its own process.
+  const bare = await spawnNodeServer({ args: ['bench/bare-server.ts', '--port', '{port}'] });
+  try {
+    for (const scenario of scenarios.filter((s) => s.server === 'bare')) rows.push(await measure({ url: bare.url, key: '' }, scenario, undefined));
+  } finally {
+    await stopChecked(bare, 'bare server');
+  }
+
+  // 2. Seed through the services, in this process, before the server starts.
+  const states = new Map<Scenario, unknown>();
+  const seedStarted = Date.now();
+  {
+    const db = await openStore(database.url);
+    try {
+      await ensureDefaultAccount(db, Math.floor(Date.now() / 1000), BENCH_KEY);
+      const ctx = systemContext(DEFAULT_ACCOUNT_ID, false, systemClock, randomIds);
+      for (const scenario of scenarios) if (scenario.seed) states.set(scenario, await scenario.seed({ store: db, ctx }));
+    } finally {
+      await db.close();
+    }
+  }
+  console.error(`  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+  // 3. Cashbook, in its own process, on the seeded database.
+  const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const server = await startServerProcess({ databaseUrl: database.url, apiKey: BENCH_KEY, logLevel: 'warn', nodeFlags });
+  serverPid = server.pid;
+  try {
+    const target = { url: server.url, key: BENCH_KEY };
+    for (const scenario of scenarios.filter((s) => s.server === 'cashbook')) rows.push(await measure(target, scenario, states.get(scenario)));
+  } finally {
+    await stopChecked(server, 'Cashbook server');
+  }
+} finally {
+  await database.cleanup();
+}
+
+const ceiling = rows.find((r) => r.name === bareRoute.name)!.requestsPerSecond;
+const pad = (text: string, width: number) => text.padEnd(width);
+const lpad = (text: string, width: number) => text.padStart(width);
+const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
+console.log('');
+console.log(`Cashbook bench: ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up, store ${store} (${database.description})`);
+console.log(`Process model: each server under test runs in its own Node process (Cashbook pid ${serverPid}), autocannon in this one (pid ${process.pid}); they share no event loop, only the machine's ${os.cpus().length} CPUs.`);
+console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
+console.log('');
+console.log(pad('scenario', nameWidth) + lpad('req/s', 9) + lpad('p50 ms', 9) + lpad('p99 ms', 9) + lpad('vs bare', 9) + lpad('failed', 8));
+for (const row of rows) {
+  console.log(
+    pad(row.name, nameWidth) +
+      lpad(String(Math.round(row.requestsPerSecond)), 9) +
+      lpad(String(row.p50), 9) +
+      lpad(String(row.p99), 9) +
+      lpad(`${((100 * row.requestsPerSecond) / ceiling).toFixed(0)}%`, 9) +
+      lpad(String(row.failures), 8),
+  );
+}
+if (args.json) console.log(JSON.stringify({ connections, duration, warmup, store, rows }, null, 2));
+if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
