@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { checkResponse, type Violation } from './openapi.ts';
+import { dropPostgresDatabase, freshPostgresDatabase } from '../postgres/database.ts';
 
 export const TEST_KEY = 'sk_test_cashbook_suite_0000000000000000';
 
@@ -28,12 +29,16 @@ export function tempDir(prefix = 'cashbook-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export type StoreKind = 'sqlite';
+export type StoreKind = 'sqlite' | 'postgres';
 
-/** The stores every integration suite runs over. */
-export const STORES: StoreKind[] = ['sqlite'];
+/** The stores every integration suite runs over (CASHBOOK_TEST_STORES=sqlite,postgres narrows it). */
+export const STORES: StoreKind[] = process.env.CASHBOOK_TEST_STORES
+  ? (process.env.CASHBOOK_TEST_STORES.split(',') as StoreKind[])
+  : ['sqlite', 'postgres'];
 
+/** A fresh database: a new SQLite file, or a new database on the test run's PostgreSQL server. */
 export async function databaseUrlFor(kind: StoreKind): Promise<string> {
+  if (kind === 'postgres') return freshPostgresDatabase();
   return path.join(tempDir(), 'cashbook.db');
 }
 
@@ -43,7 +48,8 @@ export function sdk(url: string, key: string): Stripe {
 }
 
 export async function startTestServer(options: { store?: StoreKind; clock?: Clock } = {}): Promise<TestServer> {
-  const store = await openStore(await databaseUrlFor(options.store ?? 'sqlite'));
+  const databaseUrl = await databaseUrlFor(options.store ?? 'sqlite');
+  const store = await openStore(databaseUrl);
   const { app } = await buildApp({ store, clock: options.clock, logLevel: 'error' });
   await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), TEST_KEY);
   const violations: Violation[] = [];
@@ -87,6 +93,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
     async close() {
       await app.close();
       await store.close();
+      if (options.store === 'postgres') await dropPostgresDatabase(databaseUrl);
     },
   };
 }

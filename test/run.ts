@@ -1,0 +1,34 @@
+// `npm test`: starts ONE PostgreSQL server for the whole run (embedded, unless the user set
+// CASHBOOK_TEST_DATABASE_URL to their own), then runs the node test runner with our arguments:
+//   node --import tsx --test --test-concurrency=1 <arguments>
+// Each suite makes its own fresh database on that server. Stops the server afterwards and
+// exits with the test runner's code; the runner's summary (ℹ tests / pass / fail) is the
+// last thing printed.
+import { spawn } from 'node:child_process';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.ts';
+
+const args = process.argv.slice(2);
+const env = { ...process.env };
+let embedded: EmbeddedPostgres | undefined;
+
+if (!env.CASHBOOK_TEST_DATABASE_URL) {
+  embedded = await startEmbeddedPostgres();
+  env.CASHBOOK_TEST_DATABASE_URL = embedded.url;
+  env.CASHBOOK_TEST_EMBEDDED = '1';
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...args], { stdio: 'inherit', env });
+
+// Ctrl-C reaches the runner through the terminal; we stay up to stop the server after it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (child.exitCode === null) child.kill(signal);
+  });
+}
+
+const code = await new Promise<number>((resolve) => {
+  child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 1 : 1)));
+  child.once('error', () => resolve(1));
+});
+await embedded?.stop().catch((error: Error) => process.stderr.write(`stopping postgres: ${error.message}\n`));
+process.exit(code);
