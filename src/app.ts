@@ -9,6 +9,10 @@ import { installErrorHandling } from './wire/errors.ts';
 import { installFormParsing, queryStringParser } from './wire/form.ts';
 import type { AppDeps } from './wire/route.ts';
 import { customerRoutes } from './resources/customers/routes.ts';
+import { paymentIntentRoutes } from './resources/payment-intents/routes.ts';
+import { paymentMethodRoutes } from './resources/payment-methods/routes.ts';
+import { chargeRoutes } from './resources/charges/routes.ts';
+import { hostedInstructionsRoutes } from './resources/hosted-instructions/routes.ts';
 import { cashBalanceRoutes } from './resources/cash-balance/routes.ts';
 import { fundingInstructionsRoutes } from './resources/funding-instructions/routes.ts';
 import { customerBalanceTransactionRoutes } from './resources/customer-balance-transactions/routes.ts';
@@ -18,10 +22,11 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logLevel?: string;
+  publicUrl?: string;
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({
@@ -38,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     auth: new Authenticator(options.store),
     inFlight: new Set(),
     apiVersion: API_VERSION,
+    publicUrl: options.publicUrl,
   };
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);

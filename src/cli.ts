@@ -18,7 +18,7 @@ program
   .option('--api-key <key>', 'secret key of the default account (CASHBOOK_API_KEY)', defaults.apiKey)
   .option('--log-level <level>', 'pino log level (CASHBOOK_LOG_LEVEL)', defaults.logLevel)
   .action(async (options) => {
-    await startServer({ host: options.host, port: Number(options.port), databaseUrl: options.databaseUrl, apiKey: options.apiKey, logLevel: options.logLevel });
+    await startServer({ host: options.host, port: Number(options.port), databaseUrl: options.databaseUrl, apiKey: options.apiKey, logLevel: options.logLevel, publicUrl: defaults.publicUrl });
   });
 
 program

@@ -7,7 +7,7 @@ import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 
 export async function startServer(config: Config) {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
-  const { app } = await buildApp({ store, logLevel: config.logLevel });
+  const { app } = await buildApp({ store, logLevel: config.logLevel, publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` });
   const account = await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), config.apiKey);
   if (account.created) {
     app.log.info(`created the default account; its test secret key is ${account.key}`);

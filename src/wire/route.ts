@@ -22,6 +22,8 @@ export interface AppDeps {
   /** Idempotency keys whose first request is running in this process. */
   inFlight: Set<string>;
   apiVersion: string;
+  /** Public base URL for links to pages Cashbook serves (hosted instructions). */
+  publicUrl?: string;
 }
 
 interface HandlerArgs<P, Db> {

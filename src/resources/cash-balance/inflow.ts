@@ -3,7 +3,9 @@ import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
-import { cashBalanceObject, postCashTransactions, type CashBalanceTransaction } from './service.ts';
+import { lockCustomer } from '../customers/service.ts';
+import { reconcileCustomerCurrency } from '../reconciliation/service.ts';
+import { cashBalanceObject, effectiveReconciliationMode, postCashTransactions, type CashBalanceTransaction } from './service.ts';
 
 export interface IncomingBankTransfer {
   type: string;
@@ -28,9 +30,18 @@ export async function receiveBankTransfer(
   return funded;
 }
 
-/** Runs after money lands in a cash balance: tells listeners that funds are available. */
-export async function afterCashInflow(tx: Tx, ctx: RequestContext, customer: Customer, currency: string, _reference: string | null): Promise<void> {
-  const balance = await cashBalanceObject(tx, ctx, customer);
+/**
+ * Runs after money lands in a cash balance (a transfer, or money released from a payment), in
+ * the same transaction: in automatic mode, reconciliation funds what waits for it; then, if
+ * money is left in that currency, `cash_balance.funds_available` carries the whole balance.
+ * (Manual mode: the event fires every time money lands.)
+ */
+export async function afterCashInflow(tx: Tx, ctx: RequestContext, customer: Customer, currency: string, reference: string | null): Promise<void> {
+  const locked = await lockCustomer(tx, ctx, customer.id);
+  if ((await effectiveReconciliationMode(tx, ctx, locked)) === 'automatic') {
+    await reconcileCustomerCurrency(tx, ctx, locked, currency, { reference });
+  }
+  const balance = await cashBalanceObject(tx, ctx, locked);
   const available = (balance.available as Record<string, number> | null)?.[currency] ?? 0;
   if (available > 0) await emitEvent(tx, ctx, 'cash_balance.funds_available', balance);
 }

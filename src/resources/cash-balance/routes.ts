@@ -73,7 +73,7 @@ export function cashBalanceRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: fundCashBalanceParams,
     testModeOnly: true,
     handler: async ({ ctx, tx, params, path }) => {
-      const customer = await loadCustomer(tx, ctx, path.customer);
+      const customer = await lockCustomer(tx, ctx, path.customer);
       const type = BANK_TRANSFER_TYPE_BY_CURRENCY[params.currency as CashCurrency];
       const funded = await receiveBankTransfer(tx, ctx, customer, params.currency, params.amount, {
         type,
