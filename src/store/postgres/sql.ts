@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { MigrationStep } from '../migrations/index.ts';
 import type { ColumnType } from '../tables.ts';
-import type { ListQuery } from '../types.ts';
+import type { DueQuery, ListQuery } from '../types.ts';
 import { checkColumns, tableSpec } from '../tables.ts';
 
 const TYPE: Record<ColumnType, string> = { text: 'TEXT', integer: 'BIGINT' };
@@ -79,6 +79,13 @@ export function whereClause(table: string, where: Record<string, string | number
 export function listSql(table: string, accountId: string, query: ListQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
   let sql = `SELECT data FROM ${table} WHERE account_id = $1${whereClause(table, query.where ?? {}, params)}`;
+  const sets = Object.entries(query.whereIn ?? {});
+  checkColumns(tableSpec(table), sets.map(([name]) => name));
+  for (const [name, values] of sets) {
+    // One array parameter: the statement text does not depend on the list's length.
+    params.push(values.map(columnParam));
+    sql += ` AND ${name} = ANY($${params.length})`;
+  }
   for (const [op, sqlOp] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
     const bound = query.created?.[op];
     if (bound !== undefined) {
@@ -96,4 +103,24 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
   }
   params.push(query.limit + 1);
   return { sql: `${sql} ORDER BY seq ${order} LIMIT $${params.length}`, params };
+}
+
+/**
+ * A due-work query (see DueQuery). In a write transaction the rows are locked and rows other
+ * transactions hold are skipped, so concurrent workers (in any process) split the work.
+ */
+export function dueSql(table: string, query: DueQuery, lock: boolean): { sql: string; params: unknown[] } {
+  const spec = tableSpec(table);
+  checkColumns(spec, [query.column]);
+  const params: unknown[] = [query.max];
+  let sql = `SELECT account_id, data FROM ${table} WHERE ${query.column} <= $1`;
+  if (query.accountId !== undefined) {
+    params.push(query.accountId);
+    sql += ` AND account_id = $${params.length}`;
+  }
+  sql += whereClause(table, query.where ?? {}, params);
+  params.push(query.limit);
+  sql += ` ORDER BY ${query.column}, seq LIMIT $${params.length}`;
+  if (lock) sql += ' FOR UPDATE SKIP LOCKED';
+  return { sql, params };
 }

@@ -7,8 +7,8 @@ import pg from 'pg';
 import { ApiError } from '../../core/errors.ts';
 import { MIGRATIONS } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
-import type { ApiKeyRecord, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
-import { columnParam, listSql, renderStep, whereClause } from './sql.ts';
+import type { ApiKeyRecord, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import { columnParam, dueSql, listSql, renderStep, whereClause } from './sql.ts';
 
 /** Attempts of one write before it answers 409 with Stripe-Should-Retry. */
 export const MAX_WRITE_ATTEMPTS = 8;
@@ -136,6 +136,14 @@ class PgReader implements ReadTx {
       [accountId, customerId],
     );
     return Object.fromEntries(rows.map((row) => [row.currency as string, row.available as number]));
+  }
+
+  async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
+    if (query.accountId !== undefined && unstorable(query.accountId)) return [];
+    // Locked (and skipped when another transaction holds them) only inside a write.
+    const { sql, params } = dueSql(table, query, this.unlockedReads !== undefined);
+    const { rows } = await run(this.db, sql, params);
+    return rows.map((row) => ({ accountId: row.account_id as string, object: JSON.parse(row.data as string) as T }));
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
