@@ -58,11 +58,19 @@ export const DEFAULT_ACCOUNT_ID = 'acct_default';
 export async function ensureDefaultAccount(store: Store, now: number, fixedKey?: string): Promise<{ created: boolean; key?: string }> {
   const existing = await store.read((tx) => tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID));
   if (!existing) {
-    const { key } = await createAccount(store, { id: DEFAULT_ACCOUNT_ID, key: fixedKey, now });
-    return { created: true, key };
+    try {
+      const { key } = await createAccount(store, { id: DEFAULT_ACCOUNT_ID, key: fixedKey, now });
+      return { created: true, key };
+    } catch (error) {
+      // Several instances starting at once on one PostgreSQL database: another made it first.
+      if (!(await store.read((tx) => tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID)))) throw error;
+    }
   }
   if (fixedKey && !(await store.read((tx) => tx.findApiKey(hashApiKey(fixedKey))))) {
-    await store.write((tx) => insertApiKey(tx, DEFAULT_ACCOUNT_ID, fixedKey, fixedKey.startsWith('sk_live_'), now));
+    // Checked again inside the transaction: a concurrent instance may be registering it too.
+    await store.write(async (tx) => {
+      if (!(await tx.findApiKey(hashApiKey(fixedKey)))) await insertApiKey(tx, DEFAULT_ACCOUNT_ID, fixedKey, fixedKey.startsWith('sk_live_'), now);
+    });
   }
   return { created: false, key: fixedKey };
 }
