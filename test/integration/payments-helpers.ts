@@ -64,8 +64,8 @@ export async function eventsSince(stripe: Stripe, sinceEventId: string | undefin
     events.push(event);
     if (events.length > 500) break;
   }
-  return events
-    .reverse()
+  // Paging backwards from a cursor, the SDK already yields oldest first.
+  return (sinceEventId ? events : events.reverse())
     .filter((event) => {
       const object = event.data.object as unknown as Record<string, unknown>;
       return ids.some((id) => object.id === id || object.customer === id || object.payment_intent === id);
