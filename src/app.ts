@@ -8,6 +8,7 @@ import { Authenticator } from './wire/auth.ts';
 import { installErrorHandling } from './wire/errors.ts';
 import { installFormParsing, queryStringParser } from './wire/form.ts';
 import type { AppDeps } from './wire/route.ts';
+import { eventsAndWebhooksRoutes } from './resources/events/routes.ts';
 import { customerRoutes } from './resources/customers/routes.ts';
 import { paymentIntentRoutes } from './resources/payment-intents/routes.ts';
 import { paymentMethodRoutes } from './resources/payment-methods/routes.ts';
@@ -26,7 +27,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({

@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import { ensureDefaultAccount } from './resources/accounts/service.ts';
 import { openStore } from './store/open.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
+import { webhookConfigFromEnv } from './webhooks/config.ts';
+import { startWebhookWorker } from './webhooks/worker.ts';
 
 export async function startServer(config: Config) {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
@@ -16,8 +18,11 @@ export async function startServer(config: Config) {
   const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
   prune.unref();
   await app.listen({ host: config.host, port: config.port });
+  const webhooks = webhookConfigFromEnv();
+  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log }) : undefined;
   const stop = async () => {
     clearInterval(prune);
+    await worker?.stop();
     await app.close();
     await store.close();
     process.exit(0);

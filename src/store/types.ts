@@ -17,6 +17,8 @@ export interface CreatedFilter {
 export interface ListQuery {
   /** Equality filters on a table's declared columns. */
   where?: Record<string, string | number | null>;
+  /** Membership filters on declared columns (`column IN (...)`); an empty list matches nothing. */
+  whereIn?: Record<string, (string | number)[]>;
   created?: CreatedFilter;
   limit: number;
   startingAfter?: string;
@@ -26,6 +28,23 @@ export interface ListQuery {
 export interface ListPage<T> {
   data: T[];
   hasMore: boolean;
+}
+
+/** Rows whose integer `column` is at most `max`, smallest first: work that has come due. */
+export interface DueQuery {
+  /** A declared integer column. */
+  column: string;
+  max: number;
+  /** Equality filters on declared columns. */
+  where?: Record<string, string | number | null>;
+  /** One account's rows; every account's when omitted. */
+  accountId?: string;
+  limit: number;
+}
+
+export interface DueRow<T> {
+  accountId: string;
+  object: T;
 }
 
 export interface IdempotencyRecord {
@@ -58,6 +77,13 @@ export interface ReadTx {
   all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]>;
   /** The customer's available cash balance per currency; empty when it never had one. */
   cashBalances(accountId: string, customerId: string): Promise<Record<string, number>>;
+  /**
+   * Rows (of any account unless `accountId` is given) whose integer column is <= max, ordered
+   * by that column then seq. Inside a write transaction on engines with row locks the rows are
+   * locked and rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), so
+   * concurrent claimers (webhook workers) split the work instead of waiting or doubling it.
+   */
+  due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined>;
 }

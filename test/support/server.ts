@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { checkResponse, type Violation } from './openapi.ts';
+import { startWebhookWorker, type WorkerOptions } from '../../src/webhooks/worker.ts';
 import { dropPostgresDatabase, freshPostgresDatabase } from '../postgres/database.ts';
 
 export const TEST_KEY = 'sk_test_cashbook_suite_0000000000000000';
@@ -47,7 +48,10 @@ export function sdk(url: string, key: string): Stripe {
   return new Stripe(key, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
 }
 
-export async function startTestServer(options: { store?: StoreKind; clock?: Clock } = {}): Promise<TestServer> {
+/** Webhook delivery in tests: fast polls, short timeouts, retries within a second or two. */
+export const TEST_WEBHOOKS = { liveSchedule: [0.05, 0.1, 0.2, 0.4, 0.8], testSchedule: [0.05, 0.1, 0.2, 0.4, 0.8], timeoutMs: 500, concurrency: 4, pollMs: 20, batchSize: 32 };
+
+export async function startTestServer(options: { store?: StoreKind; clock?: Clock; webhooks?: Partial<Omit<WorkerOptions, 'store'>> } = {}): Promise<TestServer> {
   const databaseUrl = await databaseUrlFor(options.store ?? 'sqlite');
   const store = await openStore(databaseUrl);
   const { app } = await buildApp({ store, clock: options.clock, logLevel: 'error' });
@@ -62,6 +66,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
     return payload;
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const worker = startWebhookWorker({ ...TEST_WEBHOOKS, ...options.webhooks, store, log: app.log });
   const address = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {
@@ -91,6 +96,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async close() {
+      await worker.stop();
       await app.close();
       await store.close();
       if (options.store === 'postgres') await dropPostgresDatabase(databaseUrl);

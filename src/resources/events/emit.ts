@@ -1,4 +1,6 @@
-// Events are written in the same transaction as the change they describe (an outbox).
+// Events are written in the same transaction as the change they describe (an outbox), and
+// so is one delivery row per matching webhook endpoint: nothing committed is ever lost.
+import { endpointWants } from '../../core/event-types.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { toWire } from '../../wire/wire-object.ts';
@@ -8,6 +10,30 @@ export const API_VERSION = '2024-04-10';
 export interface EventObject extends StoredObject {
   object: 'event';
   type: string;
+  pending_webhooks: number;
+  /** 1 when every endpoint it was sent to acknowledged it (the `delivery_success` filter). */
+  _delivery_success?: number;
+}
+
+/** Internal: one event to one endpoint. `next_attempt_at` is ms since epoch, null once finished. */
+export interface Delivery extends StoredObject {
+  object: 'webhook_delivery';
+  event: string;
+  endpoint: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  /** Token of the worker claim that holds it. */
+  _claim?: string;
+}
+
+/** The subset of a webhook endpoint that emission needs. */
+interface EndpointRow extends StoredObject {
+  enabled_events: string[];
+  livemode: boolean;
 }
 
 export async function emitEvent(
@@ -19,18 +45,41 @@ export async function emitEvent(
 ): Promise<EventObject> {
   const data: Record<string, unknown> = { object: toWire(object) };
   if (previousAttributes) data.previous_attributes = previousAttributes;
+  const endpoints = (await tx.all<EndpointRow>('webhook_endpoints', ctx.accountId, { status: 'enabled' })).filter(
+    (endpoint) => endpoint.livemode === ctx.livemode && endpointWants(endpoint.enabled_events, type),
+  );
+  const created = ctx.clock.nowSeconds();
+  // `account` is only for Connect events and `context` is newer than our schema: both left out.
   const event: EventObject = {
     id: ctx.ids('evt'),
     object: 'event',
-    account: null,
     api_version: API_VERSION,
-    created: ctx.clock.nowSeconds(),
+    created,
     data,
     livemode: ctx.livemode,
-    pending_webhooks: 0,
+    pending_webhooks: endpoints.length,
     request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
     type,
+    _delivery_success: endpoints.length === 0 ? 1 : 0,
   };
   await tx.insert('events', ctx.accountId, event);
+  // Due now (wall clock, in ms): the worker picks it up after commit, whatever the test clock says.
+  const now = Date.now();
+  for (const endpoint of endpoints) {
+    const delivery: Delivery = {
+      id: ctx.ids('whdl'),
+      object: 'webhook_delivery',
+      created,
+      event: event.id,
+      endpoint: endpoint.id,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_attempt_at: null,
+      last_status: null,
+      last_error: null,
+    };
+    await tx.insert('webhook_deliveries', ctx.accountId, delivery);
+  }
   return event;
 }

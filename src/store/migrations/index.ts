@@ -1,6 +1,7 @@
 // Every migration in order. Add a file `NNNN-name.ts` and one line here; never edit a released one.
 import type { TableSpec } from '../tables.ts';
 import { foundation } from './0001-foundation.ts';
+import { webhooks } from './0003-webhooks.ts';
 import { payments } from './0002-payments.ts';
 import { invoices } from './0004-invoices.ts';
 import type { Migration } from './types.ts';
@@ -8,7 +9,7 @@ import type { Migration } from './types.ts';
 export type { Migration, MigrationStep } from './types.ts';
 
 // Versions are unique and applied in ascending order.
-export const MIGRATIONS: Migration[] = [foundation, payments, invoices].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: Migration[] = [foundation, payments, invoices, webhooks].sort((a, b) => a.version - b.version);
 if (new Set(MIGRATIONS.map((m) => m.version)).size !== MIGRATIONS.length) throw new Error('two migrations share a version');
 
 /** The object tables as the migrations leave them: what adapters use at run time. */

@@ -1,6 +1,6 @@
 // SQL text for SQLite, built only from declared table and column names.
 import type { MigrationStep } from '../migrations/index.ts';
-import type { ListQuery } from '../types.ts';
+import type { DueQuery, ListQuery } from '../types.ts';
 import { checkColumns, tableSpec } from '../tables.ts';
 
 const TYPE = { text: 'TEXT', integer: 'INTEGER' } as const;
@@ -43,6 +43,15 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
       params.push(value);
     }
   }
+  const sets = Object.entries(query.whereIn ?? {});
+  checkColumns(spec, sets.map(([name]) => name));
+  for (const [name, values] of sets) {
+    if (values.length === 0) where.push('0 = 1');
+    else {
+      where.push(`${name} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    }
+  }
   for (const [op, sqlOp] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
     const bound = query.created?.[op];
     if (bound !== undefined) {
@@ -61,4 +70,26 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
   }
   params.push(query.limit + 1);
   return { sql: `SELECT data FROM ${table} WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`, params };
+}
+
+/** A due-work query (see DueQuery) as SQL; SQLite has one writer, so no locking clause. */
+export function dueSql(table: string, query: DueQuery): { sql: string; params: unknown[] } {
+  const spec = tableSpec(table);
+  const filters = Object.entries(query.where ?? {});
+  checkColumns(spec, [query.column, ...filters.map(([name]) => name)]);
+  const where = [`${query.column} <= ?`];
+  const params: unknown[] = [query.max];
+  if (query.accountId !== undefined) {
+    where.push('account_id = ?');
+    params.push(query.accountId);
+  }
+  for (const [name, value] of filters) {
+    if (value === null) where.push(`${name} IS NULL`);
+    else {
+      where.push(`${name} = ?`);
+      params.push(value);
+    }
+  }
+  params.push(query.limit);
+  return { sql: `SELECT account_id, data FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${query.column}, seq LIMIT ?`, params };
 }

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { MIGRATIONS } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
-import type { ApiKeyRecord, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
-import { listSql, renderStep } from './sql.ts';
+import type { ApiKeyRecord, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import { dueSql, listSql, renderStep } from './sql.ts';
 
 interface Job {
   fn: (tx: Tx) => Promise<unknown>;
@@ -87,6 +87,12 @@ class SqliteReader implements ReadTx {
       .get('SELECT currency, available FROM cash_balances WHERE account_id = ? AND customer_id = ? ORDER BY currency')
       .all(accountId, customerId) as { currency: string; available: number }[];
     return Object.fromEntries(rows.map((row) => [row.currency, row.available]));
+  }
+
+  async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
+    const { sql, params } = dueSql(table, query);
+    const rows = this.statements.get(sql).all(...params) as { account_id: string; data: string }[];
+    return rows.map((row) => ({ accountId: row.account_id, object: JSON.parse(row.data) as T }));
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {

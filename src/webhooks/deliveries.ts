@@ -1,0 +1,108 @@
+// Delivery rows in the store: claiming due ones with a lease, and recording attempts.
+// Every function here works over the Store interface only, so both engines run it.
+import { nextAttemptAt, type RetrySchedule } from '../core/webhook-retry.ts';
+import type { Delivery, EventObject } from '../resources/events/emit.ts';
+import type { WebhookEndpoint } from '../resources/webhook-endpoints/service.ts';
+import type { DueRow, ReadTx, Store, Tx } from '../store/types.ts';
+
+/** Endpoint rows as the worker keeps them, with their failure marks. */
+export interface EndpointRow extends WebhookEndpoint {
+  /** Ms since epoch of the first failure in the current run of failures; null when healthy. */
+  _failing_since?: number | null;
+  _last_failure?: string | null;
+}
+
+export interface Claimed {
+  accountId: string;
+  delivery: Delivery;
+  /** Identifies this claim, so a late answer from an expired lease can be told apart. */
+  token: string;
+}
+
+/** Every endpoint of every account (a small set: at most 16 per account); livemode is 0 or 1. */
+export async function allEndpoints(store: Store): Promise<DueRow<EndpointRow>[]> {
+  return store.read((tx) => tx.due<EndpointRow>('webhook_endpoints', { column: 'livemode', max: 1, limit: 10_000 }));
+}
+
+function dueQuery(accountId: string, endpointId: string, now: number, limit: number) {
+  return { column: 'next_attempt_at', max: now, where: { endpoint: endpointId }, accountId, limit };
+}
+
+export async function hasDue(tx: ReadTx, accountId: string, endpointId: string, now: number): Promise<boolean> {
+  return (await tx.due('webhook_deliveries', dueQuery(accountId, endpointId, now, 1))).length > 0;
+}
+
+/**
+ * Claims up to `limit` due deliveries of one endpoint: moves each one's next attempt to the end
+ * of a lease and counts the attempt, in one transaction, before anything is sent. Another
+ * worker sees them again only if this one dies and the lease runs out (at-least-once).
+ * Deliveries due for a disabled endpoint are canceled instead (spec §4).
+ */
+export async function claimDue(store: Store, endpoint: DueRow<EndpointRow>, now: number, leaseMs: number, limit: number, token: string): Promise<Claimed[]> {
+  return store.write(async (tx) => {
+    const rows = await tx.due<Delivery>('webhook_deliveries', dueQuery(endpoint.accountId, endpoint.object.id, now, limit));
+    const current = await tx.get<EndpointRow>('webhook_endpoints', endpoint.accountId, endpoint.object.id);
+    const claimed: Claimed[] = [];
+    for (const { object } of rows) {
+      if (!current || current.status !== 'enabled') {
+        await tx.update('webhook_deliveries', endpoint.accountId, { ...object, status: 'canceled', next_attempt_at: null });
+        continue;
+      }
+      const delivery: Delivery = { ...object, attempts: object.attempts + 1, next_attempt_at: now + leaseMs, _claim: token };
+      await tx.update('webhook_deliveries', endpoint.accountId, delivery);
+      claimed.push({ accountId: endpoint.accountId, delivery, token });
+    }
+    return claimed;
+  });
+}
+
+export interface Outcome {
+  claimed: Claimed;
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  at: number;
+  livemode: boolean;
+}
+
+/** Records attempts in one transaction: success finishes the delivery and counts down the event's `pending_webhooks`. */
+export async function recordOutcomes(store: Store, outcomes: Outcome[], schedules: { live: RetrySchedule; test: RetrySchedule }): Promise<void> {
+  await store.write(async (tx) => {
+    const marks = new Map<string, { accountId: string; failure: string | null; at: number }>();
+    for (const outcome of outcomes) {
+      const { accountId, delivery: claimedRow, token } = outcome.claimed;
+      const delivery = await tx.getForUpdate<Delivery>('webhook_deliveries', accountId, claimedRow.id);
+      if (!delivery || delivery.status !== 'pending') continue;
+      // A failure reported under an expired lease belongs to whoever holds the row now.
+      if (!outcome.ok && delivery._claim !== token) continue;
+      const base = { ...delivery, last_attempt_at: outcome.at, last_status: outcome.status, last_error: outcome.error };
+      if (outcome.ok) {
+        await tx.update('webhook_deliveries', accountId, { ...base, status: 'succeeded', next_attempt_at: null });
+        await acknowledge(tx, accountId, delivery.event);
+      } else {
+        const next = nextAttemptAt(outcome.livemode ? schedules.live : schedules.test, delivery.attempts, outcome.at);
+        await tx.update('webhook_deliveries', accountId, { ...base, status: next === null ? 'failed' : 'pending', next_attempt_at: next });
+      }
+      marks.set(delivery.endpoint, { accountId, failure: outcome.ok ? null : (outcome.error ?? 'failed'), at: outcome.at });
+    }
+    for (const [endpointId, mark] of marks) await markEndpoint(tx, mark.accountId, endpointId, mark.failure, mark.at);
+  });
+}
+
+async function acknowledge(tx: Tx, accountId: string, eventId: string): Promise<void> {
+  const event = await tx.getForUpdate<EventObject>('events', accountId, eventId);
+  if (!event) return;
+  const pending = Math.max(0, event.pending_webhooks - 1);
+  await tx.update('events', accountId, { ...event, pending_webhooks: pending, _delivery_success: pending === 0 ? 1 : 0 });
+}
+
+/** Marks an endpoint failing (since when, and why) or healthy again; writes only on a change. */
+async function markEndpoint(tx: Tx, accountId: string, endpointId: string, failure: string | null, at: number): Promise<void> {
+  const endpoint = await tx.getForUpdate<EndpointRow>('webhook_endpoints', accountId, endpointId);
+  if (!endpoint) return;
+  const failing = endpoint._failing_since != null;
+  if (failure === null && failing) await tx.update('webhook_endpoints', accountId, { ...endpoint, _failing_since: null, _last_failure: null });
+  if (failure !== null && (!failing || endpoint._last_failure !== failure)) {
+    await tx.update('webhook_endpoints', accountId, { ...endpoint, _failing_since: endpoint._failing_since ?? at, _last_failure: failure });
+  }
+}

@@ -1,0 +1,182 @@
+// The delivery worker: after commit, sends every pending delivery to its endpoint, signed,
+// and records the answer. State lives in the database (delivery rows), so a restart picks up
+// where the last process stopped. Each endpoint has its own queue and concurrency limit, so a
+// slow or dead endpoint never delays the others; a failing endpoint is probed one delivery at
+// a time per poll until it answers 2xx again. Nothing here runs inside an API request.
+import { randomBase62 } from '../core/ids.ts';
+import type { EventObject } from '../resources/events/emit.ts';
+import type { DueRow, Store } from '../store/types.ts';
+import { toWire } from '../wire/wire-object.ts';
+import { allEndpoints, claimDue, hasDue, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
+import type { WebhookConfig } from './config.ts';
+import { sendEvent } from './send.ts';
+
+export interface WorkerLog {
+  error(object: unknown, message?: string): void;
+  warn?(object: unknown, message?: string): void;
+}
+
+export interface WorkerOptions extends Omit<WebhookConfig, 'enabled'> {
+  store: Store;
+  /** Wall clock in ms; tests may hand in their own. */
+  now?: () => number;
+  log?: WorkerLog;
+  /** How long a claim holds a delivery before another worker may send it again. */
+  leaseMs?: number;
+}
+
+interface EndpointState {
+  row: DueRow<EndpointRow>;
+  queue: Claimed[];
+  inflight: number;
+  pumping: boolean;
+  failing: boolean;
+}
+
+export class WebhookWorker {
+  private readonly endpoints = new Map<string, EndpointState>();
+  private readonly now: () => number;
+  private readonly leaseMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private ticking = false;
+  private outcomes: Outcome[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly active = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: WorkerOptions) {
+    this.now = options.now ?? Date.now;
+    // Long enough for a whole claimed batch to be sent at the endpoint's concurrency.
+    this.leaseMs = options.leaseMs ?? options.timeoutMs * Math.ceil(options.batchSize / options.concurrency) + 30_000;
+  }
+
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.schedule(0);
+    return this;
+  }
+
+  /**
+   * Stops claiming and gives attempts in flight up to `graceMs` to finish and be recorded.
+   * Whatever is still claimed after that is sent again once its lease runs out.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    const deadline = Date.now() + graceMs;
+    while ((this.active.size > 0 || this.ticking) && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.active]), new Promise((r) => setTimeout(r, 10))]);
+    }
+    await this.flush();
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref?.();
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.active.add(promise);
+    void promise.finally(() => this.active.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    try {
+      const rows = await allEndpoints(this.options.store);
+      const seen = new Set<string>();
+      for (const row of rows) {
+        seen.add(row.object.id);
+        const state = this.endpoints.get(row.object.id);
+        if (state) {
+          state.row = row;
+          if (row.object._failing_since == null) state.failing = false;
+        } else {
+          this.endpoints.set(row.object.id, { row, queue: [], inflight: 0, pumping: false, failing: row.object._failing_since != null });
+        }
+      }
+      for (const [id, state] of this.endpoints) if (!seen.has(id) && state.inflight === 0 && state.queue.length === 0) this.endpoints.delete(id);
+      await Promise.all([...this.endpoints.values()].filter((s) => seen.has(s.row.object.id)).map((state) => this.pump(state)));
+    } catch (error) {
+      this.options.log?.error({ err: error }, 'webhook worker tick failed');
+    } finally {
+      this.ticking = false;
+      this.schedule(this.options.pollMs);
+    }
+  }
+
+  private capacity(state: EndpointState): number {
+    return state.failing ? 1 : this.options.concurrency;
+  }
+
+  /** Claims due deliveries for one endpoint while it has free slots, and starts sending them. */
+  private async pump(state: EndpointState): Promise<void> {
+    if (!this.running || state.pumping) return;
+    const free = this.capacity(state) - state.inflight - state.queue.length;
+    if (free <= 0) return;
+    state.pumping = true;
+    try {
+      const { store } = this.options;
+      const now = this.now();
+      const { accountId, object } = state.row;
+      if (!(await store.read((tx) => hasDue(tx, accountId, object.id, now)))) return;
+      const limit = state.failing ? 1 : Math.max(free, this.options.batchSize - state.queue.length - state.inflight);
+      const claimed = await this.track(claimDue(store, state.row, now, this.leaseMs, limit, randomBase62(12)));
+      state.queue.push(...claimed);
+      this.drain(state);
+    } catch (error) {
+      this.options.log?.error({ err: error, endpoint: state.row.object.id }, 'claiming webhook deliveries failed');
+    } finally {
+      state.pumping = false;
+    }
+  }
+
+  private drain(state: EndpointState): void {
+    while (state.queue.length > 0 && state.inflight < this.capacity(state)) {
+      const claimed = state.queue.shift()!;
+      state.inflight++;
+      void this.track(this.attempt(state, claimed)).finally(() => {
+        state.inflight--;
+        this.drain(state);
+        // A healthy endpoint keeps going without waiting for the next poll; a failing one waits.
+        if (state.queue.length === 0 && !state.failing) void this.pump(state);
+      });
+    }
+  }
+
+  private async attempt(state: EndpointState, claimed: Claimed): Promise<void> {
+    const endpoint = state.row.object;
+    let outcome: Outcome;
+    const event = await this.options.store.read((tx) => tx.get<EventObject>('events', claimed.accountId, claimed.delivery.event));
+    if (!event) {
+      outcome = { claimed, ok: false, status: null, error: 'event no longer exists', at: this.now(), livemode: endpoint.livemode };
+    } else {
+      const body = JSON.stringify(toWire(event), null, 2);
+      const result = await sendEvent(endpoint.url, body, endpoint._secret, Math.floor(this.now() / 1000), this.options.timeoutMs);
+      outcome = { claimed, ...result, at: this.now(), livemode: endpoint.livemode };
+    }
+    state.failing = !outcome.ok;
+    this.outcomes.push(outcome);
+    await this.flush();
+  }
+
+  /** Writes every recorded attempt in one transaction; concurrent callers share it. */
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.outcomes.length === 0) return;
+    const batch = this.outcomes.splice(0);
+    this.flushing = recordOutcomes(this.options.store, batch, { live: this.options.liveSchedule, test: this.options.testSchedule })
+      .catch((error) => this.options.log?.error({ err: error }, 'recording webhook attempts failed'))
+      .finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+}
+
+export function startWebhookWorker(options: WorkerOptions): WebhookWorker {
+  return new WebhookWorker(options).start();
+}
