@@ -17,6 +17,8 @@ import { hostedInstructionsRoutes } from './resources/hosted-instructions/routes
 import { cashBalanceRoutes } from './resources/cash-balance/routes.ts';
 import { fundingInstructionsRoutes } from './resources/funding-instructions/routes.ts';
 import { customerBalanceTransactionRoutes } from './resources/customer-balance-transactions/routes.ts';
+import { invoiceRoutes } from './resources/invoices/routes.ts';
+import { invoiceItemRoutes } from './resources/invoice-items/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -27,7 +29,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({

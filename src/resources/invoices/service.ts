@@ -1,0 +1,358 @@
+// The invoice lifecycle: draft → open → paid | void, with the credit balance applied at
+// finalization and given back on void. Paying from the cash balance lives in payment.ts.
+import { ApiError, assert, errors } from '../../core/errors.ts';
+import { applyCreditAtFinalization, chargeability, formatInvoiceNumber } from '../../core/invoice.ts';
+import { CASH_CURRENCIES, isCashCurrency } from '../../core/money.ts';
+import type { ReadTx, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { mergeMetadata } from '../../wire/params.ts';
+import { toWire } from '../../wire/wire-object.ts';
+import { loadAccount } from '../accounts/service.ts';
+import { bookCreditTransaction, creditBalance, defaultCurrency, hasCashBalance, saveCustomer } from '../customer-balance-transactions/service.ts';
+import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
+import { emitEvent } from '../events/emit.ts';
+import { attachPendingItems } from '../invoice-items/service.ts';
+import { checkInvoice, customerBalanceAllowed, deletedInvoice, refreshDraftLines, type Invoice } from './object.ts';
+import type { CreateInvoiceParams, PaymentSettingsParam, UpdateInvoiceParams } from './params.ts';
+import { cancelInvoiceIntent, openInvoicePayment, payFromCashBalance } from './payment.ts';
+
+const TABLE = 'invoices';
+const DAY = 86_400;
+
+export async function loadInvoice(tx: ReadTx, ctx: RequestContext, id: string, param = 'invoice'): Promise<Invoice> {
+  const invoice = await tx.get<Invoice>(TABLE, ctx.accountId, id);
+  if (!invoice) throw errors.noSuch('invoice', id, param);
+  return invoice;
+}
+
+export async function lockInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {
+  const invoice = await tx.getForUpdate<Invoice>(TABLE, ctx.accountId, id);
+  if (!invoice) throw errors.noSuch('invoice', id, 'invoice');
+  return invoice;
+}
+
+function paymentSettings(given: PaymentSettingsParam | undefined, current?: Invoice['payment_settings']): Invoice['payment_settings'] {
+  const out = current ? structuredClone(current) : { default_mandate: null, payment_method_options: null, payment_method_types: null };
+  if (!given) return out;
+  if (given.default_mandate !== undefined) out.default_mandate = given.default_mandate;
+  if (given.payment_method_types !== undefined) out.payment_method_types = given.payment_method_types.length ? [...new Set(given.payment_method_types)] : null;
+  const cb = given.payment_method_options?.customer_balance;
+  if (cb !== undefined) {
+    const options = { acss_debit: null, bancontact: null, card: null, customer_balance: null as unknown, konbini: null, sepa_debit: null, us_bank_account: null, ...(out.payment_method_options ?? {}) };
+    options.customer_balance = cb === '' ? null : {
+      bank_transfer: {
+        ...(cb.bank_transfer?.eu_bank_transfer ? { eu_bank_transfer: { country: cb.bank_transfer.eu_bank_transfer.country } } : {}),
+        type: cb.bank_transfer?.type ?? null,
+      },
+      funding_type: cb.funding_type ?? null,
+    };
+    out.payment_method_options = options;
+  }
+  return out;
+}
+
+/** Applies collection_method / days_until_due / due_date, refusing the combinations Stripe refuses. */
+function applyCollection(invoice: Invoice, params: UpdateInvoiceParams, now: number): void {
+  if (params.collection_method !== undefined) invoice.collection_method = params.collection_method;
+  if (params.days_until_due !== undefined && params.due_date !== undefined) {
+    throw new ApiError('You may only specify one of these parameters: days_until_due, due_date.', { code: 'parameters_exclusive', param: 'due_date' });
+  }
+  if (params.days_until_due !== undefined) invoice._days_until_due = params.days_until_due;
+  if (params.due_date !== undefined) {
+    invoice._days_until_due = null;
+    invoice.due_date = params.due_date;
+  }
+  if (invoice.collection_method === 'charge_automatically') {
+    if (params.days_until_due !== undefined || params.due_date !== undefined) {
+      const param = params.days_until_due !== undefined ? 'days_until_due' : 'due_date';
+      throw new ApiError(`You can only set ${param} when collection_method is send_invoice.`, { param });
+    }
+    invoice._days_until_due = null;
+    invoice.due_date = null;
+  } else {
+    // send_invoice without a due date: due 30 days after finalization, as Stripe's default setting.
+    if (invoice.due_date === null && invoice._days_until_due === null) invoice._days_until_due = 30;
+    if (invoice._days_until_due !== null) invoice.due_date = now + invoice._days_until_due * DAY;
+  }
+}
+
+/** customer_balance pays only in the bank-transfer currencies. */
+function checkCashCurrency(invoice: Invoice): void {
+  if (customerBalanceAllowed(invoice) && !isCashCurrency(invoice.currency)) {
+    throw new ApiError(`The customer_balance payment method does not support ${invoice.currency}; use one of ${CASH_CURRENCIES.join(', ')}.`, { param: 'payment_settings[payment_method_types]' });
+  }
+}
+
+function customerSnapshot(customer: Customer): Record<string, unknown> {
+  return {
+    customer_address: customer.address ?? null,
+    customer_email: customer.email,
+    customer_name: customer.name ?? null,
+    customer_phone: customer.phone ?? null,
+    customer_shipping: customer.shipping ?? null,
+    customer_tax_exempt: customer.tax_exempt ?? 'none',
+  };
+}
+
+export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateInvoiceParams): Promise<Invoice> {
+  const customer = await lockCustomer(tx, ctx, params.customer);
+  const account = await loadAccount(tx, ctx.accountId);
+  const now = ctx.clock.nowSeconds();
+  const id = ctx.ids('in');
+  const invoice = {
+    id,
+    object: 'invoice',
+    account_country: account.settings.country,
+    account_name: account.settings.business_name,
+    account_tax_ids: null,
+    amount_due: 0,
+    amount_paid: 0,
+    amount_remaining: 0,
+    amount_shipping: 0,
+    application: null,
+    application_fee_amount: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: params.auto_advance ?? false,
+    automatic_tax: { enabled: false, liability: null, status: null },
+    billing_reason: 'manual',
+    charge: null,
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: params.currency ?? customer.currency ?? (await defaultCurrency(tx, ctx)),
+    custom_fields: null,
+    customer: customer.id,
+    ...customerSnapshot(customer),
+    customer_tax_ids: [],
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    description: params.description ?? null,
+    discount: null,
+    discounts: [],
+    due_date: null,
+    effective_at: null,
+    ending_balance: null,
+    footer: params.footer ?? null,
+    from_invoice: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
+    livemode: ctx.livemode,
+    metadata: mergeMetadata({}, params.metadata, true),
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    paid: false,
+    paid_out_of_band: false,
+    payment_intent: null,
+    payment_settings: paymentSettings(params.payment_settings),
+    period_end: now,
+    period_start: now,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    quote: null,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: 'draft',
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subscription: null,
+    subscription_details: null,
+    subtotal: 0,
+    subtotal_excluding_tax: 0,
+    tax: null,
+    test_clock: null,
+    total: 0,
+    total_discount_amounts: [],
+    total_excluding_tax: 0,
+    total_tax_amounts: [],
+    transfer_data: null,
+    webhooks_delivered_at: now,
+    _days_until_due: null,
+    _applied_credit: 0,
+  } as Invoice;
+  applyCollection(invoice, params, now);
+  checkCashCurrency(invoice);
+  await tx.insert(TABLE, ctx.accountId, invoice);
+  if (params.pending_invoice_items_behavior === 'include') await attachPendingItems(tx, ctx, invoice);
+  await refreshDraftLines(tx, ctx, invoice, customer);
+  await tx.update(TABLE, ctx.accountId, invoice);
+  await emitEvent(tx, ctx, 'invoice.created', invoice);
+  return invoice;
+}
+
+export async function updateInvoice(tx: Tx, ctx: RequestContext, id: string, params: UpdateInvoiceParams): Promise<Invoice> {
+  const invoice = await lockInvoice(tx, ctx, id);
+  const before = toWire(invoice);
+  const next: Invoice = structuredClone(invoice);
+  if (invoice.status !== 'draft') {
+    // Finalized invoices keep their amounts and terms; only metadata may change here.
+    const frozen = Object.keys(params).find((key) => key !== 'metadata' && key !== 'expand' && (params as Record<string, unknown>)[key] !== undefined);
+    if (frozen) throw new ApiError(`You can't change ${frozen} on a finalized invoice.`, { code: 'invoice_not_editable', param: frozen });
+  } else {
+    if (params.auto_advance !== undefined) next.auto_advance = params.auto_advance;
+    if (params.description !== undefined) next.description = params.description;
+    if (params.footer !== undefined) next.footer = params.footer;
+    if (params.payment_settings !== undefined) next.payment_settings = paymentSettings(params.payment_settings, invoice.payment_settings);
+    applyCollection(next, params, ctx.clock.nowSeconds());
+    checkCashCurrency(next);
+  }
+  if (params.metadata !== undefined) next.metadata = mergeMetadata(invoice.metadata, params.metadata, Object.keys(params.metadata).length === 0);
+  checkInvoice(next);
+  await tx.update(TABLE, ctx.accountId, next);
+  const previous = changedAttributes(before, toWire(next));
+  if (Object.keys(previous).length > 0) await emitEvent(tx, ctx, 'invoice.updated', next, previous);
+  return next;
+}
+
+export async function deleteInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
+  const invoice = await lockInvoice(tx, ctx, id);
+  if (invoice.status !== 'draft') {
+    throw new ApiError('You can only delete draft invoices. Void a finalized invoice instead.', { code: 'invoice_not_editable', param: 'invoice' });
+  }
+  // Items attached to a deleted draft go with it (they belonged to that invoice only).
+  for (const item of await tx.all('invoice_items', ctx.accountId, { invoice: id })) await tx.remove('invoice_items', ctx.accountId, item.id);
+  await tx.remove(TABLE, ctx.accountId, id);
+  await emitEvent(tx, ctx, 'invoice.deleted', invoice);
+  return deletedInvoice(id);
+}
+
+/** Takes the next free number `PREFIX-NNNN` from the customer's sequence, unique in the account. */
+async function takeInvoiceNumber(tx: Tx, ctx: RequestContext, customer: Customer): Promise<string> {
+  let sequence = customer.next_invoice_sequence as number;
+  for (let tries = 0; tries < 10_000; tries++, sequence++) {
+    const number = formatInvoiceNumber(customer.invoice_prefix as string, sequence);
+    if (!(await tx.find(TABLE, ctx.accountId, { number }))) {
+      customer.next_invoice_sequence = sequence + 1;
+      return number;
+    }
+  }
+  throw new ApiError('No free invoice number is left for this customer prefix; change invoice_prefix.', { param: 'customer' });
+}
+
+/** Marks an open invoice paid for `amount` (the whole amount due); the caller persists it and emits. */
+export function markPaid(invoice: Invoice, now: number, outOfBand = false): void {
+  assert(invoice.status === 'open' || invoice.status === 'uncollectible', `cannot pay a ${invoice.status} invoice`);
+  invoice.status = 'paid';
+  invoice.paid = true;
+  invoice.paid_out_of_band = outOfBand;
+  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_remaining = 0;
+  invoice.attempted = true;
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.paid_at = now;
+  checkInvoice(invoice);
+}
+
+export async function emitPaid(tx: Tx, ctx: RequestContext, invoice: Invoice): Promise<void> {
+  await emitEvent(tx, ctx, 'invoice.paid', invoice);
+  await emitEvent(tx, ctx, 'invoice.payment_succeeded', invoice);
+}
+
+export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, autoAdvance?: boolean): Promise<Invoice> {
+  const invoice = await lockInvoice(tx, ctx, id);
+  if (invoice.status !== 'draft') {
+    throw new ApiError(`This invoice is already finalized (status ${invoice.status}); only a draft can be finalized.`, { code: 'invoice_already_finalized', param: 'invoice' });
+  }
+  const customer = await lockCustomer(tx, ctx, invoice.customer, 'invoice');
+  const customerBefore = toWire(customer);
+  await refreshDraftLines(tx, ctx, invoice, customer);
+  if (invoice.total < 0) {
+    // Negative totals would credit the balance; not supported here.
+    throw new ApiError('An invoice with a negative total cannot be finalized here; use a credit balance adjustment instead.', { param: 'invoice' });
+  }
+  const now = ctx.clock.nowSeconds();
+  const application = applyCreditAtFinalization(invoice.total, creditBalance(customer, invoice.currency));
+  const kind = chargeability(application.amountDue, invoice.currency);
+  const cash = await hasCashBalance(tx, ctx, customer.id);
+  if ((kind === 'too_small' || kind === 'too_large') && cash) {
+    throw new ApiError(
+      `The amount due (${application.amountDue} ${invoice.currency}) is ${kind === 'too_small' ? 'below the minimum' : 'above the maximum'} chargeable amount, and invoices of customers with a cash balance cannot be finalized then.`,
+      { code: kind === 'too_small' ? 'amount_too_small' : 'amount_too_large', param: 'invoice' },
+    );
+  }
+  invoice.number = await takeInvoiceNumber(tx, ctx, customer);
+  if (application.transactionAmount !== 0) {
+    await bookCreditTransaction(tx, ctx, customer, invoice.currency, 'applied_to_invoice', application.transactionAmount, { invoice: invoice.id });
+  }
+  Object.assign(invoice, {
+    status: 'open',
+    auto_advance: autoAdvance ?? invoice.auto_advance,
+    starting_balance: application.startingBalance,
+    ending_balance: application.endingBalance,
+    amount_due: application.amountDue,
+    amount_paid: 0,
+    amount_remaining: application.amountDue,
+    effective_at: now,
+    hosted_invoice_url: `https://invoice.stripe.com/i/${ctx.accountId}/${invoice.id}`,
+    invoice_pdf: `https://pay.stripe.com/invoice/${ctx.accountId}/${invoice.id}/pdf`,
+    ...customerSnapshot(customer),
+    _applied_credit: application.transactionAmount,
+  });
+  invoice.status_transitions.finalized_at = now;
+  if (invoice._days_until_due !== null) invoice.due_date = now + invoice._days_until_due * DAY;
+  checkInvoice(invoice);
+  await tx.update(TABLE, ctx.accountId, invoice);
+  await emitEvent(tx, ctx, 'invoice.finalized', invoice);
+
+  if (kind === 'too_small' || kind === 'too_large') {
+    // The amount moves to the credit balance as a debit for the next invoice; this one is settled.
+    await bookCreditTransaction(tx, ctx, customer, invoice.currency, kind === 'too_small' ? 'invoice_too_small' : 'invoice_too_large', application.amountDue, { invoice: invoice.id });
+  }
+  await saveCustomer(tx, ctx, customer, customerBefore);
+  if (kind !== 'chargeable') {
+    markPaid(invoice, now);
+    await tx.update(TABLE, ctx.accountId, invoice);
+    await emitPaid(tx, ctx, invoice);
+    return invoice;
+  }
+  return openInvoicePayment(tx, ctx, invoice, customer);
+}
+
+export async function voidInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {
+  const invoice = await lockInvoice(tx, ctx, id);
+  if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
+    throw new ApiError(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, { code: 'invoice_not_editable', param: 'invoice' });
+  }
+  const customer = await lockCustomer(tx, ctx, invoice.customer, 'invoice');
+  const customerBefore = toWire(customer);
+  if (invoice._applied_credit !== 0) {
+    // Give back exactly what finalization took from (or added to) the balance.
+    await bookCreditTransaction(tx, ctx, customer, invoice.currency, 'unapplied_from_invoice', -invoice._applied_credit, { invoice: invoice.id });
+    await saveCustomer(tx, ctx, customer, customerBefore);
+  }
+  await cancelInvoiceIntent(tx, ctx, invoice);
+  invoice.status = 'void';
+  invoice.status_transitions.voided_at = ctx.clock.nowSeconds();
+  invoice.next_payment_attempt = null;
+  checkInvoice(invoice);
+  await tx.update(TABLE, ctx.accountId, invoice);
+  await emitEvent(tx, ctx, 'invoice.voided', invoice);
+  return invoice;
+}
+
+export async function payInvoice(tx: Tx, ctx: RequestContext, id: string, params: { paid_out_of_band?: boolean }): Promise<Invoice> {
+  let invoice = await lockInvoice(tx, ctx, id);
+  // Paying a draft finalizes it first, as Stripe does; one settled at finalization is returned as is.
+  if (invoice.status === 'draft') {
+    invoice = await finalizeInvoice(tx, ctx, id);
+    if (invoice.status === 'paid') return invoice;
+  }
+  if (invoice.status === 'paid') throw new ApiError('Invoice is already paid.', { code: 'invoice_already_paid', param: 'invoice' });
+  if (invoice.status === 'void') throw new ApiError('This invoice is void and cannot be paid.', { code: 'invoice_not_editable', param: 'invoice' });
+  if (params.paid_out_of_band) {
+    await cancelInvoiceIntent(tx, ctx, invoice, 'abandoned');
+    markPaid(invoice, ctx.clock.nowSeconds(), true);
+    await tx.update(TABLE, ctx.accountId, invoice);
+    await emitPaid(tx, ctx, invoice);
+    return invoice;
+  }
+  return payFromCashBalance(tx, ctx, invoice);
+}
