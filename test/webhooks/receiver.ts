@@ -9,6 +9,8 @@ export interface Received {
   signature: string;
   headers: http.IncomingHttpHeaders;
   at: number;
+  /** What the receiver answered. */
+  answer?: Behaviour;
 }
 
 export type Behaviour = number | 'hang';
@@ -27,6 +29,8 @@ export interface Receiver {
   waitFor(predicate: (received: Received[]) => boolean, timeoutMs?: number): Promise<void>;
   /** Event ids received so far (duplicates included). */
   eventIds(): string[];
+  /** Event ids the receiver acknowledged with a 2xx. */
+  ackedIds(): Set<string>;
 }
 
 export async function startReceiver(port = 0): Promise<Receiver> {
@@ -56,6 +60,9 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         await new Promise((r) => setTimeout(r, 10));
       }
     },
+    ackedIds() {
+      return new Set(receiver.received.filter((r) => typeof r.answer === 'number' && r.answer < 300).map((r) => (JSON.parse(r.body) as { id: string }).id));
+    },
     eventIds() {
       return receiver.received.map((r) => (JSON.parse(r.body) as { id: string }).id);
     },
@@ -69,6 +76,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         const index = receiver.received.length;
         receiver.received.push(entry);
         const behaviour = typeof receiver.behave === 'function' ? receiver.behave(entry, index) : receiver.behave;
+        entry.answer = behaviour;
         if (behaviour === 'hang') {
           hanging.add(response);
           return;
