@@ -2,30 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
-import type { TestServer } from '../support/server.ts';
-
-/** Events of a type, newest first, read from the event outbox (the events API is another resource). */
-export async function eventsOf(server: TestServer, type: string): Promise<Stripe.Event[]> {
-  const rows = await server.store.read((tx) => tx.all('events', 'acct_default', { type }));
-  return (rows as unknown as Stripe.Event[]).reverse();
-}
-
-/** The credit balance equals the sum of its transactions, per currency, and `balance` is the customer currency's. */
-export async function assertCreditLedger(stripe: Stripe, customerId: string): Promise<Record<string, number>> {
-  const entries: Stripe.CustomerBalanceTransaction[] = [];
-  for await (const entry of stripe.customers.listBalanceTransactions(customerId, { limit: 100 })) entries.push(entry);
-  entries.reverse(); // oldest first
-  const running: Record<string, number> = {};
-  for (const entry of entries) {
-    assert.ok(Number.isSafeInteger(entry.amount) && entry.amount !== 0, `bad amount on ${entry.id}`);
-    assert.equal(entry.ending_balance, (running[entry.currency] ?? 0) + entry.amount, `ending_balance chain broken at ${entry.id}`);
-    running[entry.currency] = entry.ending_balance;
-  }
-  const customer = (await stripe.customers.retrieve(customerId, { expand: ['invoice_credit_balance'] })) as Stripe.Customer;
-  assert.deepEqual(customer.invoice_credit_balance, running, 'per-currency credit balance = sum of its transactions');
-  assert.equal(customer.balance, customer.currency ? (running[customer.currency] ?? 0) : 0, 'balance is the customer currency credit balance');
-  return running;
-}
+import { assertCreditLedger, eventsOf } from './invoice-helpers.ts';
 
 async function rejects(promise: Promise<unknown>, status: number, param?: string): Promise<void> {
   await assert.rejects(promise, (error: Stripe.errors.StripeError) => {
