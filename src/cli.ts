@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { configFromEnv } from './config.ts';
 import { createAccount } from './resources/accounts/service.ts';
 import { startServer } from './server.ts';
+import { listen } from './webhooks/listen.ts';
 import { openStore } from './store/open.ts';
 
 const program = new Command('cashbook').description('A self-hosted, Stripe-compatible customer balance server.');
@@ -41,6 +42,31 @@ program
     const { accountId, key } = await createAccount(store, { livemode: options.live, now: Math.floor(Date.now() / 1000) });
     await store.close();
     console.log(JSON.stringify({ account: accountId, secret_key: key }));
+  });
+
+program
+  .command('listen')
+  .description('print events as they happen and forward them, signed, to a local URL (like `stripe listen`)')
+  .option('--forward-to <url>', 'where to POST each event, e.g. http://localhost:3000/webhooks')
+  .option('--api-base <url>', 'the Cashbook API to watch', `http://${defaults.host}:${defaults.port}`)
+  .option('--api-key <key>', 'secret key to read events with (CASHBOOK_API_KEY)', defaults.apiKey)
+  .option('--events <types>', 'comma-separated event types to forward (wildcards like payment_intent.*)', '*')
+  .option('--secret <whsec>', 'signing secret to use (default: a new one, printed at start)')
+  .option('--interval <ms>', 'how often to poll for new events', '250')
+  .action(async (options) => {
+    if (!options.apiKey) throw new Error('listen needs --api-key or CASHBOOK_API_KEY');
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    await listen({
+      apiBase: options.apiBase,
+      apiKey: options.apiKey,
+      forwardTo: options.forwardTo,
+      events: String(options.events).split(',').map((type: string) => type.trim()).filter(Boolean),
+      secret: options.secret,
+      intervalMs: Number(options.interval),
+      signal: stop.signal,
+    });
   });
 
 await program.parseAsync(process.argv);
