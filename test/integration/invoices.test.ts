@@ -219,6 +219,56 @@ describeEachStore('invoices', (server) => {
     await rejects(stripe.invoices.pay(draft.id, { paid_out_of_band: true }), 400, 'invoice', 'invoice_already_paid');
   });
 
+  it('includes pending items on request, pages lines, and expands related objects', async () => {
+    const { stripe, request } = server();
+    const customer = await stripe.customers.create({ balance: -100 });
+    const pending = await stripe.invoiceItems.create({ customer: customer.id, amount: 700, currency: 'usd' });
+    assert.equal(pending.invoice, null);
+    const other = await stripe.invoiceItems.create({ customer: customer.id, amount: 900, currency: 'eur' });
+    const gone = await stripe.invoiceItems.create({ customer: customer.id, amount: 1, currency: 'usd' });
+    await stripe.invoiceItems.del(gone.id);
+    const updatedPending = await stripe.invoiceItems.update(pending.id, { amount: 800, metadata: { a: 'b' } });
+    assert.equal(updatedPending.amount, 800);
+    assert.deepEqual((await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data.map((i) => i.id), [other.id, pending.id]);
+
+    const excluded = await stripe.invoices.create({ customer: customer.id });
+    assert.equal(excluded.lines.data.length, 0, 'pending items are excluded by default');
+    await stripe.invoices.del(excluded.id);
+    const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+    assert.deepEqual(draft.lines.data.map((l) => [(l as unknown as { invoice_item: string }).invoice_item, l.amount]), [[pending.id, 800]], 'only items in the invoice currency');
+    for (const amount of [1, 2, 3]) await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount });
+    const page = await request('GET', `/v1/invoices/${draft.id}/lines?limit=2`);
+    assert.equal(page.status, 200);
+    assert.deepEqual(page.body.data.map((l: { amount: number }) => l.amount), [800, 1]);
+    assert.equal(page.body.has_more, true);
+    const rest = await request('GET', `/v1/invoices/${draft.id}/lines?limit=2&starting_after=${page.body.data[1].id}`);
+    assert.deepEqual(rest.body.data.map((l: { amount: number }) => l.amount), [2, 3]);
+    assert.equal(rest.body.has_more, false);
+
+    const invoice = await stripe.invoices.finalizeInvoice(draft.id, { expand: ['customer'] });
+    assert.equal((invoice.customer as Stripe.Customer).id, customer.id);
+    assert.equal(invoice.amount_due, 706);
+    const [applied] = (await stripe.customers.listBalanceTransactions(customer.id, { invoice: invoice.id, expand: ['data.invoice'] })).data;
+    assert.equal((applied.invoice as Stripe.Invoice).number, invoice.number);
+    const expandedItem = await stripe.invoiceItems.retrieve(pending.id, { expand: ['invoice'] });
+    assert.equal((expandedItem.invoice as Stripe.Invoice).id, invoice.id);
+    await rejects(stripe.invoiceItems.update(pending.id, { amount: 5 }), 400, 'invoice', 'invoice_not_editable');
+    await rejects(stripe.invoiceItems.del(pending.id), 400, 'invoice', 'invoice_not_editable');
+  });
+
+  it('emits invoice.finalized with its PaymentIntent already attached', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const draft = await draftWith(stripe, customer.id, [1000], { payment_settings: { payment_method_types: ['customer_balance'] } });
+    const invoice = await stripe.invoices.finalizeInvoice(draft.id, { expand: ['payment_intent'] });
+    const pi = (invoice as unknown as { payment_intent: Stripe.PaymentIntent }).payment_intent;
+    assert.equal(pi.amount, 1000);
+    assert.equal(pi.status, 'requires_payment_method');
+    const [finalized] = (await eventsOf(server(), 'invoice.finalized')).filter((e) => (e.data.object as Stripe.Invoice).id === invoice.id);
+    assert.equal((finalized.data.object as unknown as { payment_intent: string }).payment_intent, pi.id);
+    assert.equal((finalized.data.object as Stripe.Invoice).status, 'open');
+  });
+
   it('refuses bad input with a Stripe error', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create();

@@ -1,4 +1,5 @@
 // The stored invoice, its wire shape (API 2024-04-10) and the arithmetic checks around it.
+import { ApiError } from '../../core/errors.ts';
 import { checkInvoiceAmounts, invoiceTotals, type InvoiceStatus } from '../../core/invoice.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -124,4 +125,25 @@ export async function presentInvoice(tx: ReadTx, ctx: RequestContext, invoice: I
 
 export function deletedInvoice(id: string): Record<string, unknown> {
   return { id, object: 'invoice', deleted: true };
+}
+
+/** GET /v1/invoices/:id/lines: the invoice's lines in order, paged with Stripe's cursors. */
+export function linesPage(invoice: Invoice, params: { limit?: number; starting_after?: string; ending_before?: string }): Record<string, unknown> {
+  const lines = invoice.lines.data;
+  const limit = params.limit ?? 10;
+  const cursor = params.starting_after ?? params.ending_before;
+  const at = cursor === undefined ? -1 : lines.findIndex((line) => line.id === cursor);
+  if (cursor !== undefined && at < 0) {
+    throw new ApiError(`No such line item: '${cursor}'`, { status: 404, code: 'resource_missing', param: params.starting_after !== undefined ? 'starting_after' : 'ending_before' });
+  }
+  let data: LineItem[];
+  let hasMore: boolean;
+  if (params.ending_before !== undefined) {
+    data = lines.slice(Math.max(0, at - limit), at);
+    hasMore = at - limit > 0;
+  } else {
+    data = lines.slice(at + 1, at + 1 + limit);
+    hasMore = at + 1 + limit < lines.length;
+  }
+  return { object: 'list', data, has_more: hasMore, url: invoice.lines.url };
 }

@@ -60,6 +60,8 @@ export const listInvoicesParams = paramsObject({
   status: param.enumOf(['draft', 'open', 'paid', 'uncollectible', 'void']).optional(),
 });
 
+export const listLinesParams = paramsObject(listParams);
+
 export type CreateInvoiceParams = z.output<typeof createInvoiceParams>;
 export type UpdateInvoiceParams = z.output<typeof updateInvoiceParams>;
 export type PayInvoiceParams = z.output<typeof payInvoiceParams>;

@@ -36,12 +36,9 @@ function intentOptions(invoice: Invoice): CreateIntentInput['payment_method_opti
   return { customer_balance: { funding_type: 'bank_transfer', bank_transfer: bank } } as CreateIntentInput['payment_method_options'];
 }
 
-/**
- * After finalization of an invoice with an amount due: creates its PaymentIntent when it allows
- * customer_balance and, in automatic mode, pays it at once when the cash balance covers it.
- */
-export async function openInvoicePayment(tx: Tx, ctx: RequestContext, invoice: Invoice, customer: Customer): Promise<Invoice> {
-  if (!customerBalanceAllowed(invoice) || !isCashCurrency(invoice.currency)) return invoice;
+/** At finalization, an invoice with an amount due that allows customer_balance gets its PaymentIntent. */
+export async function createInvoiceIntent(tx: Tx, ctx: RequestContext, invoice: Invoice, customer: Customer): Promise<void> {
+  if (!customerBalanceAllowed(invoice) || !isCashCurrency(invoice.currency)) return;
   const intent = await createIntent(tx, ctx, {
     amount: invoice.amount_due,
     currency: invoice.currency,
@@ -53,14 +50,18 @@ export async function openInvoicePayment(tx: Tx, ctx: RequestContext, invoice: I
   } as CreateIntentInput);
   invoice.payment_intent = intent.id;
   invoice.next_payment_attempt = invoice.collection_method === 'charge_automatically' ? ctx.clock.nowSeconds() : null;
-  await tx.update(TABLE, ctx.accountId, invoice);
+}
+
+/**
+ * Right after finalization (spec credit-balance §5 [inferred]): in automatic mode, an invoice the
+ * cash balance already covers is paid at once. Returns the invoice as it now is.
+ */
+export async function payAtFinalization(tx: Tx, ctx: RequestContext, invoice: Invoice, customer: Customer): Promise<Invoice> {
+  if (invoice.payment_intent === null) return invoice;
   const available = (await tx.cashBalances(ctx.accountId, customer.id))[invoice.currency] ?? 0;
-  // Spec credit-balance §5 [inferred]: finalized in automatic mode with enough cash → paid now.
-  if (available >= invoice.amount_remaining && (await effectiveReconciliationMode(tx, ctx, customer)) === 'automatic') {
-    await applyCustomerBalance(tx, ctx, intent.id, {});
-    return reload(tx, ctx, invoice.id);
-  }
-  return invoice;
+  if (available < invoice.amount_remaining || (await effectiveReconciliationMode(tx, ctx, customer)) !== 'automatic') return invoice;
+  await applyCustomerBalance(tx, ctx, invoice.payment_intent, {});
+  return reload(tx, ctx, invoice.id);
 }
 
 /** POST /v1/invoices/:id/pay without paid_out_of_band: the whole remaining amount from the cash balance. */

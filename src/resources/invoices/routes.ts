@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { registerExpandable, registerLoader } from '../../wire/expand.ts';
 import { listObjects } from '../../wire/list.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
-import { presentInvoice, type Invoice } from './object.ts';
+import { linesPage, presentInvoice, type Invoice } from './object.ts';
 import {
   createInvoiceParams,
   finalizeInvoiceParams,
   listInvoicesParams,
+  listLinesParams,
   payInvoiceParams,
   retrieveInvoiceParams,
   updateInvoiceParams,
@@ -62,6 +63,15 @@ export function invoiceRoutes(app: FastifyInstance, deps: AppDeps): void {
     url: '/v1/invoices/:invoice/void',
     params: voidInvoiceParams,
     handler: async ({ ctx, tx, path }) => presentInvoice(tx, ctx, await voidInvoice(tx, ctx, path.invoice)),
+  });
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/invoices/:invoice/lines',
+    params: listLinesParams,
+    handler: async ({ ctx, tx, params, path }) => {
+      const invoice = await loadInvoice(tx, ctx, path.invoice);
+      return linesPage(invoice, params);
+    },
   });
   addReadRoute(app, deps, {
     method: 'GET',

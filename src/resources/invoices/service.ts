@@ -14,7 +14,7 @@ import { emitEvent } from '../events/emit.ts';
 import { attachPendingItems } from '../invoice-items/service.ts';
 import { checkInvoice, customerBalanceAllowed, deletedInvoice, refreshDraftLines, type Invoice } from './object.ts';
 import type { CreateInvoiceParams, PaymentSettingsParam, UpdateInvoiceParams } from './params.ts';
-import { cancelInvoiceIntent, openInvoicePayment, payFromCashBalance } from './payment.ts';
+import { cancelInvoiceIntent, createInvoiceIntent, payAtFinalization, payFromCashBalance } from './payment.ts';
 
 const TABLE = 'invoices';
 const DAY = 86_400;
@@ -226,6 +226,8 @@ export async function deleteInvoice(tx: Tx, ctx: RequestContext, id: string): Pr
 
 /** Takes the next free number `PREFIX-NNNN` from the customer's sequence, unique in the account. */
 async function takeInvoiceNumber(tx: Tx, ctx: RequestContext, customer: Customer): Promise<string> {
+  // Customers may share a prefix: numbering is serialized per account (the account row's lock).
+  await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
   let sequence = customer.next_invoice_sequence as number;
   for (let tries = 0; tries < 10_000; tries++, sequence++) {
     const number = formatInvoiceNumber(customer.invoice_prefix as string, sequence);
@@ -298,6 +300,7 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
   });
   invoice.status_transitions.finalized_at = now;
   if (invoice._days_until_due !== null) invoice.due_date = now + invoice._days_until_due * DAY;
+  if (kind === 'chargeable') await createInvoiceIntent(tx, ctx, invoice, customer);
   checkInvoice(invoice);
   await tx.update(TABLE, ctx.accountId, invoice);
   await emitEvent(tx, ctx, 'invoice.finalized', invoice);
@@ -313,7 +316,7 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
     await emitPaid(tx, ctx, invoice);
     return invoice;
   }
-  return openInvoicePayment(tx, ctx, invoice, customer);
+  return payAtFinalization(tx, ctx, invoice, customer);
 }
 
 export async function voidInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {

@@ -15,13 +15,19 @@ export const invoices: Migration = {
       kind: 'objectTable',
       table: 'invoices',
       columns: { customer: 'text', status: 'text', collection_method: 'text', currency: 'text', number: 'text' },
-      indexes: [['customer', 'seq'], ['status', 'seq'], ['customer', 'status', 'currency'], ['number']],
+      indexes: [['customer', 'seq'], ['status', 'seq'], ['customer', 'status', 'currency']],
     },
     {
       kind: 'objectTable',
       table: 'invoice_items',
       columns: { customer: 'text', invoice: 'text' },
       indexes: [['customer', 'seq'], ['invoice', 'seq']],
+    },
+    // Invoice numbers are bank-transfer references: unique per account (drafts have none).
+    {
+      kind: 'sql',
+      sqlite: 'CREATE UNIQUE INDEX invoices_account_number ON invoices (account_id, number)',
+      postgres: 'CREATE UNIQUE INDEX invoices_account_number ON invoices (account_id, number)',
     },
   ],
 };
