@@ -19,6 +19,7 @@ import { bareRoute } from './scenarios/bare-route.ts';
 import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
 import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
 import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
+import { confirmCoveredIntent } from './scenarios/confirm-covered-intent.ts';
 
 /** Every scenario, in the order they run. The bare route comes first: it is the yardstick. */
 const SCENARIOS: Scenario[] = [
@@ -27,6 +28,7 @@ const SCENARIOS: Scenario[] = [
   retrieveCashBalance,
   listCashTransactions(100),
   listCashTransactions(100_000),
+  confirmCoveredIntent,
 ];
 
 const BENCH_KEY = 'sk_test_cashbook_bench_0000000000000000';

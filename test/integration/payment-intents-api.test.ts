@@ -57,19 +57,20 @@ describeEachStore('payment intents: API surface', (server) => {
     const { stripe } = server();
     const customer = await newCustomer(stripe);
     const base = { amount: 500, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] };
-    const opts = (bank: Record<string, unknown>) => ({ payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: bank } } }) as Partial<Stripe.PaymentIntentCreateParams>;
-    await rejects(stripe.paymentIntents.create({ ...base, customer: undefined }), 400, 'customer');
-    await rejects(stripe.paymentIntents.create({ ...base, customer: 'cus_nope' }), 404, 'customer', 'resource_missing');
-    await rejects(stripe.paymentIntents.create({ ...base, amount: 0 }), 400, 'amount');
-    await rejects(stripe.paymentIntents.create({ ...base, amount: 100_000_000 }), 400, 'amount');
-    await rejects(stripe.paymentIntents.create({ ...base, currency: 'chf' }), 400, 'currency');
-    await rejects(stripe.paymentIntents.create({ ...base, payment_method_types: ['card'] }), 400, 'payment_method_types');
-    await rejects(stripe.paymentIntents.create({ ...base, setup_future_usage: 'off_session' }), 400, 'setup_future_usage');
-    await rejects(stripe.paymentIntents.create({ ...base, ...opts({ type: 'eu_bank_transfer' }) }), 400, 'payment_method_options[customer_balance][bank_transfer][type]');
-    await rejects(stripe.paymentIntents.create({ ...base, ...opts({ type: 'us_bank_transfer', eu_bank_transfer: { country: 'FR' } }) }), 400, 'payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]');
-    await rejects(stripe.paymentIntents.create({ ...base, ...opts({ type: 'moon_transfer' }) }), 400, 'payment_method_options[customer_balance][bank_transfer][type]');
-    await rejects(stripe.paymentIntents.create({ ...base, ...opts({ type: 'us_bank_transfer', requested_address_types: ['bitcoin'] }) }), 400);
-    await rejects(stripe.paymentIntents.create({ ...base, nonsense: 1 } as Stripe.PaymentIntentCreateParams), 400, 'nonsense', 'parameter_unknown');
+    const opts = (bank: Record<string, unknown>) => ({ payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: bank } } });
+    const create = (params: Record<string, unknown>) => stripe.paymentIntents.create({ ...base, ...params } as unknown as Stripe.PaymentIntentCreateParams);
+    await rejects(create({ customer: undefined }), 400, 'customer');
+    await rejects(create({ customer: 'cus_nope' }), 404, 'customer', 'resource_missing');
+    await rejects(create({ amount: 0 }), 400, 'amount');
+    await rejects(create({ amount: 100_000_000 }), 400, 'amount');
+    await rejects(create({ currency: 'chf' }), 400, 'currency');
+    await rejects(create({ payment_method_types: ['card'] }), 400, 'payment_method_types');
+    await rejects(create({ setup_future_usage: 'off_session' }), 400, 'setup_future_usage');
+    await rejects(create({ ...opts({ type: 'eu_bank_transfer' }) }), 400, 'payment_method_options[customer_balance][bank_transfer][type]');
+    await rejects(create({ ...opts({ type: 'us_bank_transfer', eu_bank_transfer: { country: 'FR' } }) }), 400, 'payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]');
+    await rejects(create({ ...opts({ type: 'moon_transfer' }) }), 400, 'payment_method_options[customer_balance][bank_transfer][type]');
+    await rejects(create({ ...opts({ type: 'us_bank_transfer', requested_address_types: ['bitcoin'] }) }), 400);
+    await rejects(create({ nonsense: 1 }), 400, 'nonsense', 'parameter_unknown');
     await rejects(stripe.paymentIntents.retrieve('pi_missing'), 404, 'intent', 'resource_missing');
     await rejects(stripe.paymentIntents.confirm('pi_missing'), 404);
     await rejects(stripe.paymentMethods.retrieve('pm_missing'), 404);
@@ -105,7 +106,7 @@ describeEachStore('payment intents: API surface', (server) => {
       amount: 2500,
       currency: 'eur',
       customer: customer.id,
-      payment_method_types: ['customer_balance'],
+      allowed_payment_method_types: ['customer_balance'], // the newer SDKs' name for payment_method_types
       payment_method_data: { type: 'customer_balance' },
       payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'FR' }, requested_address_types: ['iban'] } } },
       confirm: true,

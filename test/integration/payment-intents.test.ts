@@ -11,7 +11,7 @@ describeEachStore('payment intents: state table', (server) => {
     const { stripe } = server();
     const customer = await newCustomer(stripe);
     const since = await lastEventId(stripe);
-    const pi = await stripe.paymentIntents.create({ amount: 1099, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'], metadata: { order: '42' }, description: 'Order 42' });
+    const pi = await stripe.paymentIntents.create({ amount: 1099, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'], metadata: { order: '42' }, description: 'Order 42' } as Stripe.PaymentIntentCreateParams);
     assert.match(pi.id, /^pi_/);
     assert.equal(pi.status, 'requires_payment_method');
     assert.equal(pi.amount_received, 0);
@@ -199,7 +199,7 @@ describeEachStore('payment intents: state table', (server) => {
   it('cancel from requires_payment_method, requires_confirmation and requires_action (money back)', async () => {
     const { stripe } = server();
     const customer = await newCustomer(stripe);
-    const a = await stripe.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] });
+    const a = await stripe.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] } as Stripe.PaymentIntentCreateParams);
     const b = await intent(stripe, customer.id, 100, { confirm: false });
     await fund(stripe, customer.id, 50);
     const c = await intent(stripe, customer.id, 100);

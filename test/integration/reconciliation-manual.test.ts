@@ -77,7 +77,7 @@ describeEachStore('reconciliation: manual mode and apply_customer_balance', (ser
     const { stripe } = server();
     const customer = await newCustomer(stripe, 'manual');
     await fund(stripe, customer.id, 500);
-    const full = await stripe.paymentIntents.create({ amount: 300, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] });
+    const full = await stripe.paymentIntents.create({ amount: 300, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] } as Stripe.PaymentIntentCreateParams);
     const paid = await stripe.paymentIntents.applyCustomerBalance(full.id);
     assert.equal(paid.status, 'succeeded');
     assert.match(paid.payment_method as string, /^pm_/);

@@ -41,6 +41,8 @@ export const createIntentParams = paramsObject({
   payment_method_data: paymentMethodData.optional(),
   payment_method_options: paymentMethodOptions.optional(),
   payment_method_types: paymentMethodTypes.optional(),
+  // What newer SDKs (API 2025+) send instead of payment_method_types.
+  allowed_payment_method_types: paymentMethodTypes.optional(),
   automatic_payment_methods: hash({ enabled: param.boolean(), allow_redirects: param.enumOf(['always', 'never']).optional() }).optional(),
   receipt_email: param.nullableString(800).optional(),
   setup_future_usage: param.enumOf(['off_session', 'on_session']).optional(),
@@ -62,6 +64,7 @@ export const confirmIntentParams = paramsObject({
   payment_method_data: paymentMethodData.optional(),
   payment_method_options: paymentMethodOptions.optional(),
   payment_method_types: paymentMethodTypes.optional(),
+  allowed_payment_method_types: paymentMethodTypes.optional(),
   receipt_email: param.nullableString(800).optional(),
   return_url: param.string({ max: 2000 }).optional(),
 });

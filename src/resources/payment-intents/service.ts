@@ -61,6 +61,7 @@ async function attachPaymentMethod(tx: Tx, ctx: RequestContext, intent: PaymentI
 
 export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIntentInput, options: ServiceOptions = {}): Promise<PaymentIntent> {
   checkPaymentMethodTypes(params.payment_method_types);
+  checkPaymentMethodTypes(params.allowed_payment_method_types);
   if (params.customer === undefined) {
     throw new ApiError('A customer is required to use the customer_balance payment method: bank transfers are not available on a PaymentIntent without a customer.', { code: 'parameter_missing', param: 'customer' });
   }
@@ -72,7 +73,7 @@ export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIn
   }
   const customer = await lockCustomer(tx, ctx, params.customer);
   const id = ctx.ids('pi');
-  const automatic = params.payment_method_types === undefined;
+  const automatic = params.payment_method_types === undefined && params.allowed_payment_method_types === undefined;
   const intent: PaymentIntent = {
     id,
     object: 'payment_intent',
@@ -135,6 +136,7 @@ export async function confirmIntent(tx: Tx, ctx: RequestContext, id: string, par
 async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, intent: PaymentIntent, params: ConfirmIntentParams, options: ServiceOptions): Promise<PaymentIntent> {
   checkAction(intent, 'confirm');
   checkPaymentMethodTypes(params.payment_method_types);
+  checkPaymentMethodTypes(params.allowed_payment_method_types);
   if (params.payment_method !== undefined && params.payment_method_data !== undefined) {
     throw new ApiError('You may only specify one of these parameters: payment_method, payment_method_data.', { param: 'payment_method_data' });
   }
