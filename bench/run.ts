@@ -4,6 +4,7 @@
 //
 //   npm run bench -- [--duration 8] [--warmup 1] [--connections 50] [--store sqlite|postgres]
 //                    [--database-url URL] [--only substring,...] [--profile DIR] [--json]
+import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -73,22 +74,39 @@ const scenarios = SCENARIOS.filter((s) => s.server === 'bare' || !filters || fil
 interface Row {
   name: string;
   requestsPerSecond: number;
+  /** CPU time (user + system, all threads) the server process spent per request; less noisy than req/s on a shared machine. */
+  cpuMicrosPerRequest: number | null;
   p50: number;
   p99: number;
   total: number;
   failures: number;
 }
 
-async function measure(target: Target, scenario: Scenario, state: unknown): Promise<Row> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+async function measure(target: Target, scenario: Scenario, state: unknown, pid: number): Promise<Row> {
   const run = (seconds: number) =>
     autocannon({ url: target.url, connections, duration: seconds, requests: scenario.requests(target, state) });
   if (warmup > 0) await run(warmup);
+  const cpuBefore = cpuSeconds(pid);
   const result = await run(duration);
+  const cpuAfter = cpuSeconds(pid);
   const failures = result.errors + result.timeouts + result.non2xx;
   if (failures > 0) console.error(`  ! ${scenario.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   await scenario.verify?.(target, state, result);
-  const row = { name: scenario.name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, failures };
-  console.error(`  ${row.name}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+  const cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / result.requests.total);
+  const row = { name: scenario.name, requestsPerSecond: result.requests.average, cpuMicrosPerRequest, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, failures };
+  console.error(`  ${row.name}: ${Math.round(row.requestsPerSecond)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, server CPU ${row.cpuMicrosPerRequest ?? '?'} µs/req`);
   return row;
 }
 
@@ -106,7 +124,7 @@ try {
   // 1. The ceiling, in its own process.
   const bare = await spawnNodeServer({ args: ['bench/bare-server.ts', '--port', '{port}'] });
   try {
-    for (const scenario of scenarios.filter((s) => s.server === 'bare')) rows.push(await measure({ url: bare.url, key: '' }, scenario, undefined));
+    for (const scenario of scenarios.filter((s) => s.server === 'bare')) rows.push(await measure({ url: bare.url, key: '' }, scenario, undefined, bare.pid));
   } finally {
     await stopChecked(bare, 'bare server');
   }
@@ -132,7 +150,7 @@ try {
   serverPid = server.pid;
   try {
     const target = { url: server.url, key: BENCH_KEY };
-    for (const scenario of scenarios.filter((s) => s.server === 'cashbook')) rows.push(await measure(target, scenario, states.get(scenario)));
+    for (const scenario of scenarios.filter((s) => s.server === 'cashbook')) rows.push(await measure(target, scenario, states.get(scenario), server.pid));
   } finally {
     await stopChecked(server, 'Cashbook server');
   }
@@ -147,9 +165,10 @@ const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
 console.log('');
 console.log(`Cashbook bench: ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up, store ${store} (${database.description})`);
 console.log(`Process model: each server under test runs in its own Node process (Cashbook pid ${serverPid}), autocannon in this one (pid ${process.pid}); they share no event loop, only the machine's ${os.cpus().length} CPUs.`);
-console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
+console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log('CPU µs/req: CPU time (user + system, all threads) of the server process per request; steadier than req/s when the machine is shared.');
 console.log('');
-console.log(pad('scenario', nameWidth) + lpad('req/s', 9) + lpad('p50 ms', 9) + lpad('p99 ms', 9) + lpad('vs bare', 9) + lpad('failed', 8));
+console.log(pad('scenario', nameWidth) + lpad('req/s', 9) + lpad('p50 ms', 9) + lpad('p99 ms', 9) + lpad('vs bare', 9) + lpad('CPU µs/req', 12) + lpad('failed', 8));
 for (const row of rows) {
   console.log(
     pad(row.name, nameWidth) +
@@ -157,6 +176,7 @@ for (const row of rows) {
       lpad(String(row.p50), 9) +
       lpad(String(row.p99), 9) +
       lpad(`${((100 * row.requestsPerSecond) / ceiling).toFixed(0)}%`, 9) +
+      lpad(String(row.cpuMicrosPerRequest ?? '-'), 12) +
       lpad(String(row.failures), 8),
   );
 }
