@@ -107,6 +107,35 @@ describeEachStore('invoices paid from the cash balance', (server) => {
     assert.equal(await balanceOf(stripe, customer.id), 1000);
   });
 
+  it('keeps an overpayment in the cash balance, never in the credit balance', async () => {
+    const { stripe } = server();
+    const customer = await customerIn(stripe, 'automatic');
+    const invoice = await openInvoice(stripe, customer.id, 3000);
+    await fund(stripe, customer.id, 4500, 'usd', invoice.number!);
+    assert.deepEqual(await statuses(stripe, invoice), ['paid']);
+    assert.equal(await balanceOf(stripe, customer.id), 1500);
+    assert.deepEqual(await assertCreditLedger(stripe, customer.id), {}, 'no invoice_overpaid: the excess stays cash');
+    await checkLedger(stripe, customer.id);
+  });
+
+  it('applies nothing automatically in manual mode', async () => {
+    const { stripe } = server();
+    const customer = await customerIn(stripe, 'manual');
+    const invoice = await openInvoice(stripe, customer.id, 3000);
+    await fund(stripe, customer.id, 3000, 'usd', invoice.number!);
+    assert.deepEqual(await statuses(stripe, invoice), ['open']);
+    assert.equal(await balanceOf(stripe, customer.id), 3000);
+  });
+
+  it('paying out of band cancels the unused intent', async () => {
+    const { stripe } = server();
+    const customer = await customerIn(stripe, 'manual');
+    const invoice = await openInvoice(stripe, customer.id, 3000);
+    const paid = v1(await stripe.invoices.pay(invoice.id, { paid_out_of_band: true }));
+    assert.equal(paid.paid_out_of_band, true);
+    assert.equal((await stripe.paymentIntents.retrieve(invoice.payment_intent!)).status, 'canceled');
+  });
+
   it('voiding cancels the intent with void_invoice', async () => {
     const { stripe } = server();
     const customer = await customerIn(stripe, 'manual');

@@ -5,7 +5,7 @@ import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { defaultCurrency } from '../customer-balance-transactions/service.ts';
-import { loadCustomer, lockCustomer, type Customer } from '../customers/service.ts';
+import { lockCustomer, type Customer } from '../customers/service.ts';
 import { MAX_LINES, refreshDraftLines, type Invoice } from '../invoices/object.ts';
 import type { CreateInvoiceItemParams, UpdateInvoiceItemParams } from './params.ts';
 
@@ -120,7 +120,7 @@ export async function updateInvoiceItem(tx: Tx, ctx: RequestContext, id: string,
 
 export async function deleteInvoiceItem(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   const item = await loadInvoiceItem(tx, ctx, id);
-  const customer = await loadCustomer(tx, ctx, item.customer);
+  const customer = await lockCustomer(tx, ctx, item.customer);
   const invoice = item.invoice === null ? undefined : await draftFor(tx, ctx, item.invoice, item.customer);
   await tx.remove(TABLE, ctx.accountId, id);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);

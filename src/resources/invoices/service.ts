@@ -25,7 +25,10 @@ export async function loadInvoice(tx: ReadTx, ctx: RequestContext, id: string, p
   return invoice;
 }
 
+/** Locks the invoice's customer, then the invoice: customer before invoice, as every path does. */
 export async function lockInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {
+  const first = await loadInvoice(tx, ctx, id);
+  await lockCustomer(tx, ctx, first.customer, 'invoice');
   const invoice = await tx.getForUpdate<Invoice>(TABLE, ctx.accountId, id);
   if (!invoice) throw errors.noSuch('invoice', id, 'invoice');
   return invoice;
@@ -351,6 +354,7 @@ export async function payInvoice(tx: Tx, ctx: RequestContext, id: string, params
   if (invoice.status === 'paid') throw new ApiError('Invoice is already paid.', { code: 'invoice_already_paid', param: 'invoice' });
   if (invoice.status === 'void') throw new ApiError('This invoice is void and cannot be paid.', { code: 'invoice_not_editable', param: 'invoice' });
   if (params.paid_out_of_band) {
+    // The unused intent is canceled; 'abandoned' is the closest reason a caller could give.
     await cancelInvoiceIntent(tx, ctx, invoice, 'abandoned');
     markPaid(invoice, ctx.clock.nowSeconds(), true);
     await tx.update(TABLE, ctx.accountId, invoice);
