@@ -52,6 +52,8 @@ export interface ConfirmInput {
   balance: number;
   mode: 'automatic' | 'manual';
   fundingType: 'bank_transfer' | null;
+  /** An invoice's intent is never funded partially. */
+  forInvoice?: boolean;
 }
 
 export type ConfirmOutcome =
@@ -68,7 +70,7 @@ export function decideConfirm(input: ConfirmInput): ConfirmOutcome {
   if (input.balance >= remaining) return { kind: 'succeed', apply: remaining };
   if (input.fundingType === 'bank_transfer') {
     // In manual mode nothing is applied automatically; the merchant applies funds by hand.
-    const apply = input.mode === 'automatic' ? input.balance : 0;
+    const apply = input.mode === 'automatic' && !input.forInvoice ? input.balance : 0;
     return { kind: 'requires_action', apply, remaining: remaining - apply };
   }
   return { kind: 'fail' };

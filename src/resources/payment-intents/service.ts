@@ -156,6 +156,7 @@ async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, in
     balance,
     mode: await effectiveReconciliationMode(tx, ctx, customer),
     fundingType: intent.payment_method_options.customer_balance.funding_type,
+    forInvoice: intent.invoice !== null,
   });
   if (decision.kind === 'succeed') {
     await bookApplication(tx, ctx, intent, decision.apply);
