@@ -161,19 +161,31 @@ export function findExactSumGroup(candidates: readonly Candidate[], target: numb
     .slice(0, EXACT_SUM_CANDIDATE_LIMIT)
     // Ascending amounts let the search stop early once a partial sum is too large.
     .sort((a, b) => cmp(a.remaining, b.remaining) || cmpText(a.kind, b.kind) || cmpText(a.id, b.id));
+  // Amount → pool indexes (ascending): the last member of a group is looked up, not searched.
+  const byAmount = new Map<number, number[]>();
+  pool.forEach((c, index) => byAmount.set(c.remaining, [...(byAmount.get(c.remaining) ?? []), index]));
+  // largest[m] = the sum of the m largest amounts: no group of m more can add more than that.
+  const largest = [0];
+  for (let m = 1; m <= EXACT_SUM_MAX_GROUP; m++) largest.push(largest[m - 1] + (pool[pool.length - m]?.remaining ?? 0));
   for (let size = 1; size <= Math.min(EXACT_SUM_MAX_GROUP, pool.length); size++) {
     let best: Candidate[] | undefined;
     const chosen: Candidate[] = [];
     const search = (start: number, sum: number): void => {
-      if (chosen.length === size) {
-        if (sum === target && (!best || compareGroups(chosen, best) < 0)) best = [...chosen];
+      const slots = size - chosen.length;
+      if (slots === 1) {
+        for (const index of byAmount.get(target - sum) ?? []) {
+          if (index < start) continue;
+          const group = [...chosen, pool[index]];
+          if (!best || compareGroups(group, best) < 0) best = group;
+        }
         return;
       }
-      const slots = size - chosen.length;
       for (let i = start; i <= pool.length - slots; i++) {
         const next = sum + pool[i].remaining;
-        // The smallest possible completion from here already overshoots: later ones are larger.
+        // Every later member is at least this large: once the smallest completion overshoots, stop.
         if (next + (slots - 1) * pool[i].remaining > target) break;
+        // Even the largest amounts cannot reach the target from here: try a larger member.
+        if (next + largest[slots - 1] < target) continue;
         chosen.push(pool[i]);
         search(i + 1, next);
         chosen.pop();

@@ -137,6 +137,15 @@ describe('reconciliation matcher', () => {
     );
   });
 
+  it('matches the brute-force reference on medium inputs (up to 14 candidates, small amounts: many exact groups)', () => {
+    fc.assert(
+      fc.property(inputArb(14), (input) => {
+        assert.deepEqual(reconcile(input), referenceReconcile(input));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('uses every cent of the funds when no exact group exists and intents can absorb it', () => {
     fc.assert(
       fc.property(inputArb(8), (input) => {
