@@ -1,5 +1,5 @@
 // The stored invoice, its wire shape (API 2024-04-10) and the arithmetic checks around it.
-import { ApiError } from '../../core/errors.ts';
+import { ApiError, assert } from '../../core/errors.ts';
 import { checkInvoiceAmounts, invoiceTotals, type InvoiceStatus } from '../../core/invoice.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -146,4 +146,21 @@ export function linesPage(invoice: Invoice, params: { limit?: number; starting_a
     hasMore = at + 1 + limit < lines.length;
   }
   return { object: 'list', data, has_more: hasMore, url: invoice.lines.url };
+}
+
+/**
+ * Marks an open invoice paid in full (amount_paid = amount_due; for a too-small/too-large amount
+ * the credit balance settles it, so the amounts still add up). The caller persists and emits.
+ */
+export function markPaid(invoice: Invoice, now: number, outOfBand = false): void {
+  assert(invoice.status === 'open' || invoice.status === 'uncollectible', `cannot pay a ${invoice.status} invoice`);
+  invoice.status = 'paid';
+  invoice.paid = true;
+  invoice.paid_out_of_band = outOfBand;
+  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_remaining = 0;
+  invoice.attempted = true;
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.paid_at = now;
+  checkInvoice(invoice);
 }

@@ -15,7 +15,7 @@ import { onIntentSucceeded } from '../payment-intents/funding.ts';
 import type { PaymentIntent } from '../payment-intents/object.ts';
 import { applyCustomerBalance, cancelIntent, createIntent, type CreateIntentInput } from '../payment-intents/service.ts';
 import { registerCandidateSource } from '../reconciliation/service.ts';
-import { checkInvoice, customerBalanceAllowed, type Invoice } from './object.ts';
+import { customerBalanceAllowed, markPaid, type Invoice } from './object.ts';
 
 const TABLE = 'invoices';
 
@@ -97,19 +97,9 @@ onIntentSucceeded(async (tx, ctx, intent) => {
   const invoice = await reload(tx, ctx, intent.invoice);
   if (invoice.status !== 'open' && invoice.status !== 'uncollectible') return;
   assert(intent.amount === invoice.amount_remaining, 'an invoice intent pays exactly what remains');
-  const now = ctx.clock.nowSeconds();
-  Object.assign(invoice, {
-    status: 'paid',
-    paid: true,
-    amount_paid: invoice.amount_due,
-    amount_remaining: 0,
-    attempted: true,
-    attempt_count: invoice.attempt_count as number + 1,
-    charge: intent.latest_charge,
-    next_payment_attempt: null,
-  });
-  invoice.status_transitions.paid_at = now;
-  checkInvoice(invoice);
+  invoice.attempt_count = (invoice.attempt_count as number) + 1;
+  invoice.charge = intent.latest_charge;
+  markPaid(invoice, ctx.clock.nowSeconds());
   await tx.update(TABLE, ctx.accountId, invoice);
   await emitEvent(tx, ctx, 'invoice.paid', invoice);
   await emitEvent(tx, ctx, 'invoice.payment_succeeded', invoice);

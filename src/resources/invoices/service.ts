@@ -1,6 +1,6 @@
 // The invoice lifecycle: draft → open → paid | void, with the credit balance applied at
 // finalization and given back on void. Paying from the cash balance lives in payment.ts.
-import { ApiError, assert, errors } from '../../core/errors.ts';
+import { ApiError, errors } from '../../core/errors.ts';
 import { applyCreditAtFinalization, chargeability, formatInvoiceNumber } from '../../core/invoice.ts';
 import { CASH_CURRENCIES, isCashCurrency } from '../../core/money.ts';
 import type { ReadTx, Tx } from '../../store/types.ts';
@@ -12,8 +12,9 @@ import { bookCreditTransaction, creditBalance, defaultCurrency, hasCashBalance, 
 import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { attachPendingItems } from '../invoice-items/service.ts';
-import { checkInvoice, customerBalanceAllowed, deletedInvoice, refreshDraftLines, type Invoice } from './object.ts';
-import type { CreateInvoiceParams, PaymentSettingsParam, UpdateInvoiceParams } from './params.ts';
+import { customerSnapshot, newDraft, paymentSettings } from './draft.ts';
+import { checkInvoice, customerBalanceAllowed, deletedInvoice, markPaid, refreshDraftLines, type Invoice } from './object.ts';
+import type { CreateInvoiceParams, UpdateInvoiceParams } from './params.ts';
 import { cancelInvoiceIntent, createInvoiceIntent, payAtFinalization, payFromCashBalance } from './payment.ts';
 
 const TABLE = 'invoices';
@@ -32,26 +33,6 @@ export async function lockInvoice(tx: Tx, ctx: RequestContext, id: string): Prom
   const invoice = await tx.getForUpdate<Invoice>(TABLE, ctx.accountId, id);
   if (!invoice) throw errors.noSuch('invoice', id, 'invoice');
   return invoice;
-}
-
-function paymentSettings(given: PaymentSettingsParam | undefined, current?: Invoice['payment_settings']): Invoice['payment_settings'] {
-  const out = current ? structuredClone(current) : { default_mandate: null, payment_method_options: null, payment_method_types: null };
-  if (!given) return out;
-  if (given.default_mandate !== undefined) out.default_mandate = given.default_mandate;
-  if (given.payment_method_types !== undefined) out.payment_method_types = given.payment_method_types.length ? [...new Set(given.payment_method_types)] : null;
-  const cb = given.payment_method_options?.customer_balance;
-  if (cb !== undefined) {
-    const options = { acss_debit: null, bancontact: null, card: null, customer_balance: null as unknown, konbini: null, sepa_debit: null, us_bank_account: null, ...(out.payment_method_options ?? {}) };
-    options.customer_balance = cb === '' ? null : {
-      bank_transfer: {
-        ...(cb.bank_transfer?.eu_bank_transfer ? { eu_bank_transfer: { country: cb.bank_transfer.eu_bank_transfer.country } } : {}),
-        type: cb.bank_transfer?.type ?? null,
-      },
-      funding_type: cb.funding_type ?? null,
-    };
-    out.payment_method_options = options;
-  }
-  return out;
 }
 
 /** Applies collection_method / days_until_due / due_date, refusing the combinations Stripe refuses. */
@@ -86,101 +67,13 @@ function checkCashCurrency(invoice: Invoice): void {
   }
 }
 
-function customerSnapshot(customer: Customer): Record<string, unknown> {
-  return {
-    customer_address: customer.address ?? null,
-    customer_email: customer.email,
-    customer_name: customer.name ?? null,
-    customer_phone: customer.phone ?? null,
-    customer_shipping: customer.shipping ?? null,
-    customer_tax_exempt: customer.tax_exempt ?? 'none',
-  };
-}
-
 export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateInvoiceParams): Promise<Invoice> {
   const customer = await lockCustomer(tx, ctx, params.customer);
   const account = await loadAccount(tx, ctx.accountId);
   const now = ctx.clock.nowSeconds();
   const id = ctx.ids('in');
-  const invoice = {
-    id,
-    object: 'invoice',
-    account_country: account.settings.country,
-    account_name: account.settings.business_name,
-    account_tax_ids: null,
-    amount_due: 0,
-    amount_paid: 0,
-    amount_remaining: 0,
-    amount_shipping: 0,
-    application: null,
-    application_fee_amount: null,
-    attempt_count: 0,
-    attempted: false,
-    auto_advance: params.auto_advance ?? false,
-    automatic_tax: { enabled: false, liability: null, status: null },
-    billing_reason: 'manual',
-    charge: null,
-    collection_method: 'charge_automatically',
-    created: now,
-    currency: params.currency ?? customer.currency ?? (await defaultCurrency(tx, ctx)),
-    custom_fields: null,
-    customer: customer.id,
-    ...customerSnapshot(customer),
-    customer_tax_ids: [],
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
-    description: params.description ?? null,
-    discount: null,
-    discounts: [],
-    due_date: null,
-    effective_at: null,
-    ending_balance: null,
-    footer: params.footer ?? null,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
-    issuer: { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
-    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
-    livemode: ctx.livemode,
-    metadata: mergeMetadata({}, params.metadata, true),
-    next_payment_attempt: null,
-    number: null,
-    on_behalf_of: null,
-    paid: false,
-    paid_out_of_band: false,
-    payment_intent: null,
-    payment_settings: paymentSettings(params.payment_settings),
-    period_end: now,
-    period_start: now,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    quote: null,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'draft',
-    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subscription: null,
-    subscription_details: null,
-    subtotal: 0,
-    subtotal_excluding_tax: 0,
-    tax: null,
-    test_clock: null,
-    total: 0,
-    total_discount_amounts: [],
-    total_excluding_tax: 0,
-    total_tax_amounts: [],
-    transfer_data: null,
-    webhooks_delivered_at: now,
-    _days_until_due: null,
-    _applied_credit: 0,
-  } as Invoice;
+  const currency = params.currency ?? customer.currency ?? (await defaultCurrency(tx, ctx));
+  const invoice = newDraft({ id, now, account, customer, currency, livemode: ctx.livemode, params });
   applyCollection(invoice, params, now);
   checkCashCurrency(invoice);
   await tx.insert(TABLE, ctx.accountId, invoice);
@@ -240,20 +133,6 @@ async function takeInvoiceNumber(tx: Tx, ctx: RequestContext, customer: Customer
     }
   }
   throw new ApiError('No free invoice number is left for this customer prefix; change invoice_prefix.', { param: 'customer' });
-}
-
-/** Marks an open invoice paid for `amount` (the whole amount due); the caller persists it and emits. */
-export function markPaid(invoice: Invoice, now: number, outOfBand = false): void {
-  assert(invoice.status === 'open' || invoice.status === 'uncollectible', `cannot pay a ${invoice.status} invoice`);
-  invoice.status = 'paid';
-  invoice.paid = true;
-  invoice.paid_out_of_band = outOfBand;
-  invoice.amount_paid = invoice.amount_due;
-  invoice.amount_remaining = 0;
-  invoice.attempted = true;
-  invoice.next_payment_attempt = null;
-  invoice.status_transitions.paid_at = now;
-  checkInvoice(invoice);
 }
 
 export async function emitPaid(tx: Tx, ctx: RequestContext, invoice: Invoice): Promise<void> {
