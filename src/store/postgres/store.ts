@@ -84,19 +84,24 @@ class PgReader implements ReadTx {
     this.unlockedReads = trackReads ? new Map() : undefined;
   }
 
+  /** Runs one reading statement. The writer overrides this to send queued writes first. */
+  protected query(text: string, params: unknown[]): Promise<Row[]> {
+    return run(this.db, text, params).then((result) => result.rows);
+  }
+
   protected remember(table: string, rows: Row[]): void {
     if (!this.unlockedReads) return;
     for (const row of rows) this.unlockedReads.set(`${table}\u0000${row.id as string}`, row.data as string);
   }
 
-  private get dataColumns(): string {
+  protected get dataColumns(): string {
     return this.unlockedReads ? 'id, data' : 'data';
   }
 
   async get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
     tableSpec(table);
     if (unstorable(id)) return undefined;
-    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
+    const rows = await this.query(`SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
     this.remember(table, rows);
     return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
   }
@@ -104,7 +109,7 @@ class PgReader implements ReadTx {
   async find<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T | undefined> {
     const params: unknown[] = [accountId];
     const clause = whereClause(table, where, params);
-    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq LIMIT 1`, params);
+    const rows = await this.query(`SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq LIMIT 1`, params);
     this.remember(table, rows);
     return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
   }
@@ -112,7 +117,7 @@ class PgReader implements ReadTx {
   async all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]> {
     const params: unknown[] = [accountId];
     const clause = whereClause(table, where, params);
-    const { rows } = await run(this.db, `SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq`, params);
+    const rows = await this.query(`SELECT ${this.dataColumns} FROM ${table} WHERE account_id = $1${clause} ORDER BY seq`, params);
     this.remember(table, rows);
     return rows.map((row) => JSON.parse(row.data as string) as T);
   }
@@ -121,7 +126,7 @@ class PgReader implements ReadTx {
     const cursor = query.startingAfter ?? query.endingBefore;
     if (cursor !== undefined && unstorable(cursor)) return { data: [], hasMore: false };
     const { sql, params } = listSql(table, accountId, query);
-    const { rows } = await run(this.db, sql, params);
+    const rows = await this.query(sql, params);
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit).map((row) => JSON.parse(row.data as string) as T);
     if (query.endingBefore !== undefined) page.reverse();
@@ -130,8 +135,7 @@ class PgReader implements ReadTx {
 
   async cashBalances(accountId: string, customerId: string): Promise<Record<string, number>> {
     if (unstorable(customerId)) return {};
-    const { rows } = await run(
-      this.db,
+    const rows = await this.query(
       'SELECT currency, available FROM cash_balances WHERE account_id = $1 AND customer_id = $2 ORDER BY currency',
       [accountId, customerId],
     );
@@ -142,13 +146,13 @@ class PgReader implements ReadTx {
     if (query.accountId !== undefined && unstorable(query.accountId)) return [];
     // Locked (and skipped when another transaction holds them) only inside a write.
     const { sql, params } = dueSql(table, query, this.unlockedReads !== undefined);
-    const { rows } = await run(this.db, sql, params);
+    const rows = await this.query(sql, params);
     return rows.map((row) => ({ accountId: row.account_id as string, object: JSON.parse(row.data as string) as T }));
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
     if (unstorable(keyHash)) return undefined;
-    const { rows } = await run(this.db, 'SELECT key_hash, account_id, livemode, created, last4 FROM api_keys WHERE key_hash = $1', [keyHash]);
+    const rows = await this.query('SELECT key_hash, account_id, livemode, created, last4 FROM api_keys WHERE key_hash = $1', [keyHash]);
     const row = rows[0];
     if (!row) return undefined;
     return {
@@ -162,8 +166,7 @@ class PgReader implements ReadTx {
 
   async getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
     if (unstorable(key)) return undefined;
-    const { rows } = await run(
-      this.db,
+    const rows = await this.query(
       `SELECT account_id, key, request_hash, method, path, status_code, response_body, request_id, created_at
        FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
       [accountId, key],
@@ -184,63 +187,201 @@ class PgReader implements ReadTx {
   }
 }
 
+/** A SQL literal for a parameter, for statements sent together in one simple-protocol message. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    if (unstorable(value)) throw new Error('text with NUL cannot be stored');
+    return pg.escapeLiteral(value);
+  }
+  if (Array.isArray(value)) {
+    // An untyped array literal ('{"a","b"}'), coerced to the column's array type.
+    return pg.escapeLiteral(`{${value.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
+  }
+  throw new Error(`cannot inline a ${typeof value}`);
+}
+
+/** `text` with its $n placeholders replaced by literals. Our statement texts hold no other `$`. */
+function inline(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+}
+
+interface Pending {
+  sql: string;
+  /** Checks the statement's row count once it ran; throws to fail the transaction. */
+  check?: (rowCount: number) => void;
+}
+
+interface CachedRow {
+  /** The row as JSON text, or null when there is no such row. */
+  data: string | null;
+  /** Locked by this transaction (read FOR UPDATE, or written by it). */
+  locked: boolean;
+}
+
+/**
+ * One write transaction on one connection.
+ *
+ * Round trips dominate the cost of a transaction, so writes whose result a caller does not
+ * need (BEGIN, SAVEPOINT, INSERT, UPDATE, DELETE) are queued and sent together with the next
+ * statement that must return something (or with COMMIT), as one multi-statement message;
+ * their row-count checks run when the batch answers, and any error fails the transaction
+ * exactly as if it had come at once. Reads repeated within the transaction are answered
+ * from what it already read or wrote (a row it locked cannot change under it; an unlocked
+ * row is read once, so the transaction sees one version of it, and update() still refuses a
+ * row that changed since). A savepoint rolled back forgets every cached read.
+ */
 class PgWriter extends PgReader implements Tx {
   private savepoints = 0;
+  private pending: Pending[] = [{ sql: 'BEGIN' }];
+  private readonly rows = new Map<string, CachedRow>();
+  private readonly queries = new Map<string, Row[]>();
+  private readonly balances = new Map<string, Record<string, number>>();
 
   constructor(db: pg.PoolClient) {
     super(db, true);
   }
 
+  private enqueue(text: string, params: unknown[], check?: (rowCount: number) => void): void {
+    this.pending.push({ sql: inline(text, params), check });
+  }
+
+  /** Sends every queued statement, then `text` (if any), in one message; returns `text`'s rows. */
+  private async flush(text?: string, params: unknown[] = []): Promise<Row[]> {
+    if (this.pending.length === 0) return text === undefined ? [] : (await run(this.db, text, params)).rows;
+    const batch = this.pending;
+    this.pending = [];
+    const sql = [...batch.map((p) => p.sql), ...(text === undefined ? [] : [inline(text, params)])].join(';\n');
+    const result = (await this.db.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
+    const results = Array.isArray(result) ? result : [result];
+    batch.forEach((p, i) => p.check?.(results[i].rowCount ?? 0));
+    return text === undefined ? [] : results[results.length - 1].rows;
+  }
+
+  protected override query(text: string, params: unknown[]): Promise<Row[]> {
+    return this.flush(text, params);
+  }
+
+  /** Sends what is queued and commits; resolves once the commit is durable. */
+  async commit(): Promise<void> {
+    this.pending.push({ sql: 'COMMIT' });
+    await this.flush();
+  }
+
+  private forgetTable(table: string): void {
+    for (const key of this.queries.keys()) if (key.startsWith(`${table}\u0000`)) this.queries.delete(key);
+  }
+
+  private cacheRow(table: string, id: string, row: CachedRow): void {
+    this.rows.set(`${table}\u0000${id}`, row);
+  }
+
+  override async get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    const cached = this.rows.get(`${table}\u0000${id}`);
+    if (cached && !unstorable(id)) return cached.data === null ? undefined : (JSON.parse(cached.data) as T);
+    const object = await super.get<T>(table, accountId, id);
+    if (!unstorable(id)) this.cacheRow(table, id, { data: object ? (this.unlockedReads!.get(`${table}\u0000${id}`) ?? null) : null, locked: false });
+    return object;
+  }
+
+  override async find<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T | undefined> {
+    return (await this.cachedAll<T>(table, accountId, where, true))[0];
+  }
+
+  override async all<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>): Promise<T[]> {
+    return this.cachedAll<T>(table, accountId, where, false);
+  }
+
+  private async cachedAll<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>, first: boolean): Promise<T[]> {
+    const params: unknown[] = [accountId];
+    const clause = whereClause(table, where, params);
+    const text = `SELECT id, data FROM ${table} WHERE account_id = $1${clause} ORDER BY seq${first ? ' LIMIT 1' : ''}`;
+    const key = `${table}\u0000${text}\u0000${JSON.stringify(params)}`;
+    let rows = this.queries.get(key);
+    if (!rows) {
+      rows = await this.query(text, params);
+      this.remember(table, rows);
+      this.queries.set(key, rows);
+    }
+    // A row this transaction has since locked or written is shown as it is now.
+    return rows.map((row) => JSON.parse(this.rows.get(`${table}\u0000${row.id as string}`)?.data ?? (row.data as string)) as T);
+  }
+
+  override async cashBalances(accountId: string, customerId: string): Promise<Record<string, number>> {
+    const key = `${accountId}\u0000${customerId}`;
+    const cached = this.balances.get(key);
+    if (cached) return { ...cached };
+    const balances = await super.cashBalances(accountId, customerId);
+    this.balances.set(key, balances);
+    return { ...balances };
+  }
+
   async getForUpdate<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
     tableSpec(table);
     if (unstorable(id)) return undefined;
-    const { rows } = await run(this.db, `SELECT data FROM ${table} WHERE account_id = $1 AND id = $2 FOR UPDATE`, [accountId, id]);
-    // Locked: the row cannot change under us until commit.
+    const cached = this.rows.get(`${table}\u0000${id}`);
+    if (cached?.locked) return cached.data === null ? undefined : (JSON.parse(cached.data) as T);
+    const rows = await this.query(`SELECT data FROM ${table} WHERE account_id = $1 AND id = $2 FOR UPDATE`, [accountId, id]);
+    // Locked: the row cannot change under us until commit. (A missing row is not locked.)
     this.unlockedReads!.delete(`${table}\u0000${id}`);
+    this.cacheRow(table, id, { data: rows[0] ? (rows[0].data as string) : null, locked: rows[0] !== undefined });
     return rows[0] ? (JSON.parse(rows[0].data as string) as T) : undefined;
   }
 
   async insert(table: string, accountId: string, object: StoredObject): Promise<void> {
     const spec = tableSpec(table);
     const names = ['account_id', 'id', 'created', ...Object.keys(spec.columns), 'data'];
-    await run(
-      this.db,
+    const data = JSON.stringify(object);
+    this.enqueue(
       `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
-      [accountId, object.id, object.created, ...columnValues(spec, object).map(columnParam), JSON.stringify(object)],
+      [accountId, object.id, object.created, ...columnValues(spec, object).map(columnParam), data],
     );
+    this.cacheRow(table, object.id, { data, locked: true });
+    this.forgetTable(table);
   }
 
   async update(table: string, accountId: string, object: StoredObject): Promise<void> {
     const spec = tableSpec(table);
     const names = [...Object.keys(spec.columns), 'data'];
-    const params: unknown[] = [...columnValues(spec, object).map(columnParam), JSON.stringify(object), accountId, object.id];
+    const data = JSON.stringify(object);
+    const params: unknown[] = [...columnValues(spec, object).map(columnParam), data, accountId, object.id];
     let sql = `UPDATE ${table} SET ${names.map((name, i) => `${name} = $${i + 1}`).join(', ')} WHERE account_id = $${names.length + 1} AND id = $${names.length + 2}`;
     // Read without a lock earlier in this transaction: write only if nobody changed it since,
     // so a forgotten getForUpdate() costs a retry, never a lost update.
-    const seen = this.unlockedReads!.get(`${table}\u0000${object.id}`);
+    const key = `${table}\u0000${object.id}`;
+    const seen = this.rows.get(key)?.locked ? undefined : this.unlockedReads!.get(key);
     if (seen !== undefined) {
       params.push(seen);
       sql += ` AND data = $${params.length}`;
     }
-    const result = await run(this.db, sql, params);
-    if (result.rowCount !== 1) {
+    this.enqueue(sql, params, (rowCount) => {
+      if (rowCount === 1) return;
       if (seen !== undefined) throw new StaleReadError(`${table} row ${object.id} changed since it was read`);
       throw new Error(`update of missing ${table} row ${object.id}`);
-    }
-    this.unlockedReads!.delete(`${table}\u0000${object.id}`);
+    });
+    this.unlockedReads!.delete(key);
+    this.cacheRow(table, object.id, { data, locked: true });
+    this.forgetTable(table);
   }
 
   async remove(table: string, accountId: string, id: string): Promise<void> {
     tableSpec(table);
     if (unstorable(id)) return;
-    await run(this.db, `DELETE FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
+    this.enqueue(`DELETE FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, id]);
+    this.cacheRow(table, id, { data: null, locked: true });
+    this.forgetTable(table);
   }
 
   async lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number> {
+    this.balances.delete(`${accountId}\u0000${customerId}`);
     // Upsert then lock in one statement: a missing row is created at 0; an existing one is
     // locked (ON CONFLICT DO UPDATE takes the row lock and returns its latest committed value).
-    const { rows } = await run(
-      this.db,
+    const rows = await this.query(
       `INSERT INTO cash_balances AS b (account_id, customer_id, currency, available) VALUES ($1, $2, $3, 0)
        ON CONFLICT (account_id, customer_id, currency) DO UPDATE SET available = b.available
        RETURNING b.available`,
@@ -250,16 +391,18 @@ class PgWriter extends PgReader implements Tx {
   }
 
   async setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void> {
-    const result = await run(
-      this.db,
+    this.balances.delete(`${accountId}\u0000${customerId}`);
+    this.enqueue(
       'UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4',
       [available, accountId, customerId, currency],
+      (rowCount) => {
+        if (rowCount !== 1) throw new Error('cash balance row must be locked before it is set');
+      },
     );
-    if (result.rowCount !== 1) throw new Error('cash balance row must be locked before it is set');
   }
 
   async insertApiKey(record: ApiKeyRecord): Promise<void> {
-    await run(this.db, 'INSERT INTO api_keys (key_hash, account_id, livemode, created, last4) VALUES ($1, $2, $3, $4, $5)', [
+    this.enqueue('INSERT INTO api_keys (key_hash, account_id, livemode, created, last4) VALUES ($1, $2, $3, $4, $5)', [
       record.keyHash,
       record.accountId,
       record.livemode,
@@ -269,10 +412,10 @@ class PgWriter extends PgReader implements Tx {
   }
 
   async putIdempotency(record: IdempotencyRecord): Promise<void> {
-    // A second process racing on the same key hits the primary key here; the store rolls
-    // back and retries, and the retry finds and replays this record.
-    await run(
-      this.db,
+    // A second process racing on the same key hits the primary key here (at the latest when
+    // the batch with COMMIT runs); the store rolls back and retries, and the retry finds and
+    // replays this record.
+    this.enqueue(
       `INSERT INTO idempotency_keys (account_id, key, request_hash, method, path, status_code, response_body, request_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [record.accountId, record.key, record.requestHash, record.method, record.path, record.statusCode, record.responseBody, record.requestId, record.createdAt],
@@ -281,16 +424,28 @@ class PgWriter extends PgReader implements Tx {
 
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     // Names are unique within the transaction. A savepoint that succeeded is left open rather
-    // than RELEASEd (one round trip less): COMMIT or an outer ROLLBACK TO ends it anyway.
+    // than RELEASEd: COMMIT or an outer ROLLBACK TO ends it anyway.
     const name = `sp${++this.savepoints}`;
-    await this.db.query(`SAVEPOINT ${name}`);
+    const marker = this.pending.length;
+    this.pending.push({ sql: `SAVEPOINT ${name}` });
+    const queued = this.pending;
     const reads = new Map(this.unlockedReads);
     try {
       return await fn();
     } catch (error) {
-      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      if (this.pending === queued) {
+        // Nothing since the savepoint reached the server: drop it and what followed it.
+        this.pending.length = marker;
+      } else {
+        // Statements after it were sent (the failing one among them, perhaps): the queued
+        // rest is dropped and the server rolls back to it.
+        this.pending = [{ sql: `ROLLBACK TO SAVEPOINT ${name}` }];
+      }
       this.unlockedReads!.clear();
       for (const [key, value] of reads) this.unlockedReads!.set(key, value);
+      this.rows.clear();
+      this.queries.clear();
+      this.balances.clear();
       throw error;
     }
   }
@@ -382,19 +537,17 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      const tx = new PgWriter(client);
       let result: T;
       try {
-        result = await fn(new PgWriter(client));
+        result = await fn(tx);
+        // COMMIT returns once the commit record is flushed (synchronous_commit on): durable.
+        await tx.commit();
       } catch (error) {
+        // Also after a failed COMMIT; if the connection itself failed, the pool drops it.
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       }
-      // COMMIT returns once the commit record is flushed (synchronous_commit on): durable.
-      await client.query('COMMIT').catch((error: Error) => {
-        broken = error;
-        throw error;
-      });
       return result;
     } finally {
       client.release(broken);
