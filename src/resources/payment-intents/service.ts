@@ -1,6 +1,6 @@
 // PaymentIntents paid from the cash balance: create, confirm, apply_customer_balance, update,
 // cancel. Each locks the customer first, so operations on one balance serialize.
-import { ApiError, errors } from '../../core/errors.ts';
+import { ApiError, assert, errors } from '../../core/errors.ts';
 import { decideAmountChange, decideApply, decideCancel, decideConfirm, transitionError } from '../../core/payment-intent.ts';
 import { randomBase62 } from '../../core/ids.ts';
 import type { ReadTx, Tx } from '../../store/types.ts';
@@ -35,9 +35,15 @@ export async function loadIntent(tx: ReadTx, ctx: RequestContext, id: string, pa
 /** Locks the intent's customer, then reads the intent (customer before intent, always). */
 export async function lockIntent(tx: Tx, ctx: RequestContext, id: string): Promise<{ intent: PaymentIntent; customer: Customer }> {
   const first = await loadIntent(tx, ctx, id);
-  const customer = await lockCustomer(tx, ctx, first.customer);
+  // A deleted customer's intents can still be canceled or updated, so lock the row as it is.
+  const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, first.customer);
+  assert(customer, `intent ${id} has no customer row`);
   const intent = (await tx.getForUpdate<PaymentIntent>('payment_intents', ctx.accountId, id))!;
   return { intent, customer };
+}
+
+function checkLiveCustomer(customer: Customer): void {
+  if (customer._deleted) throw new ApiError(`The customer ${customer.id} of this PaymentIntent has been deleted; its cash balance cannot pay it.`, { param: 'customer' });
 }
 
 function checkPaymentMethodTypes(types: string[] | undefined): void {
@@ -135,6 +141,7 @@ export async function confirmIntent(tx: Tx, ctx: RequestContext, id: string, par
 
 async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, intent: PaymentIntent, params: ConfirmIntentParams, options: ServiceOptions): Promise<PaymentIntent> {
   checkAction(intent, 'confirm');
+  checkLiveCustomer(customer);
   checkPaymentMethodTypes(params.payment_method_types);
   checkPaymentMethodTypes(params.allowed_payment_method_types);
   if (params.payment_method !== undefined && params.payment_method_data !== undefined) {
@@ -192,6 +199,7 @@ async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, in
 export async function applyCustomerBalance(tx: Tx, ctx: RequestContext, id: string, params: { amount?: number; currency?: string }, options: ServiceOptions = {}): Promise<PaymentIntent> {
   const { intent, customer } = await lockIntent(tx, ctx, id);
   checkAction(intent, 'apply_customer_balance');
+  checkLiveCustomer(customer);
   if (params.currency !== undefined && params.currency !== intent.currency) {
     throw new ApiError(`The currency ${params.currency} does not match the PaymentIntent's currency (${intent.currency}).`, { param: 'currency' });
   }
