@@ -73,6 +73,9 @@ export async function bookCreditTransaction(
 ): Promise<CustomerBalanceTransaction> {
   const balances = creditBalances(customer);
   const posted = postCredit(balances[currency] ?? 0, type, amount);
+  // The stored balance must continue the chain: the last transaction in this currency ended there.
+  const last = (await tx.list<CustomerBalanceTransaction>(TABLE, ctx.accountId, { where: { customer: customer.id, currency }, limit: 1 })).data[0];
+  assert((last?.ending_balance ?? 0) === posted.startingBalance, `credit balance ${posted.startingBalance} ${currency} differs from the sum of its transactions`);
   balances[currency] = posted.endingBalance;
   if (customer.currency === null) customer.currency = currency;
   (customer as CreditCustomer)._credit_balances = balances;

@@ -9,7 +9,7 @@ export const invoices: Migration = {
       kind: 'objectTable',
       table: 'customer_balance_transactions',
       columns: { customer: 'text', currency: 'text', invoice: 'text', type: 'text' },
-      indexes: [['customer', 'seq'], ['customer', 'invoice', 'seq']],
+      indexes: [['customer', 'seq'], ['customer', 'currency', 'seq'], ['customer', 'invoice', 'seq']],
     },
     {
       kind: 'objectTable',
