@@ -18,6 +18,7 @@ import { benchDatabase, type BenchStore } from './database.ts';
 import type { Scenario, Target } from './scenario.ts';
 import { bareRoute } from './scenarios/bare-route.ts';
 import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
+import { fundHotCustomer } from './scenarios/fund-hot-customer.ts';
 import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
 import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
 import { confirmCoveredIntent } from './scenarios/confirm-covered-intent.ts';
@@ -26,6 +27,7 @@ import { confirmCoveredIntent } from './scenarios/confirm-covered-intent.ts';
 const SCENARIOS: Scenario[] = [
   bareRoute,
   fundCashBalance,
+  fundHotCustomer,
   retrieveCashBalance,
   listCashTransactions(100),
   listCashTransactions(100_000),
@@ -54,7 +56,7 @@ if (args.help) {
   --warmup <s>          seconds of unmeasured warm-up per scenario (default 1)
   --connections <n>     concurrent connections (default 50)
   --store <engine>      sqlite (default, fresh temp file) or postgres
-  --database-url <url>  database to use (required for postgres)
+  --database-url <url>  database to use (postgres: an embedded server is started when omitted)
   --only <a,b>          run only scenarios whose name contains one of these (the bare route always runs)
   --profile <dir>       run the Cashbook server with node --cpu-prof, profiles written to <dir>
   --json                print the results as JSON too`);
