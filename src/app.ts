@@ -19,6 +19,10 @@ import { fundingInstructionsRoutes } from './resources/funding-instructions/rout
 import { customerBalanceTransactionRoutes } from './resources/customer-balance-transactions/routes.ts';
 import { invoiceRoutes } from './resources/invoices/routes.ts';
 import { invoiceItemRoutes } from './resources/invoice-items/routes.ts';
+import { refundRoutes } from './resources/refunds/routes.ts';
+import { balanceRoutes } from './resources/balance/routes.ts';
+import { balanceTransactionRoutes } from './resources/balance-transactions/routes.ts';
+import { testClockRoutes } from './resources/test-clocks/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -29,7 +33,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({

@@ -6,6 +6,7 @@ import { openStore } from './store/open.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 import { webhookConfigFromEnv } from './webhooks/config.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
+import { startScheduler } from './resources/scheduler/worker.ts';
 
 export async function startServer(config: Config) {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
@@ -20,9 +21,11 @@ export async function startServer(config: Config) {
   await app.listen({ host: config.host, port: config.port });
   const webhooks = webhookConfigFromEnv();
   const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log }) : undefined;
+  const scheduler = startScheduler({ store, log: app.log, intervalMs: Number(process.env.CASHBOOK_SCHEDULER_INTERVAL_MS ?? 60_000) });
   const stop = async () => {
     clearInterval(prune);
     await worker?.stop();
+    await scheduler.stop();
     await app.close();
     await store.close();
     process.exit(0);

@@ -5,6 +5,7 @@ import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { lockCustomer } from '../customers/service.ts';
 import { reconcileCustomerCurrency } from '../reconciliation/service.ts';
+import { scheduleFundingAge } from '../refunds/unreconciled.ts';
 import { cashBalanceObject, effectiveReconciliationMode, postCashTransactions, type CashBalanceTransaction } from './service.ts';
 
 export interface IncomingBankTransfer {
@@ -26,6 +27,7 @@ export async function receiveBankTransfer(
   const [funded] = await postCashTransactions(tx, ctx, customer.id, currency, [
     { type: 'funded', netAmount: amount, detail: { bank_transfer: { ...transfer.sender, reference: transfer.reference, type: transfer.type } } },
   ]);
+  await scheduleFundingAge(tx, ctx, customer, funded); // the 75-day return and 90-day sweep
   await afterCashInflow(tx, ctx, customer, currency, transfer.reference);
   return funded;
 }

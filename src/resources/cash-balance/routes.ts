@@ -10,6 +10,8 @@ import { receiveBankTransfer } from './inflow.ts';
 import { fundCashBalanceParams, listCashTransactionsParams, retrieveCashBalanceParams, updateCashBalanceParams } from './params.ts';
 import { cashBalanceObject, type CashBalanceTransaction } from './service.ts';
 import { sampleSender } from './test-transfer.ts';
+import { customerContext } from '../test-clocks/service.ts';
+import { reverseFunding } from '../refunds/unreconciled.ts';
 
 registerLoader('ccsbtxn', async (tx, ctx, id) => {
   const entry = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, id);
@@ -75,11 +77,14 @@ export function cashBalanceRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ ctx, tx, params, path }) => {
       const customer = await lockCustomer(tx, ctx, path.customer);
       const type = BANK_TRANSFER_TYPE_BY_CURRENCY[params.currency as CashCurrency];
-      const funded = await receiveBankTransfer(tx, ctx, customer, params.currency, params.amount, {
+      const clocked = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
+      const funded = await receiveBankTransfer(tx, clocked, customer, params.currency, params.amount, {
         type,
         reference: params.reference ?? null,
         sender: sampleSender(type),
       });
+      // Stripe's test convention: a `reversal_` reference simulates the sending bank pulling it back.
+      if (params.reference?.startsWith('reversal_')) await reverseFunding(tx, clocked, customer, funded);
       return toWire(funded);
     },
   });

@@ -1,11 +1,13 @@
 // The cash balance: reading it, its settings, and the one function that writes its ledger.
 import { assert } from '../../core/errors.ts';
+import { cashEntryPostings, DEFAULT_COUNTER_ACCOUNT } from '../../core/double-entry.ts';
 import { postCashMovements, type CashTransactionType } from '../../core/ledger.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { loadAccount, type ReconciliationMode } from '../accounts/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
+import { writeJournal } from '../balance/journal.ts';
 
 export interface CashBalanceTransaction extends StoredObject {
   object: 'customer_cash_balance_transaction';
@@ -21,6 +23,10 @@ export interface CashMovementRequest {
   netAmount: number;
   /** The type's child hash (`funded`, `applied_to_payment`, ...); omitted for types without one. */
   detail?: Record<string, unknown>;
+  /** The entry's id, when the caller must link to it in the same call (overdraft). */
+  id?: string;
+  /** The double-entry account the money comes from or goes to; by default the type's. */
+  counterAccount?: string;
 }
 
 export async function effectiveReconciliationMode(tx: ReadTx, ctx: RequestContext, customer: Customer): Promise<ReconciliationMode> {
@@ -60,7 +66,7 @@ export async function postCashTransactions(
   const entries: CashBalanceTransaction[] = [];
   for (const [index, movement] of posted.entries()) {
     const entry: CashBalanceTransaction = {
-      id: ctx.ids('ccsbtxn'),
+      id: movements[index].id ?? ctx.ids('ccsbtxn'),
       object: 'customer_cash_balance_transaction',
       created,
       currency,
@@ -73,6 +79,7 @@ export async function postCashTransactions(
     const detail = movements[index].detail;
     if (detail) entry[movement.type] = detail;
     await tx.insert('cash_balance_transactions', ctx.accountId, entry);
+    await writeJournal(tx, ctx, cashEntryPostings(customerId, currency, movement.netAmount, movements[index].counterAccount ?? DEFAULT_COUNTER_ACCOUNT[movement.type]));
     entries.push(entry);
   }
   const ending = posted[posted.length - 1].endingBalance;

@@ -1,0 +1,149 @@
+// What happens to a refund after creation: bank details arrive (test helper), the money
+// settles or bounces, the merchant cancels, or the 45-day window runs out. The status
+// machine is src/core/refund.ts; here each transition books its money and emits its events.
+import { OUTSIDE, REFUNDS_PENDING, transfer } from '../../core/double-entry.ts';
+import { ApiError } from '../../core/errors.ts';
+import { nextRefundStatus, testBankAccountOutcome, type RefundAction } from '../../core/refund.ts';
+import type { Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { toWire } from '../../wire/wire-object.ts';
+import { writeJournal } from '../balance/journal.ts';
+import { bookMerchant } from '../balance-transactions/service.ts';
+import { afterCashInflow } from '../cash-balance/inflow.ts';
+import { postCashTransactions } from '../cash-balance/service.ts';
+import type { Charge } from '../charges/service.ts';
+import { changedAttributes, lockCustomer } from '../customers/service.ts';
+import { emitEvent } from '../events/emit.ts';
+import { registerJobHandler } from '../scheduler/jobs.ts';
+import { customerContext } from '../test-clocks/service.ts';
+import { mergeMetadata } from '../../wire/params.ts';
+import { bankDestination, setStatus, type Refund } from './object.ts';
+import { addRefunded, loadRefund } from './service.ts';
+import type { SubmitBankDetailsParams } from './params.ts';
+
+const REFUSALS: Record<RefundAction, string> = {
+  submit_details: 'Bank details can only be submitted for a refund in requires_action.',
+  settle: 'Only a pending refund can settle.',
+  bounce: 'Only a succeeded refund can bounce.',
+  cancel: "You can't cancel refunds in other states than requires_action.",
+  expire: 'Only a refund in requires_action can be expired.',
+};
+
+async function save(tx: Tx, ctx: RequestContext, refund: Refund, before: Record<string, unknown>, extraEvent?: string): Promise<void> {
+  await tx.update('refunds', ctx.accountId, refund);
+  const previous = changedAttributes(before, toWire(refund));
+  await emitEvent(tx, ctx, 'refund.updated', refund, previous);
+  if (refund.charge !== null) await emitEvent(tx, ctx, 'charge.refund.updated', refund, previous);
+  if (extraEvent) await emitEvent(tx, ctx, extraEvent, refund);
+}
+
+/** Locks the refund's customer, then the refund, and returns the customer's context. */
+async function lockRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<{ refund: Refund; ctx: RequestContext }> {
+  const unlocked = await loadRefund(tx, requestCtx, id);
+  const customer = await lockCustomer(tx, requestCtx, unlocked._customer);
+  const refund = await loadRefund(tx, requestCtx, id, true);
+  return { refund, ctx: await customerContext(tx, requestCtx, customer) };
+}
+
+function step(refund: Refund, action: RefundAction): void {
+  const next = nextRefundStatus(refund.status, action);
+  if (next === null) throw new ApiError(REFUSALS[action], { param: action === 'cancel' || action === 'expire' ? undefined : 'refund' });
+  setStatus(refund, next);
+}
+
+export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  const before = toWire(refund);
+  step(refund, 'cancel');
+  if (refund._origin === 'customer_balance') {
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+  } else {
+    const charge = (await tx.getForUpdate<Charge>('charges', ctx.accountId, refund.charge!))!;
+    const txn = await bookMerchant(tx, ctx, { amount: refund.amount, currency: refund.currency, type: 'payment_failure_refund', source: refund.id, description: 'REFUND CANCELED', counter: REFUNDS_PENDING });
+    refund.failure_balance_transaction = txn.id;
+    await addRefunded(tx, ctx, charge, -refund.amount);
+  }
+  await save(tx, ctx, refund, before);
+  if (refund._origin === 'customer_balance') await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  return refund;
+}
+
+/**
+ * The 45-day window ran out (or the test helper says so): `failed`, and the money goes back
+ * to the customer's cash balance: `return_canceled` for a return, `refunded_from_payment` for
+ * a payment refund (spec: the docs disagree; the merchant balance is not re-credited). A
+ * return started by the 75-day process is then swept to the merchant balance.
+ */
+export async function expireRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  const before = toWire(refund);
+  step(refund, 'expire');
+  refund.failure_reason = 'unknown';
+  let moneyLeft = true;
+  if (refund._origin === 'customer_balance' && refund._sweep_on_expiry) {
+    const sweepId = ctx.ids('ccsbtxn');
+    const txnId = ctx.ids('txn');
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
+      { type: 'return_canceled', netAmount: refund.amount },
+      { type: 'transferred_to_balance', netAmount: -refund.amount, id: sweepId, detail: { balance_transaction: txnId } },
+    ]);
+    await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
+    moneyLeft = false;
+  } else if (refund._origin === 'customer_balance') {
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+  } else {
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
+      { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING },
+    ]);
+  }
+  await save(tx, ctx, refund, before, 'refund.failed');
+  if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  return refund;
+}
+
+/**
+ * Cashbook test helper standing in for the hosted bank-details page: a succeeding test
+ * account takes the refund through `pending` to `succeeded`; a failing one through
+ * `succeeded` and back to `requires_action` (the bank returned the money).
+ */
+export async function submitBankDetails(tx: Tx, requestCtx: RequestContext, id: string, account: SubmitBankDetailsParams): Promise<Refund> {
+  const outcome = testBankAccountOutcome(account);
+  if (outcome === null) {
+    throw new ApiError('Use one of the test bank accounts for refunds (see the refunds documentation): this account is not accepted in test mode.', { param: 'account_number' });
+  }
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  let before = toWire(refund);
+  step(refund, 'submit_details');
+  await save(tx, ctx, refund, before);
+  before = toWire(refund);
+  step(refund, 'settle');
+  refund.destination_details = bankDestination(refund.currency, `CBRF${refund.id.slice(-10).toUpperCase()}`);
+  await writeJournal(tx, ctx, transfer(REFUNDS_PENDING, OUTSIDE, refund.currency, refund.amount));
+  await save(tx, ctx, refund, before);
+  if (outcome === 'fails') {
+    before = toWire(refund);
+    step(refund, 'bounce');
+    refund._email_sent_at = ctx.clock.nowSeconds();
+    setStatus(refund, refund.status); // the customer is emailed again
+    refund.destination_details = bankDestination(refund.currency);
+    await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
+    await save(tx, ctx, refund, before);
+  }
+  return refund;
+}
+
+export async function updateRefund(tx: Tx, ctx: RequestContext, id: string, metadata: Record<string, string> | undefined): Promise<Refund> {
+  const refund = await loadRefund(tx, ctx, id, true);
+  if (metadata === undefined) return refund;
+  const before = toWire(refund);
+  refund.metadata = mergeMetadata(refund.metadata, metadata, Object.keys(metadata).length === 0);
+  await tx.update('refunds', ctx.accountId, refund);
+  const previous = changedAttributes(before, toWire(refund));
+  if (Object.keys(previous).length > 0) await emitEvent(tx, ctx, 'refund.updated', refund, previous);
+  return refund;
+}
+
+registerJobHandler('refund_expire', async (tx, ctx, job) => {
+  const refund = await loadRefund(tx, ctx, job.target);
+  if (refund.status === 'requires_action') await expireRefund(tx, ctx, refund.id);
+});

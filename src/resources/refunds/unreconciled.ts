@@ -1,0 +1,93 @@
+// Money that arrived and was reversed or never used: funding reversals with their overdraft
+// correction, the automatic return at 75 days and the sweep to the merchant balance at 90.
+import { AUTO_RETURN_AFTER_SECONDS, openLots, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
+import type { Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { bookMerchant } from '../balance-transactions/service.ts';
+import { postCashTransactions, type CashBalanceTransaction, type CashMovementRequest } from '../cash-balance/service.ts';
+import type { Customer } from '../customers/service.ts';
+import { registerJobHandler, scheduleJob, type ScheduledJob } from '../scheduler/jobs.ts';
+import { createReturn } from './service.ts';
+
+/**
+ * The sending bank pulled a transfer back: `funding_reversed` for the whole amount and, when
+ * the money was already used, `adjusted_for_overdraft` bringing the balance back to zero,
+ * paid from the merchant balance (an `adjustment` balance transaction). Both rows are written
+ * together, so no reader sees a negative balance; succeeded payments stay succeeded.
+ */
+export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<CashBalanceTransaction[]> {
+  const available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
+  const shortfall = funded.net_amount - available;
+  const reversedId = ctx.ids('ccsbtxn');
+  const movements: CashMovementRequest[] = [{ type: 'funding_reversed', netAmount: -funded.net_amount, id: reversedId }];
+  let adjustment: { entryId: string; txnId: string } | undefined;
+  if (shortfall > 0) {
+    adjustment = { entryId: ctx.ids('ccsbtxn'), txnId: ctx.ids('txn') };
+    movements.push({
+      type: 'adjusted_for_overdraft',
+      netAmount: shortfall,
+      id: adjustment.entryId,
+      detail: { balance_transaction: adjustment.txnId, linked_transaction: reversedId },
+    });
+  }
+  const entries = await postCashTransactions(tx, ctx, customer.id, funded.currency, movements);
+  if (adjustment) {
+    // The cash entry posts merchant -> cash balance; the balance transaction only records it.
+    await bookMerchant(tx, ctx, { id: adjustment.txnId, amount: -shortfall, currency: funded.currency, type: 'adjustment', source: adjustment.entryId, description: 'CASH BALANCE OVERDRAFT ADJUSTMENT', counter: null });
+  }
+  return entries;
+}
+
+/** Called when money lands: schedules its 75-day check on the customer's clock. */
+export async function scheduleFundingAge(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<void> {
+  await scheduleJob(tx, ctx, {
+    kind: 'funding_return',
+    target: funded.id,
+    customer: customer.id,
+    currency: funded.currency,
+    dueAt: funded.created + AUTO_RETURN_AFTER_SECONDS,
+    testClock: customer.test_clock,
+  });
+}
+
+/** What is left of one funding, by FIFO over the customer's entries in that currency. */
+async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob): Promise<{ remaining: number; created: number } | null> {
+  const entries = await tx.all<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, { customer: job.customer, currency: job.currency });
+  const lot = openLots(entries).find((candidate) => candidate.id === job.target);
+  return lot ? { remaining: lot.remaining, created: lot.created } : null;
+}
+
+async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Customer | null> {
+  const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, id);
+  return customer && !customer._deleted ? customer : null;
+}
+
+// Day 75: try to return what is left of the funding to the customer's bank. The return waits
+// for bank details until day 90, then its money is swept (see expireRefund). Without an email
+// to ask for details the money waits for the day-90 sweep.
+registerJobHandler('funding_return', async (tx, ctx, job) => {
+  const customer = await liveCustomer(tx, ctx, job.customer);
+  if (!customer) return;
+  const left = await fundingRemainder(tx, ctx, job);
+  if (!left) return;
+  const sweepAt = left.created + SWEEP_AFTER_SECONDS;
+  if (customer.email) {
+    await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.remaining }, { expiresAt: sweepAt, sweepOnExpiry: true });
+  } else {
+    await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
+  }
+});
+
+// Day 90: whatever is left of the funding moves to the merchant balance.
+registerJobHandler('funding_sweep', async (tx, ctx, job) => {
+  const customer = await liveCustomer(tx, ctx, job.customer);
+  if (!customer) return;
+  const left = await fundingRemainder(tx, ctx, job);
+  if (!left) return;
+  const sweepId = ctx.ids('ccsbtxn');
+  const txnId = ctx.ids('txn');
+  await postCashTransactions(tx, ctx, customer.id, job.currency, [
+    { type: 'transferred_to_balance', netAmount: -left.remaining, id: sweepId, detail: { balance_transaction: txnId } },
+  ]);
+  await bookMerchant(tx, ctx, { id: txnId, amount: left.remaining, currency: job.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
+});

@@ -1,0 +1,90 @@
+// Test clocks: a frozen time that objects of a customer on the clock see, moved only by
+// `advance`, which runs the clock's due jobs in order at their own due times.
+import { ApiError, errors } from '../../core/errors.ts';
+import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { emitEvent } from '../events/emit.ts';
+import type { Customer } from '../customers/service.ts';
+import { runClockJobs } from '../scheduler/run.ts';
+import type { ScheduledJob } from '../scheduler/jobs.ts';
+
+export interface TestClock extends StoredObject {
+  object: 'test_helpers.test_clock';
+  frozen_time: number;
+  name: string | null;
+  status: 'ready' | 'advancing' | 'internal_failure';
+  deletes_after: number;
+}
+
+/** Stripe deletes test clocks 30 days after creation. */
+const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
+
+export async function loadClock(tx: ReadTx, ctx: RequestContext, id: string, param = 'test_clock'): Promise<TestClock> {
+  const clock = await tx.get<TestClock>('test_clocks', ctx.accountId, id);
+  if (!clock) throw errors.noSuch('test_helpers.test_clock', id, param);
+  return clock;
+}
+
+/** The context for work on a customer: on a test clock, time is the clock's frozen time. */
+export async function customerContext(tx: ReadTx, ctx: RequestContext, customer: Pick<Customer, 'test_clock'>): Promise<RequestContext> {
+  if (!customer.test_clock) return ctx;
+  const clock = await tx.get<TestClock>('test_clocks', ctx.accountId, customer.test_clock);
+  if (!clock) return ctx;
+  const time = clock.frozen_time;
+  return { ...ctx, clock: { nowSeconds: () => time } };
+}
+
+export async function createClock(tx: Tx, ctx: RequestContext, params: { frozen_time: number; name?: string }): Promise<TestClock> {
+  const created = ctx.clock.nowSeconds();
+  const clock: TestClock = {
+    id: ctx.ids('clock'),
+    object: 'test_helpers.test_clock',
+    created,
+    deletes_after: created + CLOCK_LIFETIME_SECONDS,
+    frozen_time: params.frozen_time,
+    livemode: ctx.livemode,
+    name: params.name ?? null,
+    status: 'ready',
+  };
+  await tx.insert('test_clocks', ctx.accountId, clock);
+  await emitEvent(tx, ctx, 'test_helpers.test_clock.created', clock);
+  return clock;
+}
+
+/**
+ * Moves the clock forward and runs everything that comes due on the way. Stripe advances
+ * asynchronously; Cashbook does the work in the request and answers `ready`, which a client
+ * polling for `ready` accepts at once.
+ */
+export async function advanceClock(tx: Tx, ctx: RequestContext, id: string, frozenTime: number): Promise<TestClock> {
+  const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
+  if (!clock) throw errors.noSuch('test_helpers.test_clock', id, 'test_clock');
+  if (frozenTime <= clock.frozen_time) {
+    throw new ApiError(`The frozen_time must be greater than the test clock's current frozen_time (${clock.frozen_time}).`, { param: 'frozen_time' });
+  }
+  await emitEvent(tx, ctx, 'test_helpers.test_clock.advancing', { ...clock, status: 'advancing' });
+  await runClockJobs(tx, ctx, id, frozenTime, async (time) => {
+    clock.frozen_time = Math.max(clock.frozen_time, time);
+    await tx.update('test_clocks', ctx.accountId, clock);
+  });
+  clock.frozen_time = frozenTime;
+  clock.status = 'ready';
+  await tx.update('test_clocks', ctx.accountId, clock);
+  await emitEvent(tx, ctx, 'test_helpers.test_clock.ready', clock);
+  return clock;
+}
+
+/** Deletes the clock with its customers (as Stripe does) and drops their pending jobs. */
+export async function deleteClock(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
+  const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
+  if (!clock) throw errors.noSuch('test_helpers.test_clock', id, 'test_clock');
+  for (const customer of await tx.all<Customer>('customers', ctx.accountId, { test_clock: id })) {
+    if (!customer._deleted) await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
+  }
+  for (const job of await tx.all<ScheduledJob>('scheduled_jobs', ctx.accountId, { test_clock: id, status: 'pending' })) {
+    await tx.update('scheduled_jobs', ctx.accountId, { ...job, status: 'canceled' });
+  }
+  await tx.remove('test_clocks', ctx.accountId, id);
+  await emitEvent(tx, ctx, 'test_helpers.test_clock.deleted', clock);
+  return { id, object: 'test_helpers.test_clock', deleted: true };
+}
