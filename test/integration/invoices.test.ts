@@ -59,6 +59,8 @@ describeEachStore('invoices', (server) => {
     assert.ok(updated.due_date! > updated.created);
     const events = await eventsOf(server(), 'invoice.updated');
     assert.equal((events[0].data.previous_attributes as { description: string }).description, 'March');
+    assert.equal((events[1].data.previous_attributes as { total: number }).total, 3000, 'changing a line updates the draft');
+    assert.equal((events[1].data.object as Stripe.Invoice).total, 4250);
 
     const listed = await stripe.invoices.list({ customer: customer.id, status: 'draft' });
     assert.deepEqual(listed.data.map((i) => i.id), [draft.id]);

@@ -5,7 +5,9 @@ import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { defaultCurrency } from '../customer-balance-transactions/service.ts';
-import { lockCustomer, type Customer } from '../customers/service.ts';
+import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
+import { emitEvent } from '../events/emit.ts';
+import { toWire } from '../../wire/wire-object.ts';
 import { MAX_LINES, refreshDraftLines, type Invoice } from '../invoices/object.ts';
 import type { CreateInvoiceItemParams, UpdateInvoiceItemParams } from './params.ts';
 
@@ -56,10 +58,13 @@ async function draftFor(tx: Tx, ctx: RequestContext, id: string, customer: strin
 }
 
 async function saveDraft(tx: Tx, ctx: RequestContext, invoice: Invoice, customer: Customer): Promise<void> {
+  const before = toWire(invoice);
   await refreshDraftLines(tx, ctx, invoice, customer);
   if (invoice.lines.data.length > MAX_LINES) throw new ApiError(`An invoice can have at most ${MAX_LINES} line items.`, { param: 'invoice' });
-  // Line changes on a draft emit no invoice.updated: the events spec lists none for them.
   await tx.update('invoices', ctx.accountId, invoice);
+  // The draft's lines and totals changed: invoice.updated, as for any other change to it.
+  const previous = changedAttributes(before, toWire(invoice));
+  if (Object.keys(previous).length > 0) await emitEvent(tx, ctx, 'invoice.updated', invoice, previous);
 }
 
 export async function createInvoiceItem(tx: Tx, ctx: RequestContext, params: CreateInvoiceItemParams): Promise<InvoiceItem> {
