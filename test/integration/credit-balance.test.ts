@@ -58,6 +58,7 @@ describeEachStore('credit balance', (server) => {
     await stripe.customers.createBalanceTransaction(customer.id, { amount: -700, currency: 'gbp' });
     await stripe.customers.createBalanceTransaction(customer.id, { amount: 300, currency: 'eur' });
     const expanded = (await stripe.customers.retrieve(customer.id, { expand: ['invoice_credit_balance'] })) as Stripe.Customer;
+    // Deliberate choice (spec README decision 4): same sign as `balance`, negative = credit.
     assert.equal(expanded.currency, 'eur');
     assert.equal(expanded.balance, -700);
     assert.deepEqual(expanded.invoice_credit_balance, { eur: -700, gbp: -700 });
