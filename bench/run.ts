@@ -21,6 +21,7 @@ import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
 import { fundHotCustomer } from './scenarios/fund-hot-customer.ts';
 import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
 import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
+import { webhookScenarios } from './scenarios/webhooks.ts';
 import { confirmCoveredIntent } from './scenarios/confirm-covered-intent.ts';
 
 /** Every scenario, in the order they run. The bare route comes first: it is the yardstick. */
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   listCashTransactions(100),
   listCashTransactions(100_000),
   confirmCoveredIntent,
+  ...webhookScenarios,
 ];
 
 const BENCH_KEY = 'sk_test_cashbook_bench_0000000000000000';

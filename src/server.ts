@@ -20,7 +20,9 @@ export async function startServer(config: Config) {
   prune.unref();
   await app.listen({ host: config.host, port: config.port });
   const webhooks = webhookConfigFromEnv();
-  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log }) : undefined;
+  let served = 0;
+  app.server.on('request', () => served++);
+  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log, activity: () => served }) : undefined;
   const scheduler = startScheduler({ store, log: app.log, intervalMs: Number(process.env.CASHBOOK_SCHEDULER_INTERVAL_MS ?? 60_000) });
   const stop = async () => {
     clearInterval(prune);

@@ -69,6 +69,7 @@ export interface Outcome {
 export async function recordOutcomes(store: Store, outcomes: Outcome[], schedules: { live: RetrySchedule; test: RetrySchedule }): Promise<void> {
   await store.write(async (tx) => {
     const marks = new Map<string, { accountId: string; failure: string | null; at: number }>();
+    const acks = new Map<string, { accountId: string; eventId: string; count: number }>();
     for (const outcome of outcomes) {
       const { accountId, delivery: claimedRow, token } = outcome.claimed;
       const delivery = await tx.getForUpdate<Delivery>('webhook_deliveries', accountId, claimedRow.id);
@@ -78,21 +79,23 @@ export async function recordOutcomes(store: Store, outcomes: Outcome[], schedule
       const base = { ...delivery, last_attempt_at: outcome.at, last_status: outcome.status, last_error: outcome.error };
       if (outcome.ok) {
         await tx.update('webhook_deliveries', accountId, { ...base, status: 'succeeded', next_attempt_at: null });
-        await acknowledge(tx, accountId, delivery.event);
+        const key = `${accountId}\u0000${delivery.event}`;
+        acks.set(key, { accountId, eventId: delivery.event, count: (acks.get(key)?.count ?? 0) + 1 });
       } else {
         const next = nextAttemptAt(outcome.livemode ? schedules.live : schedules.test, delivery.attempts, outcome.at);
         await tx.update('webhook_deliveries', accountId, { ...base, status: next === null ? 'failed' : 'pending', next_attempt_at: next });
       }
       marks.set(delivery.endpoint, { accountId, failure: outcome.ok ? null : (outcome.error ?? 'failed'), at: outcome.at });
     }
+    for (const ack of acks.values()) await acknowledge(tx, ack.accountId, ack.eventId, ack.count);
     for (const [endpointId, mark] of marks) await markEndpoint(tx, mark.accountId, endpointId, mark.failure, mark.at);
   });
 }
 
-async function acknowledge(tx: Tx, accountId: string, eventId: string): Promise<void> {
+async function acknowledge(tx: Tx, accountId: string, eventId: string, count: number): Promise<void> {
   const event = await tx.getForUpdate<EventObject>('events', accountId, eventId);
   if (!event) return;
-  const pending = Math.max(0, event.pending_webhooks - 1);
+  const pending = Math.max(0, event.pending_webhooks - count);
   await tx.update('events', accountId, { ...event, pending_webhooks: pending, _delivery_success: pending === 0 ? 1 : 0 });
 }
 

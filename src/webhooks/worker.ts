@@ -2,7 +2,8 @@
 // and records the answer. State lives in the database (delivery rows), so a restart picks up
 // where the last process stopped. Each endpoint has its own queue and concurrency limit, so a
 // slow or dead endpoint never delays the others; a failing endpoint is probed one delivery at
-// a time per poll until it answers 2xx again. Nothing here runs inside an API request.
+// a time per poll until it answers 2xx again. Nothing here runs inside an API request, and
+// under heavy API load the worker yields (see `busy`).
 import { randomBase62 } from '../core/ids.ts';
 import type { EventObject } from '../resources/events/emit.ts';
 import type { DueRow, Store } from '../store/types.ts';
@@ -16,13 +17,17 @@ export interface WorkerLog {
   warn?(object: unknown, message?: string): void;
 }
 
-export interface WorkerOptions extends Omit<WebhookConfig, 'enabled'> {
+export interface WorkerOptions extends Omit<WebhookConfig, 'enabled' | 'busyRps'> {
   store: Store;
   /** Wall clock in ms; tests may hand in their own. */
   now?: () => number;
   log?: WorkerLog;
   /** How long a claim holds a delivery before another worker may send it again. */
   leaseMs?: number;
+  /** A running count of API requests served by this process; lets the worker yield under load. */
+  activity?: () => number;
+  /** Above this many API requests per second the worker yields (see `busy`). */
+  busyRps?: number;
 }
 
 interface EndpointState {
@@ -43,6 +48,13 @@ export class WebhookWorker {
   private outcomes: Outcome[] = [];
   private flushing: Promise<void> | undefined;
   private readonly active = new Set<Promise<unknown>>();
+  /**
+   * API requests come first: while this process serves more than `busyRps` requests a second,
+   * each endpoint gets at most one claimed batch of `concurrency` deliveries per poll, without
+   * chaining, so delivery costs the API little; the backlog is worked off at full speed after.
+   */
+  private busy = false;
+  private lastActivity = { count: 0, at: 0 };
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -88,6 +100,7 @@ export class WebhookWorker {
     if (!this.running || this.ticking) return;
     this.ticking = true;
     try {
+      this.measureLoad();
       const rows = await allEndpoints(this.options.store);
       const seen = new Set<string>();
       for (const row of rows) {
@@ -110,6 +123,17 @@ export class WebhookWorker {
     }
   }
 
+  private measureLoad(): void {
+    if (!this.options.activity) return;
+    const count = this.options.activity();
+    const at = Date.now();
+    const seconds = (at - this.lastActivity.at) / 1000;
+    if (seconds >= 0.1) {
+      this.busy = (count - this.lastActivity.count) / seconds > (this.options.busyRps ?? 200);
+      this.lastActivity = { count, at };
+    }
+  }
+
   private capacity(state: EndpointState): number {
     return state.failing ? 1 : this.options.concurrency;
   }
@@ -117,16 +141,17 @@ export class WebhookWorker {
   /** Claims due deliveries for one endpoint while it has free slots, and starts sending them. */
   private async pump(state: EndpointState): Promise<void> {
     if (!this.running || state.pumping) return;
-    const free = this.capacity(state) - state.inflight - state.queue.length;
-    if (free <= 0) return;
+    // Claimed but unsent deliveries wait at most one batch; a healthy endpoint prefetches.
+    const ceiling = state.failing ? 1 : this.busy ? this.options.concurrency : Math.max(this.options.batchSize, this.options.concurrency);
+    const want = ceiling - state.inflight - state.queue.length;
+    if (want <= 0) return;
     state.pumping = true;
     try {
       const { store } = this.options;
       const now = this.now();
       const { accountId, object } = state.row;
       if (!(await store.read((tx) => hasDue(tx, accountId, object.id, now)))) return;
-      const limit = state.failing ? 1 : Math.max(free, this.options.batchSize - state.queue.length - state.inflight);
-      const claimed = await this.track(claimDue(store, state.row, now, this.leaseMs, limit, randomBase62(12)));
+      const claimed = await this.track(claimDue(store, state.row, now, this.leaseMs, want, randomBase62(12)));
       state.queue.push(...claimed);
       this.drain(state);
     } catch (error) {
@@ -144,7 +169,7 @@ export class WebhookWorker {
         state.inflight--;
         this.drain(state);
         // A healthy endpoint keeps going without waiting for the next poll; a failing one waits.
-        if (state.queue.length === 0 && !state.failing) void this.pump(state);
+        if (state.queue.length < this.options.concurrency && !state.failing && !this.busy) void this.pump(state);
       });
     }
   }
@@ -162,18 +187,21 @@ export class WebhookWorker {
     }
     state.failing = !outcome.ok;
     this.outcomes.push(outcome);
-    await this.flush();
+    // The slot is free once the answer is in; recording it is batched with other answers
+    // (the claim's lease covers the moment in between).
+    if (!this.flushing) void this.track(this.flush());
   }
 
-  /** Writes every recorded attempt in one transaction; concurrent callers share it. */
+  /** Writes recorded attempts, many per transaction, until none are left. */
   private async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.outcomes.length === 0) return;
-    const batch = this.outcomes.splice(0);
-    this.flushing = recordOutcomes(this.options.store, batch, { live: this.options.liveSchedule, test: this.options.testSchedule })
-      .catch((error) => this.options.log?.error({ err: error }, 'recording webhook attempts failed'))
-      .finally(() => (this.flushing = undefined));
-    await this.flushing;
+    while (this.outcomes.length > 0) {
+      const batch = this.outcomes.splice(0);
+      this.flushing = recordOutcomes(this.options.store, batch, { live: this.options.liveSchedule, test: this.options.testSchedule })
+        .catch((error) => this.options.log?.error({ err: error }, 'recording webhook attempts failed'))
+        .finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
   }
 }
 

@@ -23,9 +23,10 @@ export interface Delivery extends StoredObject {
   status: 'pending' | 'succeeded' | 'failed' | 'canceled';
   attempts: number;
   next_attempt_at: number | null;
-  last_attempt_at: number | null;
-  last_status: number | null;
-  last_error: string | null;
+  /** Set by the first attempt. */
+  last_attempt_at?: number | null;
+  last_status?: number | null;
+  last_error?: string | null;
   /** Token of the worker claim that holds it. */
   _claim?: string;
 }
@@ -75,9 +76,6 @@ export async function emitEvent(
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
-      last_attempt_at: null,
-      last_status: null,
-      last_error: null,
     };
     await tx.insert('webhook_deliveries', ctx.accountId, delivery);
   }

@@ -11,8 +11,8 @@ export const webhooks: Migration = {
     {
       kind: 'objectTable',
       table: 'webhook_deliveries',
-      columns: { endpoint: 'text', event: 'text', status: 'text', next_attempt_at: 'integer' },
-      indexes: [['endpoint', 'next_attempt_at'], ['endpoint', 'status']],
+      columns: { endpoint: 'text', status: 'text', next_attempt_at: 'integer' },
+      indexes: [['endpoint', 'next_attempt_at']],
     },
     { kind: 'addColumn', table: 'events', column: '_delivery_success', type: 'integer' },
   ],
