@@ -154,6 +154,27 @@ describe('postgres store: concurrency', () => {
     assert.deepEqual(ids, ['evt_kept', 'evt_after']);
   });
 
+  it('keeps quotes, backslashes, NUL and SQL-shaped text exactly, in batched writes and filters', async () => {
+    const nasty = [`O'Brien\\'; DROP TABLE customers; --`, 'back\\slash \\0 and NUL \u0000 here', '$1 $2 \'\'', 'émoji 💶 \u2028'];
+    await stores[0].write(async (tx) => {
+      for (const [i, email] of nasty.entries()) {
+        await tx.insert('customers', ACCOUNT, { id: `cus_nasty_${i}`, created: 1, email, note: email } as StoredObject);
+      }
+    });
+    for (const [i, email] of nasty.entries()) {
+      const found = await stores[1].read((tx) => tx.find<StoredObject>('customers', ACCOUNT, { email }));
+      assert.equal(found?.id, `cus_nasty_${i}`);
+      assert.equal(found?.note, email);
+      // And inside a write transaction, after a queued write, through the batched path.
+      const again = await stores[1].write(async (tx) => {
+        await tx.insert('events', ACCOUNT, { id: `evt_nasty_${i}`, created: 1, type: email });
+        return tx.find<StoredObject>('customers', ACCOUNT, { email });
+      });
+      assert.equal(again?.id, `cus_nasty_${i}`);
+    }
+    assert.equal(await stores[0].read((tx) => tx.get('customers', ACCOUNT, 'cus_\u0000')), undefined);
+  });
+
   it('close() waits for a write in flight, which commits', async () => {
     const store = new PostgresStore(url, { poolSize: 2 });
     let release!: () => void;

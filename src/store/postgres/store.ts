@@ -197,13 +197,22 @@ function literal(value: unknown): string {
   }
   if (typeof value === 'string') {
     if (unstorable(value)) throw new Error('text with NUL cannot be stored');
-    return pg.escapeLiteral(value);
+    return quote(value);
   }
   if (Array.isArray(value)) {
     // An untyped array literal ('{"a","b"}'), coerced to the column's array type.
-    return pg.escapeLiteral(`{${value.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
+    return quote(`{${value.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
   }
   throw new Error(`cannot inline a ${typeof value}`);
+}
+
+/**
+ * A string literal. Connections run with standard_conforming_strings=on (set below, and the
+ * default since PostgreSQL 9.1), so a backslash is an ordinary character and only quotes
+ * are doubled.
+ */
+function quote(value: string): string {
+  return value.includes("'") ? `'${value.replace(/'/g, "''")}'` : `'${value}'`;
 }
 
 /** `text` with its $n placeholders replaced by literals. Our statement texts hold no other `$`. */
@@ -465,7 +474,7 @@ export class PostgresStore implements Store {
       types,
       // Never hang forever on a lock a dead client left behind: a lock wait this long becomes
       // a retry (55P03), then a 409.
-      options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000',
+      options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000 -c standard_conforming_strings=on',
     } as pg.PoolConfig);
     // A server-side disconnect of an idle client must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => process.emitWarning(`postgres pool: ${error.message}`));
