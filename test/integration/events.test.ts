@@ -72,6 +72,21 @@ describeEachStore('events', (server) => {
     assert.deepEqual(auto, seen);
   });
 
+  it('records cash balance events, and none for a request that failed or was replayed', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create();
+    const key = `fund-${Date.now()}`;
+    const txn = await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 500, currency: 'usd' }, { idempotencyKey: key });
+    await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 500, currency: 'usd' }, { idempotencyKey: key });
+    await assert.rejects(stripe.customers.update(customer.id, { email: 'not-an-email' }), rejectsWith(400));
+    const events = (await stripe.events.list({ limit: 20 })).data.filter((e) => JSON.stringify(e.data.object).includes(customer.id));
+    const funded = events.filter((e) => e.type === 'customer_cash_balance_transaction.created');
+    assert.equal(funded.length, 1, 'the replay did not emit again');
+    assert.equal((funded[0].data.object as { id: string }).id, txn.id);
+    assert.equal(funded[0].request?.idempotency_key, key);
+    assert.equal(events.some((e) => e.type === 'customer.updated'), false, 'the failed update left no event');
+  });
+
   it('refuses bad filters with a Stripe error', async () => {
     const { stripe, request } = server();
     await assert.rejects(stripe.events.list({ type: 'customer.created', types: ['customer.updated'] }), rejectsWith(400, (e) => assert.equal(e.param, 'types')));
