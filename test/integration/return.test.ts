@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
 import type Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
-import { balanceOf, fund, ledger } from './payments-helpers.ts';
+import { balanceOf, fund, intent, ledger } from './payments-helpers.ts';
 import { assertBooks, IBAN_FAIL, IBAN_OK, rejectsWith, submitBankDetails, US_FAIL, US_OK } from './refund-helpers.ts';
 
 describeEachStore('returns of the cash balance (refund origin=customer_balance)', (server) => {
@@ -135,10 +135,7 @@ describeEachStore('returns of the cash balance (refund origin=customer_balance)'
     const cus = await stripe.customers.create({ email: 'a@example.com' });
     await fund(stripe, cus.id, 1000);
     const refund = await stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 1000 });
-    const pi = await stripe.paymentIntents.create({
-      amount: 800, currency: 'usd', customer: cus.id, payment_method_types: ['customer_balance'], payment_method_data: { type: 'customer_balance' },
-      payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'us_bank_transfer' } } }, confirm: true,
-    });
+    const pi = await intent(stripe, cus.id, 800);
     assert.equal(pi.status, 'requires_action');
     await stripe.refunds.cancel(refund.id);
     assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'succeeded');
