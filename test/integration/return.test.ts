@@ -31,6 +31,9 @@ describeEachStore('returns of the cash balance (refund origin=customer_balance)'
     assert.deepEqual(await ledger(stripe, cus.id), [['funded', 5000], ['return_initiated', -1099]]);
     const fetched = await stripe.refunds.retrieve(refund.id);
     assert.equal(fetched.status, 'requires_action');
+    const events = (await stripe.events.list({ limit: 2 })).data.reverse();
+    assert.deepEqual(events.map((e) => e.type), ['customer_cash_balance_transaction.created', 'refund.created']);
+    assert.equal((events[0].data.object as Stripe.CustomerCashBalanceTransaction).type, 'return_initiated');
   });
 
   it('returns the whole balance when amount is left out; the customer email is the default', async () => {

@@ -128,9 +128,10 @@ export async function createReturn(
     { id: ctx.ids('re'), created: now, amount, currency, customer: customer.id, charge: null, paymentIntent: null, origin: 'customer_balance', metadata: params.metadata ?? {}, reason: params.reason ?? null, email, expiresAt: options.expiresAt ?? now + RESPONSE_WINDOW_SECONDS, sweepOnExpiry: options.sweepOnExpiry },
     initialRefundStatus(BANK_DETAILS_KNOWN),
   );
+  // Event order as the spec lists it: the return_initiated entry, then refund.created.
+  await postCashTransactions(tx, ctx, customer.id, currency, [{ type: 'return_initiated', netAmount: -amount }]);
   await tx.insert('refunds', ctx.accountId, refund);
   await emitEvent(tx, ctx, 'refund.created', refund);
-  await postCashTransactions(tx, ctx, customer.id, currency, [{ type: 'return_initiated', netAmount: -amount }]);
   await scheduleExpiry(tx, ctx, refund, customer);
   return refund;
 }
