@@ -76,7 +76,8 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const { initdb, postgres } = await binaries();
   const owner = postgresUser();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cashbook-pg-'));
+  // As root, the postgres user must be able to reach the directory: /tmp, whatever TMPDIR says.
+  const root = fs.mkdtempSync(path.join(owner.uid !== undefined ? '/tmp' : os.tmpdir(), 'cashbook-pg-'));
   const dataDir = path.join(root, 'data');
   const password = randomBytes(12).toString('hex');
   const pwfile = path.join(root, 'pwfile');
