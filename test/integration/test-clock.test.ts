@@ -47,6 +47,9 @@ describeEachStore('test clocks and the passing of days', (server) => {
   it('objects of a customer on a test clock get the clock time', async () => {
     const { stripe } = server();
     const { clock, cus } = await clockedCustomer(stripe);
+    assert.equal(cus.created, clock.frozen_time);
+    assert.equal(cus.test_clock, clock.id);
+    await assert.rejects(stripe.customers.create({ test_clock: 'clock_nope' }), rejectsWith(404, { code: 'resource_missing', param: 'test_clock' }));
     const later = clock.frozen_time + 10 * DAY;
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: later });
     const funded = await fund(stripe, cus.id, 500);

@@ -7,6 +7,7 @@ import { toWire } from '../../wire/wire-object.ts';
 import { emitEvent } from '../events/emit.ts';
 import { setCustomerBalance } from '../customer-balance-transactions/service.ts';
 import type { CreateCustomerParams, UpdateCustomerParams } from './params.ts';
+import { loadClock } from '../test-clocks/service.ts';
 
 export interface Customer extends StoredObject {
   object: 'customer';
@@ -48,12 +49,14 @@ function reconciliationOverride(mode: string | undefined, current: Customer['_re
 
 export async function createCustomer(tx: Tx, ctx: RequestContext, params: CreateCustomerParams): Promise<Customer> {
   checkEmail(params.email);
+  // A customer on a test clock must name an existing clock and is created at its frozen time.
+  const clock = params.test_clock !== undefined ? await loadClock(tx, ctx, params.test_clock) : undefined;
   const customer: Customer = {
     id: ctx.ids('cus'),
     object: 'customer',
     address: params.address || null,
     balance: 0,
-    created: ctx.clock.nowSeconds(),
+    created: clock?.frozen_time ?? ctx.clock.nowSeconds(),
     currency: null,
     default_source: null,
     delinquent: false,
