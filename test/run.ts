@@ -5,9 +5,12 @@
 // exits with the test runner's code; the runner's summary (ℹ tests / pass / fail) is the
 // last thing printed.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.ts';
 
-const args = process.argv.slice(2);
+// Node 20's test runner does not expand glob patterns; expand them here ('test/**/*.test.ts').
+const args = process.argv.slice(2).flatMap((arg) => (!arg.startsWith('-') && /[*?]/.test(arg) ? expandGlob(arg) : [arg]));
 const env = { ...process.env };
 let embedded: EmbeddedPostgres | undefined;
 
@@ -32,3 +35,26 @@ const code = await new Promise<number>((resolve) => {
 });
 await embedded?.stop().catch((error: Error) => process.stderr.write(`stopping postgres: ${error.message}\n`));
 process.exit(code);
+
+/** Files matching a glob with `*`, `?` and `**` (any depth), relative to the working directory, sorted. */
+function expandGlob(pattern: string): string[] {
+  const parts = pattern.split('/');
+  const fixed = parts.slice(0, parts.findIndex((part) => /[*?]/.test(part))).join('/') || '.';
+  const source = parts
+    .map((part) => (part === '**' ? '(?:[^/]+/)*' : `${part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}/`))
+    .join('')
+    .slice(0, -1);
+  const regex = new RegExp(`^${source}$`);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const file = dir === '.' ? entry.name : path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (regex.test(file)) found.push(file);
+    }
+  };
+  walk(fixed);
+  return found.sort();
+}
