@@ -185,6 +185,10 @@ export class WebhookWorker {
       const result = await sendEvent(endpoint.url, body, endpoint._secret, Math.floor(this.now() / 1000), this.options.timeoutMs);
       outcome = { claimed, ...result, at: this.now(), livemode: endpoint.livemode };
     }
+    if (outcome.ok !== !state.failing) {
+      const fields = { endpoint: endpoint.id, url: endpoint.url, error: outcome.error };
+      this.options.log?.warn?.(fields, outcome.ok ? 'webhook endpoint answers again' : 'webhook endpoint failing');
+    }
     state.failing = !outcome.ok;
     this.outcomes.push(outcome);
     // The slot is free once the answer is in; recording it is batched with other answers
