@@ -54,6 +54,13 @@ export function cashBalanceRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: listCashTransactionsParams,
     handler: async ({ ctx, tx, params, path }) => {
       await loadCustomer(tx, ctx, path.customer);
+      // A cursor must be an entry of this customer's ledger; another customer's entry is unknown here.
+      for (const name of ['starting_after', 'ending_before'] as const) {
+        const cursor = params[name];
+        if (cursor === undefined || params.starting_after !== undefined && params.ending_before !== undefined) continue;
+        const entry = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, cursor);
+        if (!entry || entry.customer !== path.customer) throw errors.noSuch('customer_cash_balance_transaction', cursor, name);
+      }
       const url = `/v1/customers/${path.customer}/cash_balance_transactions`;
       return listObjects(tx, ctx, 'cash_balance_transactions', 'customer_cash_balance_transaction', url, params, { customer: path.customer });
     },

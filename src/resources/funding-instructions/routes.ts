@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.ts';
 import type { BankTransferType } from '../../core/money.ts';
+import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
 import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { createFundingInstructionsParams } from './params.ts';
@@ -14,6 +16,12 @@ export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): 
       const customer = await loadCustomer(tx, ctx, path.customer);
       const type = params.bank_transfer.type as BankTransferType;
       checkTransferType(params.currency, type, 'bank_transfer[type]');
+      const requested = params.bank_transfer.requested_address_types;
+      // Docs are silent; an address type the transfer type never has is refused rather than answered with an empty list.
+      const unsupported = requested?.find((addressType) => !ADDRESS_TYPES_BY_TRANSFER[type].includes(addressType));
+      if (unsupported !== undefined) {
+        throw new ApiError(`The address type ${unsupported} is not available for ${type}. Use one of: ${ADDRESS_TYPES_BY_TRANSFER[type].join(', ')}.`, { param: 'bank_transfer[requested_address_types]' });
+      }
       const country = await transferCountry(tx, ctx, type, params.bank_transfer.eu_bank_transfer?.country, 'bank_transfer[eu_bank_transfer]');
       const account = await virtualAccountFor(tx, ctx, customer, params.currency, type, country);
       return fundingInstructionsObject(tx, ctx, account, params.bank_transfer.requested_address_types);
