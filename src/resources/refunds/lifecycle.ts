@@ -72,7 +72,8 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
  * The 45-day window ran out (or the test helper says so): `failed`, and the money goes back
  * to the customer's cash balance: `return_canceled` for a return, `refunded_from_payment` for
  * a payment refund (spec: the docs disagree; the merchant balance is not re-credited). A
- * return started by the 75-day process is then swept to the merchant balance.
+ * return started by the 75-day process is then swept to the merchant balance. The charge
+ * keeps its amount_refunded: the money did leave the merchant, into the cash balance.
  */
 export async function expireRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
