@@ -10,17 +10,24 @@ const QS_OPTIONS: qs.IParseOptions = {
   parameterLimit: 1000,
   allowPrototypes: false,
   allowDots: false,
+  // Strict percent-decoding: a malformed escape (`%ZZ`, `%E0%A4%A`) is a bad request, not text.
+  decoder: (text: string) => decodeURIComponent(text.replace(/\+/g, ' ')),
 };
 
 export function decodeForm(text: string): Record<string, unknown> {
   try {
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
-  } catch {
-    throw new ApiError('Invalid request: parameters are nested too deeply or are malformed.');
+  } catch (error) {
+    if (error instanceof URIError) throw new ApiError('Invalid request: the parameters contain a malformed percent-encoded sequence.');
+    throw new ApiError(`Invalid request: parameters are nested more than ${QS_OPTIONS.depth} levels deep or are malformed.`);
   }
 }
 
 export function installFormParsing(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const error = malformedQuery(request.query);
+    if (error) throw error;
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, decodeForm(body as string));
@@ -35,4 +42,20 @@ export function installFormParsing(app: FastifyInstance): void {
   });
 }
 
-export const queryStringParser = (text: string): Record<string, unknown> => decodeForm(text);
+const MALFORMED_QUERY = Symbol('malformed query');
+
+/**
+ * The router parses the query string while routing, where a throw would escape Fastify and
+ * crash the process: a malformed query becomes a marker that a hook turns into the 400.
+ */
+export const queryStringParser = (text: string): Record<string, unknown> => {
+  try {
+    return decodeForm(text);
+  } catch (error) {
+    return { [MALFORMED_QUERY]: error } as Record<string, unknown>;
+  }
+};
+
+function malformedQuery(query: unknown): unknown {
+  return query && typeof query === 'object' ? (query as Record<symbol, unknown>)[MALFORMED_QUERY] : undefined;
+}
