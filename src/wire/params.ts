@@ -167,7 +167,19 @@ function rank(issue: IssueLike): number {
   return 2;
 }
 
-function toApiError(issue: IssueLike): ApiError {
+/** Unions (`'' | hash`, `integer | range`) report every branch; Stripe names the most telling one. */
+function unionIssue(issue: IssueLike): IssueLike {
+  const branches = (issue as IssueLike & { errors?: IssueLike[][] }).errors;
+  if (issue.code !== 'invalid_union' || !branches?.length) return issue;
+  const score = (candidate: IssueLike) =>
+    candidate.code === 'unrecognized_keys' ? 0 : candidate.code === 'custom' ? 1 : candidate.code === 'invalid_type' ? 2 : 3;
+  const candidates = branches.flatMap((branch) => branch.slice(0, 1));
+  candidates.sort((a, b) => score(a) - score(b) || b.path.length - a.path.length);
+  return unionIssue({ ...candidates[0], path: [...issue.path, ...candidates[0].path] });
+}
+
+function toApiError(raw: IssueLike): ApiError {
+  const issue = unionIssue(raw);
   if (issue.code === 'unrecognized_keys') {
     const name = bracketPath([...issue.path, issue.keys![0]]);
     return new ApiError(`Received unknown parameter: ${name}`, { code: 'parameter_unknown', param: name });
