@@ -9,7 +9,7 @@ import { describeEachStore } from '../support/suite.ts';
 
 type Params = Stripe.CustomerCreateFundingInstructionsParams;
 
-const CASES: { currency: string; type: Params.BankTransfer.Type; country: string; addressTypes: string[]; networks: Record<string, string[]> }[] = [
+const CASES: { currency: string; type: Stripe.CustomerCreateFundingInstructionsParams.BankTransfer.Type; country: string; addressTypes: string[]; networks: Record<string, string[]> }[] = [
   { currency: 'usd', type: 'us_bank_transfer', country: 'US', addressTypes: ['aba', 'swift'], networks: { aba: ['ach', 'domestic_wire_us'], swift: ['swift'] } },
   { currency: 'eur', type: 'eu_bank_transfer', country: 'DE', addressTypes: ['iban'], networks: { iban: ['sepa'] } },
   { currency: 'gbp', type: 'gb_bank_transfer', country: 'GB', addressTypes: ['sort_code'], networks: { sort_code: ['bacs', 'fps'] } },

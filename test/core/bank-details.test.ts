@@ -1,0 +1,85 @@
+// Virtual bank details: IBANs, ABA routing numbers and CLABEs carry valid check digits, and
+// the validators reject a single changed digit.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { abaRoutingNumber, bicFor, clabeFor, EU_COUNTRIES, ibanFor, isValidAbaRoutingNumber, isValidClabe, isValidIban } from '../../src/core/bank-details.ts';
+
+const IBAN_LENGTH: Record<string, number> = { BE: 16, DE: 22, ES: 24, FR: 27, IE: 22, NL: 18 };
+const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 24, maxLength: 24 });
+
+/** Changes one digit of `text` at `index` to another digit. */
+function mutate(text: string, index: number, delta: number): string {
+  const d = Number(text[index]);
+  return text.slice(0, index) + String((d + delta) % 10) + text.slice(index + 1);
+}
+
+describe('bank details', () => {
+  it('accepts published example IBANs and rejects broken ones', () => {
+    for (const iban of ['DE89370400440532013000', 'GB82WEST12345698765432', 'NL91ABNA0417164300', 'FR1420041010050500013M02606', 'BE68539007547034', 'IE29AIBK93115212345678', 'ES9121000418450200051332']) {
+      assert.ok(isValidIban(iban), iban);
+    }
+    for (const iban of ['DE89370400440532013001', 'DE88370400440532013000', 'de89370400440532013000', 'DE89 3704 0044 0532 0130 00', '', 'DE', 'XX00']) {
+      assert.equal(isValidIban(iban), false, iban);
+    }
+  });
+
+  it('makes IBANs of the right country, length and check digits, deterministic in their digits', () => {
+    for (const country of EU_COUNTRIES) {
+      const iban = ibanFor(country, '123456789012345678901234');
+      assert.equal(iban.slice(0, 2), country);
+      assert.equal(iban.length, IBAN_LENGTH[country], iban);
+      assert.ok(isValidIban(iban), iban);
+      assert.equal(ibanFor(country, '123456789012345678901234'), iban);
+      assert.notEqual(ibanFor(country, '923456789012345678901234'), iban);
+      assert.match(bicFor(country), new RegExp(`^[A-Z]{4}${country}[A-Z0-9]{2}([A-Z0-9]{3})?$`));
+    }
+  });
+
+  it('property: every generated IBAN validates; any one-digit change of its BBAN does not', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...EU_COUNTRIES), digits, fc.nat(), fc.integer({ min: 1, max: 9 }), (country, source, at, delta) => {
+        const iban = ibanFor(country, source);
+        assert.ok(isValidIban(iban), iban);
+        const numericPositions = [...iban].map((c, i) => (i >= 2 && /\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+        const index = numericPositions[at % numericPositions.length];
+        assert.equal(isValidIban(mutate(iban, index, delta)), false, `${iban} → ${mutate(iban, index, delta)}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('ABA routing numbers: known good ones validate, generated ones carry the 3-7-1 check digit', () => {
+    for (const routing of ['011000015', '021000021', '026009593', '111000025', '121000358']) assert.ok(isValidAbaRoutingNumber(routing), routing);
+    for (const routing of ['011000016', '12345678', '0110000150', 'abcdefghi', '']) assert.equal(isValidAbaRoutingNumber(routing), false, routing);
+    assert.equal(abaRoutingNumber('01100001'), '011000015');
+    fc.assert(
+      fc.property(digits, fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 9 }), (source, at, delta) => {
+        const routing = abaRoutingNumber(source);
+        assert.match(routing, /^\d{9}$/);
+        assert.ok(isValidAbaRoutingNumber(routing), routing);
+        assert.equal(routing.slice(0, 8), source.slice(0, 8));
+        assert.equal(isValidAbaRoutingNumber(mutate(routing, at, delta)), false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('CLABEs: the published example validates, generated ones carry the 3-7-1 mod-10 check digit', () => {
+    assert.ok(isValidClabe('002010077777777771'));
+    assert.ok(isValidClabe('032180000118359719'));
+    assert.equal(isValidClabe('002010077777777772'), false);
+    assert.equal(isValidClabe('00201007777777777'), false);
+    assert.equal(clabeFor('002', '01007777777777'), '002010077777777771');
+    fc.assert(
+      fc.property(fc.constantFrom('002', '012', '014', '021', '072'), digits, fc.integer({ min: 0, max: 17 }), fc.integer({ min: 1, max: 9 }), (bank, source, at, delta) => {
+        const clabe = clabeFor(bank, source.slice(0, 14));
+        assert.match(clabe, /^\d{18}$/);
+        assert.equal(clabe.slice(0, 3), bank);
+        assert.ok(isValidClabe(clabe), clabe);
+        assert.equal(isValidClabe(mutate(clabe, at, delta)), false, `${clabe} at ${at}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
