@@ -12,7 +12,10 @@ const NO_KEY_MESSAGE =
 
 function maskKey(key: string): string {
   const prefix = key.match(/^(sk|rk|pk)_(test|live)_/)?.[0] ?? '';
-  return `${prefix}${'*'.repeat(Math.max(0, key.length - prefix.length - 4))}${key.slice(-4)}`;
+  // Only the part after the prefix is masked: a short key never shows prefix characters twice.
+  const rest = key.slice(prefix.length);
+  const last4 = rest.slice(-4);
+  return `${prefix}${'*'.repeat(rest.length - last4.length)}${last4}`;
 }
 
 export function keyFromHeader(header: string | undefined): string | undefined {

@@ -20,6 +20,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       apiError = new ApiError('An unknown error occurred while processing your request.', { status: 500, type: 'api_error' });
     }
     reply.code(apiError.status).header('content-type', 'application/json');
+    const version = request.headers['stripe-version'];
+    if (typeof version === 'string' && version !== '') reply.header('stripe-version', version); // errors name the version asked for too
     if (apiError.headers) for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
     return reply.send(JSON.stringify(apiError.toBody()));
   });

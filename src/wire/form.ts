@@ -10,6 +10,8 @@ const QS_OPTIONS: qs.IParseOptions = {
   parameterLimit: 1000,
   allowPrototypes: false,
   allowDots: false,
+  // Past the limits a request is refused, never silently truncated (qs would drop the rest).
+  throwOnLimitExceeded: true,
   // Strict percent-decoding: a malformed escape (`%ZZ`, `%E0%A4%A`) is a bad request, not text.
   decoder: (text: string) => decodeURIComponent(text.replace(/\+/g, ' ')),
 };
@@ -19,6 +21,7 @@ export function decodeForm(text: string): Record<string, unknown> {
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof URIError) throw new ApiError('Invalid request: the parameters contain a malformed percent-encoded sequence.');
+    if (error instanceof RangeError && /limit exceeded/.test(error.message)) throw new ApiError(`Invalid request: ${error.message}`);
     throw new ApiError(`Invalid request: parameters are nested more than ${QS_OPTIONS.depth} levels deep or are malformed.`);
   }
 }

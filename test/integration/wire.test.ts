@@ -142,6 +142,14 @@ describeEachStore('wire conventions', (server) => {
 
     const pinned = await request('GET', `/v1/customers/${customer.id}`, { headers: { 'stripe-version': '2024-04-10' } });
     assert.equal(pinned.headers.get('stripe-version'), '2024-04-10');
+    const pinnedError = await request('GET', '/v1/customers/cus_missing', { headers: { 'stripe-version': '2024-04-10' } });
+    assert.equal(pinnedError.status, 404);
+    assert.equal(pinnedError.headers.get('stripe-version'), '2024-04-10');
+    // An unknown short key is masked after its prefix only.
+    const shortKey = await request('GET', '/v1/customers', { headers: { authorization: 'Bearer sk_test_x' } });
+    assert.equal(shortKey.body.error.message, 'Invalid API Key provided: sk_test_x');
+    const longKey = await request('GET', '/v1/customers', { headers: { authorization: 'Bearer sk_test_abcdefgh1234' } });
+    assert.equal(longKey.body.error.message, 'Invalid API Key provided: sk_test_********1234');
     const unpinned = await request('GET', `/v1/customers/${customer.id}`);
     assert.match(unpinned.headers.get('stripe-version') ?? '', /^\d{4}-\d{2}-\d{2}/);
     const sdkPinned = new Stripe(server().key, { host: '127.0.0.1', port: Number(new URL(server().url).port), protocol: 'http', telemetry: false, maxNetworkRetries: 0, apiVersion: '2025-03-31.basil' as never });
@@ -258,8 +266,14 @@ describeEachStore('wire conventions', (server) => {
       if (c.status) assert.equal(response.status, c.status);
       assertStripeError(response, response.status);
     }
+    // Past the parameter limit the request is refused, never silently truncated.
+    const tooManyParams = await request('POST', update, { form: `${Array.from({ length: 1000 }, (_, i) => `metadata[k${i}]=`).join('&')}&name=late` });
+    assertStripeError(tooManyParams, 400);
+    assert.match(tooManyParams.body.error.message, /Parameter limit exceeded/);
+    const longArray = await request('POST', update, { form: Array.from({ length: 101 }, () => 'preferred_locales[]=en').join('&') });
+    assertStripeError(longArray, 400);
     // Queries are decoded with the same rules.
-    for (const query of ['limit=%E0%A4%A', 'expand[a][b][c][d][e][f][g][h]=x']) {
+    for (const query of ['limit=%E0%A4%A', 'expand[a][b][c][d][e][f][g][h]=x', Array.from({ length: 1001 }, (_, i) => `k${i}=1`).join('&')]) {
       const response = await request('GET', `/v1/customers?${query}`);
       assertStripeError(response, 400);
     }
