@@ -1,17 +1,26 @@
 // A webhook receiver for the bench, in its own process: answers 200 to every POST and counts
-// them per path; GET /count returns the counts; /healthz for the process helper.
+// them per path, and how many repeated an event id already received on that path;
+// GET /count returns both; /healthz for the process helper.
 import http from 'node:http';
 
 const port = Number(process.argv[process.argv.indexOf('--port') + 1]);
 const counts: Record<string, number> = {};
+const seen = new Map<string, Set<string>>();
 const server = http.createServer((request, response) => {
   if (request.method === 'GET') {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(request.url === '/count' ? counts : { ok: true }));
     return;
   }
-  request.resume();
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    counts[request.url ?? '/'] = (counts[request.url ?? '/'] ?? 0) + 1;
+    const path = request.url ?? '/';
+    counts[path] = (counts[path] ?? 0) + 1;
+    const id = /"id": "(evt_\w+)"/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '';
+    const ids = seen.get(path) ?? new Set<string>();
+    seen.set(path, ids);
+    if (ids.has(id)) counts[`${path} repeated`] = (counts[`${path} repeated`] ?? 0) + 1;
+    ids.add(id);
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
   });
 });

@@ -1,7 +1,8 @@
 // Delivery rows in the store: claiming due ones with a lease, and recording attempts.
 // Every function here works over the Store interface only, so both engines run it.
 import { nextAttemptAt, type RetrySchedule } from '../core/webhook-retry.ts';
-import type { Delivery, EventObject } from '../resources/events/emit.ts';
+import { randomIds } from '../core/ids.ts';
+import type { Delivery, EventObject, OutboxRow } from '../resources/events/emit.ts';
 import type { WebhookEndpoint } from '../resources/webhook-endpoints/service.ts';
 import type { DueRow, ReadTx, Store, Tx } from '../store/types.ts';
 
@@ -22,6 +23,42 @@ export interface Claimed {
 /** Every endpoint of every account (a small set: at most 16 per account); livemode is 0 or 1. */
 export async function allEndpoints(store: Store): Promise<DueRow<EndpointRow>[]> {
   return store.read((tx) => tx.due<EndpointRow>('webhook_endpoints', { column: 'livemode', max: 1, limit: 10_000 }));
+}
+
+export async function hasOutbox(store: Store, now: number): Promise<boolean> {
+  return store.read(async (tx) => (await tx.due('webhook_outbox', { column: 'due_at', max: now, limit: 1 })).length > 0);
+}
+
+/**
+ * Turns up to `limit` outbox rows (any account) into one pending delivery per endpoint, in one
+ * transaction; on PostgreSQL concurrent workers skip each other's rows. Endpoints deleted since
+ * the event are skipped. Returns how many outbox rows it took.
+ */
+export async function fanOut(store: Store, now: number, limit: number): Promise<number> {
+  return store.write(async (tx) => {
+    const rows = await tx.due<OutboxRow>('webhook_outbox', { column: 'due_at', max: now, limit });
+    const exists = new Map<string, boolean>();
+    for (const { accountId, object } of rows) {
+      for (const endpoint of object.endpoints) {
+        const key = `${accountId}\u0000${endpoint}`;
+        if (!exists.has(key)) exists.set(key, (await tx.get('webhook_endpoints', accountId, endpoint)) !== undefined);
+        if (!exists.get(key)) continue;
+        const delivery: Delivery = {
+          id: randomIds('whdl'),
+          object: 'webhook_delivery',
+          created: object.created,
+          event: object.event,
+          endpoint,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+        };
+        await tx.insert('webhook_deliveries', accountId, delivery);
+      }
+      await tx.remove('webhook_outbox', accountId, object.id);
+    }
+    return rows.length;
+  });
 }
 
 function dueQuery(accountId: string, endpointId: string, now: number, limit: number) {

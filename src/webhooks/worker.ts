@@ -8,7 +8,7 @@ import { randomBase62 } from '../core/ids.ts';
 import type { EventObject } from '../resources/events/emit.ts';
 import type { DueRow, Store } from '../store/types.ts';
 import { toWire } from '../wire/wire-object.ts';
-import { allEndpoints, claimDue, hasDue, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
+import { allEndpoints, claimDue, fanOut, hasDue, hasOutbox, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
 import type { WebhookConfig } from './config.ts';
 import { sendEvent } from './send.ts';
 
@@ -101,6 +101,7 @@ export class WebhookWorker {
     this.ticking = true;
     try {
       this.measureLoad();
+      await this.fanOutDue();
       const rows = await allEndpoints(this.options.store);
       const seen = new Set<string>();
       for (const row of rows) {
@@ -121,6 +122,16 @@ export class WebhookWorker {
       this.ticking = false;
       this.schedule(this.options.pollMs);
     }
+  }
+
+  /** New events become per-endpoint deliveries; under API load, a bounded amount per poll. */
+  private async fanOutDue(): Promise<void> {
+    const { store } = this.options;
+    const now = this.now();
+    if (!(await hasOutbox(store, now))) return;
+    const batch = this.busy ? 50 : 500;
+    let rounds = this.busy ? 1 : 20;
+    while (rounds-- > 0 && this.running && (await this.track(fanOut(store, now, batch))) === batch);
   }
 
   private measureLoad(): void {

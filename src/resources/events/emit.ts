@@ -1,5 +1,6 @@
 // Events are written in the same transaction as the change they describe (an outbox), and
-// so is one delivery row per matching webhook endpoint: nothing committed is ever lost.
+// so is the pending delivery to the matching webhook endpoints (one `webhook_outbox` row,
+// fanned out by the worker into one delivery per endpoint): nothing committed is ever lost.
 import { endpointWants } from '../../core/event-types.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -29,6 +30,13 @@ export interface Delivery extends StoredObject {
   last_error?: string | null;
   /** Token of the worker claim that holds it. */
   _claim?: string;
+}
+
+/** Internal: an event waiting to be fanned out into one delivery per endpoint. */
+export interface OutboxRow extends StoredObject {
+  event: string;
+  endpoints: string[];
+  due_at: number;
 }
 
 /** The subset of a webhook endpoint that emission needs. */
@@ -64,20 +72,10 @@ export async function emitEvent(
     _delivery_success: endpoints.length === 0 ? 1 : 0,
   };
   await tx.insert('events', ctx.accountId, event);
-  // Due now (wall clock, in ms): the worker picks it up after commit, whatever the test clock says.
-  const now = Date.now();
-  for (const endpoint of endpoints) {
-    const delivery: Delivery = {
-      id: ctx.ids('whdl'),
-      object: 'webhook_delivery',
-      created,
-      event: event.id,
-      endpoint: endpoint.id,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-    };
-    await tx.insert('webhook_deliveries', ctx.accountId, delivery);
+  if (endpoints.length > 0) {
+    // Due now (wall clock, in ms): the worker fans it out after commit, whatever a test clock says.
+    const outbox: OutboxRow = { id: event.id, created, event: event.id, endpoints: endpoints.map((e) => e.id), due_at: Date.now() };
+    await tx.insert('webhook_outbox', ctx.accountId, outbox);
   }
   return event;
 }

@@ -1,8 +1,9 @@
 import type { Migration } from './types.ts';
 
-// Webhook endpoints, and one delivery row per (event, endpoint) written in the event's own
-// transaction. `next_attempt_at` (ms since epoch) is null once a delivery is finished; the
-// worker claims due rows by moving it forward by a lease before sending.
+// Webhooks. An event with matching endpoints gets one small `webhook_outbox` row in its own
+// transaction (the request pays one insert, however many endpoints); the worker fans it out
+// into one `webhook_deliveries` row per endpoint. `next_attempt_at` (ms since epoch) is null
+// once a delivery is finished; the worker claims due rows by moving it forward by a lease.
 export const webhooks: Migration = {
   version: 3,
   name: 'webhooks',
@@ -14,6 +15,9 @@ export const webhooks: Migration = {
       columns: { endpoint: 'text', status: 'text', next_attempt_at: 'integer' },
       indexes: [['endpoint', 'next_attempt_at']],
     },
+    { kind: 'objectTable', table: 'webhook_outbox', columns: { due_at: 'integer' }, indexes: [] },
+    // The worker reads the outbox across accounts, oldest first.
+    { kind: 'sql', sqlite: 'CREATE INDEX webhook_outbox_due ON webhook_outbox (due_at, seq)', postgres: 'CREATE INDEX webhook_outbox_due ON webhook_outbox (due_at, seq)' },
     { kind: 'addColumn', table: 'events', column: '_delivery_success', type: 'integer' },
   ],
 };
