@@ -194,6 +194,21 @@ describeEachStore('cash balance', (server) => {
     await assertCashLedger(stripe, customer.id);
   });
 
+  it('treats a deleted customer as gone on every cash balance endpoint', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create();
+    await stripe.customers.del(customer.id);
+    const gone = { status: 404, code: 'resource_missing', param: 'customer' };
+    await rejectsWith(stripe.customers.retrieveCashBalance(customer.id), gone);
+    await rejectsWith(stripe.customers.updateCashBalance(customer.id, { settings: { reconciliation_mode: 'manual' } }), gone);
+    await rejectsWith(stripe.customers.listCashBalanceTransactions(customer.id), gone);
+    await rejectsWith(stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 5, currency: 'usd' }), gone);
+    await rejectsWith(
+      stripe.customers.createFundingInstructions(customer.id, { funding_type: 'bank_transfer', currency: 'usd', bank_transfer: { type: 'us_bank_transfer' } }),
+      gone,
+    );
+  });
+
   it('keeps exact integers at the amount bound and sums past it', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create();
