@@ -135,14 +135,11 @@ describeEachStore('funding instructions', (server) => {
       });
       assert.equal((again.bank_transfer.financial_addresses[0] as Address).iban.iban, iban);
     }
-    // No country: the merchant's country when it hosts IBANs (the default account is US), else IE.
-    const fallback = await stripe.customers.createFundingInstructions(customer.id, {
-      funding_type: 'bank_transfer',
-      currency: 'eur',
-      bank_transfer: { type: 'eu_bank_transfer' },
-    });
-    assert.equal(fallback.bank_transfer.country, 'IE');
-    assert.equal((fallback.bank_transfer.financial_addresses[0] as Address).iban.iban, ibans.get('IE'));
+    // The country is required for EU instructions.
+    await rejectsWith(
+      stripe.customers.createFundingInstructions(customer.id, { funding_type: 'bank_transfer', currency: 'eur', bank_transfer: { type: 'eu_bank_transfer' } }),
+      { status: 400, code: 'parameter_missing', param: 'bank_transfer[eu_bank_transfer]' },
+    );
     assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { eur: 0 });
   });
 

@@ -60,6 +60,7 @@ export async function postCashTransactions(
   currency: string,
   movements: CashMovementRequest[],
 ): Promise<CashBalanceTransaction[]> {
+  assert(movements.length > 0, 'postCashTransactions needs at least one movement');
   const starting = await tx.lockCashBalance(ctx.accountId, customerId, currency);
   const posted = postCashMovements(starting, movements);
   const created = ctx.clock.nowSeconds();

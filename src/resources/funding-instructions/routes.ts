@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../core/errors.ts';
+import { ApiError, errors } from '../../core/errors.ts';
 import type { BankTransferType } from '../../core/money.ts';
 import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
 import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
@@ -16,6 +16,8 @@ export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): 
       const customer = await loadCustomer(tx, ctx, path.customer);
       const type = params.bank_transfer.type as BankTransferType;
       checkTransferType(params.currency, type, 'bank_transfer[type]');
+      // Stripe's reference: eu_bank_transfer (its country) is required when the type is eu_bank_transfer.
+      if (type === 'eu_bank_transfer' && params.bank_transfer.eu_bank_transfer === undefined) throw errors.missing('bank_transfer[eu_bank_transfer]');
       const requested = params.bank_transfer.requested_address_types;
       // Docs are silent; an address type the transfer type never has is refused rather than answered with an empty list.
       const unsupported = requested?.find((addressType) => !ADDRESS_TYPES_BY_TRANSFER[type].includes(addressType));
