@@ -143,6 +143,18 @@ describeEachStore('funding instructions', (server) => {
     assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { eur: 0 });
   });
 
+  it('hands out one virtual account to concurrent first requests', async () => {
+    const { stripe } = server();
+    for (const c of CASES) {
+      const customer = await stripe.customers.create();
+      const results = await Promise.all(Array.from({ length: 6 }, () => stripe.customers.createFundingInstructions(customer.id, paramsFor(c))));
+      const distinct = new Set(results.map((r) => JSON.stringify(r.bank_transfer.financial_addresses)));
+      assert.equal(distinct.size, 1, `${c.type}: concurrent requests got different numbers`);
+      const later = await stripe.customers.createFundingInstructions(customer.id, paramsFor(c));
+      assert.equal(JSON.stringify(later.bank_transfer.financial_addresses), [...distinct][0]);
+    }
+  });
+
   it('filters by requested_address_types', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create();

@@ -6,7 +6,7 @@ import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrenc
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { loadAccount } from '../accounts/service.ts';
-import type { Customer } from '../customers/service.ts';
+import { lockCustomer, type Customer } from '../customers/service.ts';
 import { COUNTRY_BY_TRANSFER, financialAddresses, generateNumbers, type VirtualAccountNumbers } from './addresses.ts';
 
 export interface VirtualBankAccount extends StoredObject, VirtualAccountNumbers {
@@ -42,6 +42,8 @@ export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTra
 
 /** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */
 export async function virtualAccountFor(tx: Tx, ctx: RequestContext, customer: Customer, currency: string, type: BankTransferType, country: string): Promise<VirtualBankAccount> {
+  // Serialize on the customer row: concurrent first requests must not each allocate an account.
+  await lockCustomer(tx, ctx, customer.id);
   const existing = await tx.find<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, {
     customer: customer.id,
     bank_transfer_type: type,
