@@ -194,6 +194,22 @@ describeEachStore('cash balance', (server) => {
     await assertCashLedger(stripe, customer.id);
   });
 
+  it('keeps the ending_balance chain exact under concurrent transfers', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create();
+    const amounts = Array.from({ length: 20 }, (_, i) => (i + 1) * 111);
+    const results = await Promise.all(amounts.map((amount, i) => stripe.testHelpers.customers.fundCashBalance(customer.id, { amount, currency: i % 2 ? 'usd' : 'gbp' })));
+    const byCurrency = (currency: string) => results.filter((r) => r.currency === currency).map((r) => r.ending_balance).sort((a, b) => a - b);
+    const sum = (currency: string) => amounts.filter((_, i) => (i % 2 ? 'usd' : 'gbp') === currency).reduce((a, b) => a + b, 0);
+    for (const currency of ['usd', 'gbp']) {
+      const endings = byCurrency(currency);
+      assert.equal(new Set(endings).size, 10, 'no two transfers saw the same starting balance');
+      assert.equal(endings[endings.length - 1], sum(currency));
+    }
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { gbp: sum('gbp'), usd: sum('usd') });
+    await assertCashLedger(stripe, customer.id);
+  });
+
   it('treats a deleted customer as gone on every cash balance endpoint', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create();
