@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Stripe from 'stripe';
 import { assertCashLedger } from '../support/invariants.ts';
+import { createAccount } from '../../src/resources/accounts/service.ts';
+import { sdk } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 
 const SENDERS: Record<string, { type: string; sender: Record<string, unknown> | undefined }> = {
@@ -208,6 +210,21 @@ describeEachStore('cash balance', (server) => {
     }
     assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { gbp: sum('gbp'), usd: sum('usd') });
     await assertCashLedger(stripe, customer.id);
+  });
+
+  it('refuses the fund test helper with a live key, and changes nothing', async () => {
+    const { stripe, store, url } = server();
+    const { key } = await createAccount(store, { livemode: true, now: Math.floor(Date.now() / 1000) });
+    const live = sdk(url, key);
+    const customer = await live.customers.create();
+    assert.equal(customer.livemode, true);
+    await rejectsWith(live.testHelpers.customers.fundCashBalance(customer.id, { amount: 5, currency: 'usd' }), { status: 400 });
+    const balance = await live.customers.retrieveCashBalance(customer.id);
+    assert.equal(balance.livemode, true);
+    assert.equal(balance.available, null);
+    assert.deepEqual((await live.customers.listCashBalanceTransactions(customer.id)).data, []);
+    // Objects never cross accounts or modes.
+    await rejectsWith(stripe.customers.retrieveCashBalance(customer.id), { status: 404, code: 'resource_missing' });
   });
 
   it('treats a deleted customer as gone on every cash balance endpoint', async () => {
