@@ -242,6 +242,18 @@ describeEachStore('cash balance', (server) => {
     );
   });
 
+  it('echoes the reference exactly, whatever its characters', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create();
+    for (const reference of ['Façade & co=1 ✓ +%20', '  spaced  ', 'x'.repeat(140), '日本語の参照']) {
+      const txn = await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 1, currency: 'jpy', reference });
+      assert.equal(txn.funded!.bank_transfer.reference, reference);
+      const again = await stripe.customers.retrieveCashBalanceTransaction(customer.id, txn.id);
+      assert.equal(again.funded!.bank_transfer.reference, reference);
+    }
+    await assertCashLedger(stripe, customer.id);
+  });
+
   it('keeps exact integers at the amount bound and sums past it', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create();
