@@ -3,6 +3,7 @@
 // customers, the customer's cash balance and settings, its ledger, and the event stream.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import fc from 'fast-check';
 import { assertCashLedger } from '../support/invariants.ts';
 import { describeEachStore } from '../support/suite.ts';
 import type { TestServer } from '../support/server.ts';
@@ -301,6 +302,32 @@ describeEachStore('bad input', (server) => {
       await assertCashLedger(s.stripe, ids.customer);
     });
   }
+
+  it('property: random forms on every foundation endpoint get a Stripe 4xx or a 200, never a 5xx', async () => {
+    const s = server();
+    const keyPart = fc.oneof(
+      fc.constantFrom('amount', 'currency', 'reference', 'metadata', 'name', 'email', 'settings', 'reconciliation_mode', 'bank_transfer', 'type', 'eu_bank_transfer', 'country', 'requested_address_types', 'expand', 'limit', 'starting_after', 'balance', 'cash_balance', 'address', '', '0', '__proto__', 'constructor', 'prototype', 'toString'),
+      fc.string({ maxLength: 6 }),
+    );
+    const key = fc.array(keyPart, { minLength: 1, maxLength: 5 }).map(([head, ...rest]) => encodeURIComponent(head) + rest.map((p) => `[${encodeURIComponent(p)}]`).join(''));
+    const value = fc.oneof(
+      fc.constantFrom('', '0', '-1', '1', '1.5', HUGE, 'usd', 'eur', 'manual', 'us_bank_transfer', 'eu_bank_transfer', 'DE', 'true', '%', '%ZZ', 'data.customer'),
+      fc.string({ maxLength: 10 }).map(encodeURIComponent),
+    );
+    const form = fc.array(fc.tuple(key, value), { maxLength: 8 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+    const posts = [`/v1/customers/${ids.customer}`, '/v1/customers', `/v1/customers/${ids.customer}/cash_balance`, `/v1/test_helpers/customers/${ids.customer}/fund_cash_balance`, `/v1/customers/${ids.customer}/funding_instructions`];
+    const gets = ['/v1/customers', `/v1/customers/${ids.customer}`, `/v1/customers/${ids.customer}/cash_balance`, `/v1/customers/${ids.customer}/cash_balance_transactions`, `/v1/customers/${ids.customer}/cash_balance_transactions/${ids.txn}`];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...posts), fc.constantFrom(...gets), form, async (post, get, input) => {
+        for (const response of [await s.request('POST', post, { form: input }), await s.request('GET', `${get}?${input}`)]) {
+          assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), `${response.status} for ${input}`);
+          if (response.status !== 200) assert.equal(typeof response.body.error.message, 'string');
+        }
+      }),
+      { numRuns: 150 },
+    );
+    await assertCashLedger(s.stripe, ids.customer);
+  });
 
   it('still accepts the good versions of the same requests', async () => {
     const { stripe } = server();
