@@ -28,7 +28,11 @@ export async function startServer(config: Config) {
     clearInterval(prune);
     await worker?.stop();
     await scheduler.stop();
+    // A keep-alive connection whose request was in flight when closing began would hold
+    // app.close() open until its keep-alive timeout: close each one as soon as it is idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     await app.close();
+    clearInterval(sweep);
     await store.close();
     process.exit(0);
   };
