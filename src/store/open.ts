@@ -11,6 +11,9 @@ export interface OpenOptions {
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const poolSize = options.poolSize ?? poolSizeFromEnv();
+    if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1)) {
+      throw new Error(`CASHBOOK_DATABASE_POOL_SIZE must be a positive integer, got ${poolSize}`);
+    }
     const store = new PostgresStore(databaseUrl, { poolSize });
     try {
       await store.migrate();
