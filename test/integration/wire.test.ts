@@ -93,6 +93,17 @@ describeEachStore('wire conventions', (server) => {
     await assertCashLedger(stripe, customer.id);
   });
 
+  it('replays a handler error (the request ran) with the same status and body', async () => {
+    const { request } = server();
+    const path = '/v1/test_helpers/customers/cus_unknown/fund_cash_balance';
+    const first = await request('POST', path, { form: 'amount=5&currency=usd', headers: { 'idempotency-key': 'err-1' } });
+    assertStripeError(first, 404, 'customer');
+    const second = await request('POST', path, { form: 'amount=5&currency=usd', headers: { 'idempotency-key': 'err-1' } });
+    assertStripeError(second, 404, 'customer');
+    assert.deepEqual(second.body, first.body);
+    assert.equal(second.headers.get('idempotent-replayed'), 'true');
+  });
+
   it('never books two entries for concurrent requests with one key', async () => {
     const { stripe, request } = server();
     const customer = await stripe.customers.create();
