@@ -219,6 +219,8 @@ interface Pending {
   sql: string;
   /** Checks the statement's row count once it ran; throws to fail the transaction. */
   check?: (rowCount: number) => void;
+  /** Receives the rows of a read sent ahead of need (see accountHint). */
+  onRows?: (rows: Row[]) => void;
 }
 
 interface CachedRow {
@@ -246,6 +248,7 @@ class PgWriter extends PgReader implements Tx {
   private readonly rows = new Map<string, CachedRow>();
   private readonly queries = new Map<string, Row[]>();
   private readonly balances = new Map<string, Record<string, number>>();
+  private readonly accountsRead = new Set<string>();
 
   constructor(db: pg.PoolClient) {
     super(db, true);
@@ -263,12 +266,40 @@ class PgWriter extends PgReader implements Tx {
     const sql = [...batch.map((p) => p.sql), ...(text === undefined ? [] : [inline(text, params)])].join(';\n');
     const result = (await this.db.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
     const results = Array.isArray(result) ? result : [result];
-    batch.forEach((p, i) => p.check?.(results[i].rowCount ?? 0));
+    batch.forEach((p, i) => {
+      p.check?.(results[i].rowCount ?? 0);
+      p.onRows?.(results[i].rows);
+    });
     return text === undefined ? [] : results[results.length - 1].rows;
   }
 
   protected override query(text: string, params: unknown[]): Promise<Row[]> {
     return this.flush(text, params);
+  }
+
+  /**
+   * Nearly every command reads the account it acts for (its settings), usually well into the
+   * transaction. The first statement that names an account takes that read along, so it
+   * costs no round trip of its own; the row is then answered from the transaction's cache.
+   */
+  private accountHint(accountId: string): void {
+    if (this.accountsRead.has(accountId) || unstorable(accountId)) return;
+    this.accountsRead.add(accountId);
+    const text = 'SELECT id, data FROM accounts WHERE account_id = $1 AND id = $1';
+    this.pending.push({
+      sql: inline(text, [accountId]),
+      onRows: (rows) => {
+        const key = `accounts\u0000${accountId}`;
+        if (this.rows.has(key)) return;
+        this.remember('accounts', rows);
+        this.cacheRow('accounts', accountId, { data: rows[0] ? (rows[0].data as string) : null, locked: false });
+      },
+    });
+  }
+
+  override getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    this.accountHint(accountId);
+    return super.getIdempotency(accountId, key);
   }
 
   /** Sends what is queued and commits; resolves once the commit is durable. */
@@ -286,6 +317,7 @@ class PgWriter extends PgReader implements Tx {
   }
 
   override async get<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
+    this.accountHint(accountId);
     const cached = this.rows.get(`${table}\u0000${id}`);
     if (cached && !unstorable(id)) return cached.data === null ? undefined : (JSON.parse(cached.data) as T);
     const object = await super.get<T>(table, accountId, id);
@@ -302,6 +334,7 @@ class PgWriter extends PgReader implements Tx {
   }
 
   private async cachedAll<T extends StoredObject>(table: string, accountId: string, where: Record<string, string | number | null>, first: boolean): Promise<T[]> {
+    this.accountHint(accountId);
     const params: unknown[] = [accountId];
     const clause = whereClause(table, where, params);
     const text = `SELECT id, data FROM ${table} WHERE account_id = $1${clause} ORDER BY seq${first ? ' LIMIT 1' : ''}`;
@@ -317,6 +350,7 @@ class PgWriter extends PgReader implements Tx {
   }
 
   override async cashBalances(accountId: string, customerId: string): Promise<Record<string, number>> {
+    this.accountHint(accountId);
     const key = `${accountId}\u0000${customerId}`;
     const cached = this.balances.get(key);
     if (cached) return { ...cached };
@@ -328,6 +362,7 @@ class PgWriter extends PgReader implements Tx {
   async getForUpdate<T extends StoredObject>(table: string, accountId: string, id: string): Promise<T | undefined> {
     tableSpec(table);
     if (unstorable(id)) return undefined;
+    this.accountHint(accountId);
     const cached = this.rows.get(`${table}\u0000${id}`);
     if (cached?.locked) return cached.data === null ? undefined : (JSON.parse(cached.data) as T);
     const rows = await this.query(`SELECT data FROM ${table} WHERE account_id = $1 AND id = $2 FOR UPDATE`, [accountId, id]);
@@ -382,6 +417,7 @@ class PgWriter extends PgReader implements Tx {
   }
 
   async lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number> {
+    this.accountHint(accountId);
     this.balances.delete(`${accountId}\u0000${customerId}`);
     // Upsert then lock in one statement: a missing row is created at 0; an existing one is
     // locked (ON CONFLICT DO UPDATE takes the row lock and returns its latest committed value).
