@@ -2,6 +2,17 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
+import { balanceOf, fund, intent } from './payments-helpers.ts';
+import { rejectsWith, submitBankDetails, US_OK } from './refund-helpers.ts';
+
+async function deleteMessage(stripe: Stripe, id: string): Promise<string> {
+  try {
+    await stripe.customers.del(id);
+  } catch (error) {
+    return (error as Stripe.errors.StripeError).message;
+  }
+  throw new Error('the deletion was not refused');
+}
 
 describeEachStore('customers', (server) => {
   it('creates, retrieves, updates and lists customers with the SDK', async () => {
@@ -70,6 +81,30 @@ describeEachStore('customers', (server) => {
     await stripe.testHelpers.customers.fundCashBalance(funded.id, { amount: 100, currency: 'usd' });
     await assert.rejects(stripe.customers.del(funded.id), (error: Stripe.errors.StripeError) => error.statusCode === 400);
     assert.equal(((await stripe.customers.retrieve(funded.id)) as Stripe.Customer).deleted, undefined);
+  });
+
+  it('refuses to delete a customer while applied cash or a return can still come back to its balance', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({ email: 'jenny.rosen@example.com' });
+    await fund(stripe, customer.id, 300);
+    const pi = await intent(stripe, customer.id, 1000);
+    assert.equal(pi.status, 'requires_action');
+    assert.equal(await balanceOf(stripe, customer.id), 0);
+    await assert.rejects(stripe.customers.del(customer.id), rejectsWith(400, { param: 'customer' }));
+    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`300 usd applied to ${pi.id}`));
+
+    await stripe.paymentIntents.cancel(pi.id);
+    assert.equal(await balanceOf(stripe, customer.id), 300, 'the canceled intent gave the applied cash back');
+    const back = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'usd' });
+    assert.equal(back.status, 'requires_action');
+    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`requires_action return ${back.id}`));
+    await stripe.refunds.cancel(back.id);
+    assert.equal(await balanceOf(stripe, customer.id), 300, 'the canceled return gave the cash back');
+
+    const gone = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'usd' });
+    assert.equal((await submitBankDetails(server(), gone.id, US_OK)).body.status, 'succeeded');
+    const deleted = await stripe.customers.del(customer.id);
+    assert.equal(deleted.deleted, true, 'nothing can come back once the return succeeded');
   });
 
   it('pages through customers newest first, each exactly once', async () => {

@@ -135,9 +135,31 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
       { param: 'customer' },
     );
   }
+  const held = await moneyOnItsWayBack(tx, ctx.accountId, id);
+  if (held) {
+    // Stripe is silent here; refusing keeps money that can still return to the cash balance reachable.
+    throw new ApiError(`This customer has money that can still come back to its cash balance (${held}) and cannot be deleted. Cancel it or let it complete first.`, {
+      param: 'customer',
+    });
+  }
   await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
   await emitEvent(tx, ctx, 'customer.deleted', customer);
   return deletedCustomer(id);
+}
+
+/** The first open PaymentIntent holding applied cash, or open return, of a customer, if any. */
+async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
+  for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']) {
+    const intents = await tx.all<StoredObject & { _applied?: number }>('payment_intents', accountId, { customer: customerId, status });
+    const holding = intents.find((intent) => (intent._applied ?? 0) > 0);
+    if (holding) return `${holding._applied} ${String(holding.currency)} applied to ${holding.id}`;
+  }
+  for (const status of ['requires_action', 'pending']) {
+    const refunds = await tx.all<StoredObject & { _origin?: string; _customer?: string }>('refunds', accountId, { status });
+    const open = refunds.find((refund) => refund._origin === 'customer_balance' && refund._customer === customerId);
+    if (open) return `the ${status} return ${open.id}`;
+  }
+  return undefined;
 }
 
 export function deletedCustomer(id: string): Record<string, unknown> {
