@@ -78,7 +78,16 @@ export function whereClause(table: string, where: Record<string, string | number
 /** A list query with numbered parameters; cursors resolve to `seq` by subquery on the same account. */
 export function listSql(table: string, accountId: string, query: ListQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
-  let sql = `SELECT data FROM ${table} WHERE account_id = $1${whereClause(table, query.where ?? {}, params)}`;
+  const where = { ...(query.where ?? {}) };
+  const steer = steeringColumn(table, where);
+  let steerParam = 0;
+  if (steer !== undefined) {
+    params.push(columnParam(where[steer]));
+    steerParam = params.length;
+    delete where[steer];
+  }
+  let sql = `SELECT data FROM ${table} WHERE account_id = $1${whereClause(table, where, params)}`;
+  if (steer !== undefined) sql += ` AND ${steer} >= $${steerParam} AND ${steer} <= $${steerParam}`;
   const sets = Object.entries(query.whereIn ?? {});
   checkColumns(tableSpec(table), sets.map(([name]) => name));
   for (const [name, values] of sets) {
@@ -98,11 +107,25 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
   if (cursor !== undefined) {
     params.push(cursor);
     const op = query.startingAfter !== undefined ? '<' : '>';
-    sql += ` AND seq ${op} (SELECT c.seq FROM ${table} c WHERE c.account_id = $1 AND c.id = $${params.length})`;
+    const cursorSeq = `(SELECT c.seq FROM ${table} c WHERE c.account_id = $1 AND c.id = $${params.length})`;
+    // A row comparison positions the index scan at the cursor instead of walking up to it.
+    sql += steer !== undefined ? ` AND (${steer}, seq) ${op} ($${steerParam}, ${cursorSeq})` : ` AND seq ${op} ${cursorSeq}`;
     if (query.startingAfter === undefined) order = 'ASC';
   }
   params.push(query.limit + 1);
-  return { sql: `${sql} ORDER BY seq ${order} LIMIT $${params.length}`, params };
+  const orderBy = steer !== undefined ? `${steer} ${order}, seq ${order}` : `seq ${order}`;
+  return { sql: `${sql} ORDER BY ${orderBy} LIMIT $${params.length}`, params };
+}
+
+/**
+ * The equality filter that has its own (account_id, column, seq) index, if any. It is written
+ * as a range and put in ORDER BY, which only that index delivers without a sort: with an
+ * equality the planner may instead walk the (account_id, seq) index and filter, which is as
+ * fast while the customer's rows are the newest and reads the whole table when they are not.
+ */
+function steeringColumn(table: string, where: Record<string, string | number | null>): string | undefined {
+  const indexed = tableSpec(table).indexes;
+  return Object.keys(where).find((name) => where[name] !== null && indexed.some((cols) => cols.length === 2 && cols[0] === name && cols[1] === 'seq'));
 }
 
 /**
