@@ -19,6 +19,8 @@ export interface ListQuery {
   where?: Record<string, string | number | null>;
   /** Membership filters on declared columns (`column IN (...)`); an empty list matches nothing. */
   whereIn?: Record<string, (string | number)[]>;
+  /** Declared columns that must be set (`column IS NOT NULL`). */
+  whereNotNull?: string[];
   created?: CreatedFilter;
   limit: number;
   startingAfter?: string;

@@ -71,8 +71,9 @@ export async function listObjects<T extends StoredObject>(
   url: string,
   params: ListParams,
   where: ListQuery['where'] = {},
+  whereNotNull?: string[],
 ): Promise<ListEnvelope<Record<string, unknown>>> {
-  const query = toListQuery(params, where);
+  const query = { ...toListQuery(params, where), whereNotNull };
   for (const [name, cursor] of [['starting_after', query.startingAfter], ['ending_before', query.endingBefore]] as const) {
     if (cursor !== undefined && !(await tx.get(table, ctx.accountId, cursor))) {
       throw new ApiError(`No such ${objectName}: '${cursor}'`, { status: 404, code: 'resource_missing', param: name });

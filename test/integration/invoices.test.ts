@@ -239,6 +239,9 @@ describeEachStore('invoices', (server) => {
     const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
     assert.deepEqual(draft.lines.data.map((l) => [(l as unknown as { invoice_item: string }).invoice_item, l.amount]), [[pending.id, 800]], 'only items in the invoice currency');
     for (const amount of [1, 2, 3]) await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount });
+    const attached = (await stripe.invoiceItems.list({ customer: customer.id, pending: false })).data;
+    assert.deepEqual(attached.map((i) => i.amount), [3, 2, 1, 800], 'pending=false lists only items on an invoice');
+    assert.deepEqual((await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data.map((i) => i.id), [other.id]);
     const page = await request('GET', `/v1/invoices/${draft.id}/lines?limit=2`);
     assert.equal(page.status, 200);
     assert.deepEqual(page.body.data.map((l: { amount: number }) => l.amount), [800, 1]);

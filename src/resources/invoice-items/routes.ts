@@ -53,7 +53,8 @@ export function invoiceItemRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (params.customer !== undefined) where.customer = params.customer;
       if (params.invoice !== undefined) where.invoice = params.invoice;
       else if (params.pending === true) where.invoice = null;
-      const list = await listObjects(tx, ctx, 'invoice_items', 'invoiceitem', '/v1/invoiceitems', params, where);
+      const attached = params.invoice === undefined && params.pending === false ? ['invoice'] : undefined;
+      const list = await listObjects(tx, ctx, 'invoice_items', 'invoiceitem', '/v1/invoiceitems', params, where, attached);
       list.data = list.data.map(invoiceItemWire);
       return list;
     },

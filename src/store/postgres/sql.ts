@@ -88,6 +88,8 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
   }
   let sql = `SELECT data FROM ${table} WHERE account_id = $1${whereClause(table, where, params)}`;
   if (steer !== undefined) sql += ` AND ${steer} >= $${steerParam} AND ${steer} <= $${steerParam}`;
+  checkColumns(tableSpec(table), query.whereNotNull ?? []);
+  for (const name of query.whereNotNull ?? []) sql += ` AND ${name} IS NOT NULL`;
   const sets = Object.entries(query.whereIn ?? {});
   checkColumns(tableSpec(table), sets.map(([name]) => name));
   for (const [name, values] of sets) {

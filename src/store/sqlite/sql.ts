@@ -43,6 +43,8 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
       params.push(value);
     }
   }
+  checkColumns(spec, query.whereNotNull ?? []);
+  for (const name of query.whereNotNull ?? []) where.push(`${name} IS NOT NULL`);
   const sets = Object.entries(query.whereIn ?? {});
   checkColumns(spec, sets.map(([name]) => name));
   for (const [name, values] of sets) {
