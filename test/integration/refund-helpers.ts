@@ -39,6 +39,10 @@ export async function assertBooks(server: TestServer): Promise<void> {
   const txnSums: Record<string, number> = {};
   for await (const txn of stripe.balanceTransactions.list({ limit: 100 })) txnSums[txn.currency] = (txnSums[txn.currency] ?? 0) + txn.net;
   const merchant = await stripe.balance.retrieve();
+  for (const [key, sum] of byAccount) {
+    const [account, currency] = key.split('|');
+    if (account === 'merchant_available') assert.equal(merchant.available.find((e) => e.currency === currency)?.amount, sum, `GET /v1/balance shows the merchant's ${currency}`);
+  }
   for (const entry of merchant.available) {
     assert.equal(entry.amount, byAccount.get(`merchant_available|${entry.currency}`) ?? 0, `merchant ${entry.currency} vs postings`);
     assert.equal(entry.amount, txnSums[entry.currency] ?? 0, `merchant ${entry.currency} vs balance transactions`);

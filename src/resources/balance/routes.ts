@@ -1,17 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { MERCHANT } from '../../core/double-entry.ts';
-import type { ReadTx } from '../../store/types.ts';
-import type { RequestContext } from '../../wire/context.ts';
 import { paramsObject } from '../../wire/params.ts';
 import { addReadRoute, type AppDeps } from '../../wire/route.ts';
-import { accountPostings } from './journal.ts';
-
-/** The merchant balance per currency: the sum of the merchant account's postings. */
-export async function merchantBalances(tx: ReadTx, ctx: RequestContext): Promise<Record<string, number>> {
-  const sums: Record<string, number> = {};
-  for (const posting of await accountPostings(tx, ctx.accountId, MERCHANT)) sums[posting.currency] = (sums[posting.currency] ?? 0) + posting.amount;
-  return sums;
-}
+import { merchantTotals } from './journal.ts';
 
 export function balanceRoutes(app: FastifyInstance, deps: AppDeps): void {
   addReadRoute(app, deps, {
@@ -19,7 +9,7 @@ export function balanceRoutes(app: FastifyInstance, deps: AppDeps): void {
     url: '/v1/balance',
     params: paramsObject({}),
     handler: async ({ ctx, tx }) => {
-      const sums = await merchantBalances(tx, ctx);
+      const sums = await merchantTotals(tx, ctx.accountId);
       // Stripe always shows at least one currency; Cashbook shows usd at 0 before any movement.
       const currencies = Object.keys(sums).sort();
       if (currencies.length === 0) currencies.push('usd');
