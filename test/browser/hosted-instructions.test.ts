@@ -121,7 +121,7 @@ if (!fs.existsSync(CHROMIUM)) {
         assert.match(await text(), new RegExp(`\\s${instructions.reference}\\s`));
         const { iban } = instructions.financial_addresses![0];
         assert.deepEqual(await sections(), [
-          { heading: 'IBAN', rows: { 'Account holder': iban!.account_holder_name, BIC: iban!.bic, Country: iban!.country, IBAN: iban!.iban } },
+          { heading: 'IBAN', rows: { 'Account holder': iban!.account_holder_name, BIC: iban!.bic, Country: iban!.country, IBAN: iban!.iban!.match(/.{1,4}/g)!.join(' ') } },
         ]);
         if (process.env.CASHBOOK_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.CASHBOOK_SCREENSHOTS, 'hosted-instructions-eur-phone.png'), fullPage: true });
 

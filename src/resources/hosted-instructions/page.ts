@@ -17,12 +17,17 @@ const LABELS: Record<string, string> = {
   routing_number: 'Routing number', sort_code: 'Sort code', swift_code: 'SWIFT code',
 };
 
+/** IBANs are read and typed in groups of four (ISO 13616's paper format). */
+function groupIban(iban: string): string {
+  return iban.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
 function addressTable(address: Record<string, unknown>): string {
   const type = String(address.type);
   const details = (address[type] ?? {}) as Record<string, unknown>;
   const rows = Object.entries(details)
     .filter(([key, value]) => typeof value === 'string' && LABELS[key])
-    .map(([key, value]) => `<tr><th>${escape(LABELS[key])}</th><td><code>${escape(value)}</code></td></tr>`)
+    .map(([key, value]) => `<tr><th>${escape(LABELS[key])}</th><td><code>${escape(key === 'iban' ? groupIban(value as string) : value)}</code></td></tr>`)
     .join('');
   const networks = (address.supported_networks as string[] | undefined)?.join(', ') ?? '';
   return `<section><h2>${escape(type.replace(/_/g, ' ').toUpperCase())}</h2><p class="muted">Networks: ${escape(networks)}</p><table>${rows}</table></section>`;
