@@ -2,8 +2,9 @@
 // with autocannon over loopback. The server under test runs in its own Node process (spawned
 // like `cashbook serve`), so autocannon never shares its event loop.
 //
-//   npm run bench -- [--duration 8] [--warmup 1] [--connections 50] [--store sqlite|postgres]
-//                    [--database-url URL] [--only substring,...] [--profile DIR] [--json]
+//   npm run bench -- [--duration 8] [--warmup 1] [--connections 50] [--rounds 1]
+//                    [--store sqlite|postgres] [--database-url URL] [--only substring,...]
+//                    [--profile DIR] [--json]
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '1' },
     store: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string' },
     only: { type: 'string' },
@@ -57,6 +59,8 @@ if (args.help) {
   --duration <s>        seconds measured per scenario (default 8)
   --warmup <s>          seconds of unmeasured warm-up per scenario (default 1)
   --connections <n>     concurrent connections (default 50)
+  --rounds <n>          measure every scenario n times, interleaved (bare, a, b, ..., bare, a, b, ...),
+                        and report medians: on a shared machine drift then hits every scenario alike
   --store <engine>      sqlite (default, fresh temp file) or postgres
   --database-url <url>  database to use (postgres: an embedded server is started when omitted)
   --only <a,b>          run only scenarios whose name contains one of these (the bare route always runs)
@@ -68,9 +72,12 @@ if (args.help) {
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 const connections = Number(args.connections);
+const rounds = Number(args.rounds);
 const store = args.store as BenchStore;
 if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, not ${store}`);
-if (!(duration > 0) || !(warmup >= 0) || !(connections > 0)) throw new Error('--duration, --warmup and --connections must be positive numbers');
+if (!(duration > 0) || !(warmup >= 0) || !(connections > 0) || !Number.isInteger(rounds) || rounds < 1) {
+  throw new Error('--duration, --warmup and --connections must be positive numbers, --rounds a positive integer');
+}
 
 const filters = args.only?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const scenarios = SCENARIOS.filter((s) => s.server === 'bare' || !filters || filters.some((f) => s.name.toLowerCase().includes(f)));
@@ -119,21 +126,15 @@ async function stopChecked(server: ChildServer, what: string): Promise<void> {
   if (status.code !== 0) console.error(`  ! ${what} (pid ${server.pid}) ended with ${JSON.stringify(status)}:\n${server.output()}`);
 }
 
-const rows: Row[] = [];
+/** Each scenario's measurements, one per round, in scenario order. */
+const runs = new Map<Scenario, Row[]>();
+const record = (scenario: Scenario, row: Row) => runs.set(scenario, [...(runs.get(scenario) ?? []), row]);
 const database = await benchDatabase(store, args['database-url']);
 let serverPid = 0;
 try {
-  console.error(`bench: ${connections} connections, ${duration} s per scenario (+${warmup} s warm-up), store ${store}`);
+  console.error(`bench: ${connections} connections, ${duration} s per scenario (+${warmup} s warm-up), ${rounds} round(s), store ${store}`);
 
-  // 1. The ceiling, in its own process.
-  const bare = await spawnNodeServer({ args: ['bench/bare-server.ts', '--port', '{port}'] });
-  try {
-    for (const scenario of scenarios.filter((s) => s.server === 'bare')) rows.push(await measure({ url: bare.url, key: '' }, scenario, undefined, bare.pid));
-  } finally {
-    await stopChecked(bare, 'bare server');
-  }
-
-  // 2. Seed through the services, in this process, before the server starts.
+  // 1. Seed through the services, in this process, before any server starts.
   const states = new Map<Scenario, unknown>();
   const seedStarted = Date.now();
   {
@@ -149,26 +150,52 @@ try {
   }
   console.error(`  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
 
-  // 3. Cashbook, in its own process, on the seeded database.
+  // 2. The ceiling and Cashbook, each in its own process, measured in turn in every round.
+  const bare = await spawnNodeServer({ args: ['bench/bare-server.ts', '--port', '{port}'] });
   const nodeFlags = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const server = await startServerProcess({ databaseUrl: database.url, apiKey: BENCH_KEY, logLevel: 'warn', nodeFlags });
-  serverPid = server.pid;
+  let server: ChildServer | undefined;
   try {
-    const target = { url: server.url, key: BENCH_KEY };
-    for (const scenario of scenarios.filter((s) => s.server === 'cashbook')) rows.push(await measure(target, scenario, states.get(scenario), server.pid));
+    server = await startServerProcess({ databaseUrl: database.url, apiKey: BENCH_KEY, logLevel: 'warn', nodeFlags });
+    serverPid = server.pid;
+    const targets = { bare: { url: bare.url, key: '', pid: bare.pid }, cashbook: { url: server.url, key: BENCH_KEY, pid: server.pid } };
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) console.error(`  round ${round} of ${rounds}`);
+      for (const scenario of scenarios) {
+        const { pid, ...target } = targets[scenario.server];
+        record(scenario, await measure(target, scenario, states.get(scenario), pid));
+      }
+    }
   } finally {
-    await stopChecked(server, 'Cashbook server');
+    for (const scenario of scenarios) await scenario.teardown?.(states.get(scenario));
+    await stopChecked(bare, 'bare server');
+    if (server) await stopChecked(server, 'Cashbook server');
   }
 } finally {
   await database.cleanup();
 }
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+/** One row per scenario: the median of its rounds (the only value when there is one round). */
+const rows: Row[] = [...runs].map(([scenario, measured]) => ({
+  name: scenario.name,
+  requestsPerSecond: median(measured.map((r) => r.requestsPerSecond)),
+  cpuMicrosPerRequest: measured.some((r) => r.cpuMicrosPerRequest === null) ? null : median(measured.map((r) => r.cpuMicrosPerRequest!)),
+  p50: median(measured.map((r) => r.p50)),
+  p99: median(measured.map((r) => r.p99)),
+  total: measured.reduce((sum, r) => sum + r.total, 0),
+  failures: measured.reduce((sum, r) => sum + r.failures, 0),
+}));
 
 const ceiling = rows.find((r) => r.name === bareRoute.name)!.requestsPerSecond;
 const pad = (text: string, width: number) => text.padEnd(width);
 const lpad = (text: string, width: number) => text.padStart(width);
 const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
 console.log('');
-console.log(`Cashbook bench: ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up, store ${store} (${database.description})`);
+console.log(`Cashbook bench: ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up, ${rounds > 1 ? `median of ${rounds} interleaved rounds` : 'one round'}, store ${store} (${database.description})`);
 console.log(`Process model: each server under test runs in its own Node process (Cashbook pid ${serverPid}), autocannon in this one (pid ${process.pid}); they share no event loop, only the machine's ${os.cpus().length} CPUs.`);
 console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log('CPU µs/req: CPU time (user + system, all threads) of the server process per request; steadier than req/s when the machine is shared.');
@@ -185,7 +212,19 @@ for (const row of rows) {
       lpad(String(row.failures), 8),
   );
 }
-if (args.json) console.log(JSON.stringify({ connections, duration, warmup, store, rows }, null, 2));
+// Scenarios measured against a baseline: the drop in each round (the two ran minutes apart at
+// most, so the machine's drift hits both alike), then the median.
+const comparisons = [...runs].flatMap(([scenario, measured]) => {
+  const baseline = [...runs].find(([other]) => other.name === scenario.baseline);
+  if (!baseline) return [];
+  const drops = measured.map((row, round) => 1 - row.requestsPerSecond / baseline[1][round].requestsPerSecond);
+  const cpu = measured.map((row, round) => (row.cpuMicrosPerRequest ?? NaN) / (baseline[1][round].cpuMicrosPerRequest ?? NaN) - 1);
+  const percent = (value: number) => `${(100 * value).toFixed(0)}%`;
+  console.log('');
+  console.log(`${scenario.name} vs ${baseline[0].name}: throughput ${percent(median(drops))} lower, CPU per request ${percent(median(cpu))} higher (median of ${measured.length} round(s); per round: ${drops.map(percent).join(', ')} lower)`);
+  return [{ scenario: scenario.name, baseline: baseline[0].name, throughputDrops: drops, cpuIncreases: cpu }];
+});
+if (args.json) console.log(JSON.stringify({ connections, duration, warmup, rounds, store, rows, comparisons }, null, 2));
 if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
 
 /**

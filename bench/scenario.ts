@@ -26,8 +26,16 @@ export interface Scenario<State = any> {
   seed?(setup: SeedContext): Promise<State>;
   /** The requests autocannon cycles through (use `setupRequest` for per-request values). */
   requests(target: Target, state: State): autocannon.Request[];
-  /** Optional check after the run (e.g. that every acknowledged write is readable). */
+  /** Optional check after each run (e.g. that every acknowledged write is readable). */
   verify?(target: Target, state: State, result: autocannon.Result): Promise<void>;
+  /** Optional clean-up after the last run (stop helper processes). */
+  teardown?(state: State): Promise<void>;
+  /**
+   * The scenario this one is compared with (by name): the bench prints how much slower this
+   * one is, per interleaved round and as the median, which is what a target like "delivery
+   * costs the API under 10%" is judged by.
+   */
+  baseline?: string;
 }
 
 /** Headers every Cashbook request carries. */
