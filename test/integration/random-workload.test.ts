@@ -1,10 +1,12 @@
 // A seeded random workload over the money endpoints, checked by an auditor that knows only
 // what the test sent: fundings (some quoting an intent's reference, some Stripe's `reversal_`
 // convention), customer_balance PaymentIntents, amount changes, cancels, manual applies,
-// refunds to the bank and into the cash balance, returns and their cancels, in three currencies
+// refunds to the bank and into the cash balance, returns and their cancels, credit balance
+// adjustments, invoices finalized, paid by hand and voided, in three currencies
 // (JPY has its own reconciliation rules) and both reconciliation modes. After every step:
 // a refused request changed nothing, and an automatic-mode customer with money left has no
-// intent waiting for it. Every few steps and at the end: the books (ledger chains, balances,
+// intent waiting for it (unless the last transfer quoted a reference: Stripe then pays the
+// matched object and keeps the excess in the balance). Every few steps and at the end: the books (ledger chains, balances,
 // double-entry sums, merchant balance) and every object against the ledger rows that name it.
 // Replay a failure with WORKLOAD_SEED=<seed printed in the message>; WORKLOAD_STEPS=<n> runs
 // longer, WORKLOAD_TRAIL=1 prints every step taken.
@@ -15,6 +17,7 @@ import { describeEachStore } from '../support/suite.ts';
 import type { TestServer } from '../support/server.ts';
 import { fund, intent, type Mode } from './payments-helpers.ts';
 import { assertBooks, refundToCashBalance } from './refund-helpers.ts';
+import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
 const CURRENCIES = ['usd', 'eur', 'jpy'] as const;
@@ -46,6 +49,7 @@ interface Audit {
   /** Returns (refunds with origin=customer_balance) by id; their ledger rows do not name them. */
   returns: Map<string, { customer: string; currency: string }>;
   bankRefunds: Set<string>;
+  invoices: Set<string>;
 }
 
 const key = (customer: string, currency: string) => `${customer}|${currency}`;
@@ -112,6 +116,14 @@ async function auditAll(server: TestServer, customers: string[], audit: Audit): 
       assert.equal(held, 0, `${id} (${pi.status}) holds no cash`);
     }
   }
+  for (const id of audit.invoices) {
+    const invoice = await stripe.invoices.retrieve(id);
+    assertInvoiceAmounts(invoice);
+    // Paid whole or not at all: the cash balance never funds an invoice partially.
+    if (invoice.status === 'open' || invoice.status === 'void') assert.equal(invoice.amount_paid, 0, `${id} (${invoice.status}) paid nothing`);
+    if (invoice.status === 'paid') assert.equal(invoice.amount_paid, invoice.amount_due, `${id} paid in full`);
+  }
+  for (const customer of customers) await assertCreditLedger(stripe, customer);
   const stillOut = new Map<string, number>();
   for (const [id, { customer, currency }] of audit.returns) {
     const refund = await stripe.refunds.retrieve(id);
@@ -140,8 +152,10 @@ describeEachStore('a seeded random workload, audited', (server) => {
       customers.push(customer.id);
       modes.set(customer.id, mode);
     }
-    const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set() };
+    const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set(), invoices: new Set() };
     const trail: string[] = [];
+    /** Customer|currency whose last transfer quoted a reference: its excess may wait beside intents. */
+    const referenceExcess = new Set<string>();
     const amount = (currency: string) => (currency === 'jpy' ? random.int(1, 60) * 100 : random.int(1, 6000));
     const intentsOf = async (customer: string, currency?: string, status?: string) => {
       const found: Stripe.PaymentIntent[] = [];
@@ -171,13 +185,17 @@ describeEachStore('a seeded random workload, audited', (server) => {
       for (let step = 1; step <= STEPS; step++) {
         const customer = random.pick(customers)!;
         const currency = random.pick(CURRENCIES)!;
-        const op = random.int(0, 99);
+        const op = random.int(0, 119);
         if (op < 28) {
           const value = amount(currency);
           const open = await intentsOf(customer, currency, 'requires_action');
-          const quoted = random.chance(0.3) ? random.pick(open)?.next_action?.display_bank_transfer_instructions?.reference : undefined;
+          const invoices = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data.filter((i) => i.currency === currency);
+          const references = [...open.map((p) => p.next_action?.display_bank_transfer_instructions?.reference), ...invoices.map((i) => i.number)];
+          const quoted = random.chance(0.3) ? (random.pick(references.filter((r): r is string => typeof r === 'string')) ?? undefined) : undefined;
           const reference = random.chance(0.06) ? `reversal_${step}` : (quoted ?? undefined);
           if (!(await attempt(customer, `fund ${customer} ${value} ${currency} ${reference ?? ''}`, () => fund(stripe, customer, value, currency, reference)))) continue;
+          if (quoted && reference === quoted && currency !== 'jpy') referenceExcess.add(key(customer, currency));
+          else referenceExcess.delete(key(customer, currency));
           audit.funded.set(key(customer, currency), (audit.funded.get(key(customer, currency)) ?? 0) + value);
           if (reference?.startsWith('reversal_')) audit.reversed.set(key(customer, currency), (audit.reversed.get(key(customer, currency)) ?? 0) + value);
         } else if (op < 50) {
@@ -230,18 +248,45 @@ describeEachStore('a seeded random workload, audited', (server) => {
             const created = await stripe.refunds.create({ origin: 'customer_balance', customer, currency, amount: value, instructions_email: 'back@example.com' });
             audit.returns.set(created.id, { customer, currency });
           });
-        } else {
+        } else if (op < 100) {
           const open: string[] = [];
           for (const id of [...audit.returns.keys(), ...audit.bankRefunds]) if ((await stripe.refunds.retrieve(id)).status === 'requires_action') open.push(id);
           const id = random.pick(open);
           if (id) await attempt(customer, `cancel refund ${id}`, () => stripe.refunds.cancel(id));
+        } else if (op < 108) {
+          // An open invoice payable from the cash balance (automatic mode may pay it at once).
+          const value = amount(currency);
+          await attempt(customer, `invoice ${customer} ${value} ${currency}`, async () => {
+            const draft = await stripe.invoices.create({
+              customer,
+              currency,
+              collection_method: 'send_invoice',
+              days_until_due: 30,
+              payment_settings: { payment_method_types: ['customer_balance'] },
+            });
+            audit.invoices.add(draft.id);
+            await stripe.invoiceItems.create({ customer, invoice: draft.id, amount: value, currency });
+            const open = (await stripe.invoices.finalizeInvoice(draft.id)) as unknown as { payment_intent: string | null };
+            if (open.payment_intent) audit.intents.set(open.payment_intent, { customer, currency });
+          });
+        } else if (op < 113) {
+          const open = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data;
+          const invoice = random.pick(open);
+          if (invoice) await attempt(customer, `pay ${invoice.id} from the cash balance`, () => stripe.invoices.pay(invoice.id));
+        } else if (op < 116) {
+          const invoice = random.pick((await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data);
+          if (invoice) await attempt(customer, `void ${invoice.id}`, () => stripe.invoices.voidInvoice(invoice.id));
+        } else {
+          const value = (random.chance(0.6) ? -1 : 1) * amount(currency);
+          await attempt(customer, `credit adjustment ${value} ${currency}`, () => stripe.customers.createBalanceTransaction(customer, { amount: value, currency }));
         }
 
         // Automatic mode: money left in a currency means nothing in it is waiting to be paid.
         for (const who of customers.filter((c) => modes.get(c) === 'automatic')) {
           const available = (await stripe.customers.retrieveCashBalance(who)).available ?? {};
           for (const [cur, left] of Object.entries(available)) {
-            if (left > 0) assert.deepEqual((await intentsOf(who, cur, 'requires_action')).map((p) => p.id), [], `${who} has ${left} ${cur} left and intents waiting`);
+            const waiting = (await intentsOf(who, cur, 'requires_action')).filter((p) => !(p as unknown as { invoice: string | null }).invoice);
+            if (left > 0 && !referenceExcess.has(key(who, cur))) assert.deepEqual(waiting.map((p) => p.id), [], `${who} has ${left} ${cur} left and intents waiting`);
           }
         }
         if (step % 30 === 0) await auditAll(server(), customers, audit);
@@ -250,7 +295,7 @@ describeEachStore('a seeded random workload, audited', (server) => {
       if (process.env.WORKLOAD_TRAIL) console.log(trail.join('\n'));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`WORKLOAD_SEED=${seed}: ${message}\nlast steps:\n  ${trail.slice(-12).join('\n  ')}`, { cause: error });
+      throw new Error(`WORKLOAD_SEED=${seed}: ${message}\nlast steps:\n  ${trail.slice(-Number(process.env.WORKLOAD_TAIL ?? 12)).join('\n  ')}`, { cause: error });
     }
   });
 });
