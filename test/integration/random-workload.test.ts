@@ -8,6 +8,7 @@
 // intent waiting for it (unless the last transfer quoted a reference: Stripe then pays the
 // matched object and keeps the excess in the balance). Every few steps and at the end: the books (ledger chains, balances,
 // double-entry sums, merchant balance) and every object against the ledger rows that name it.
+// The same workload also runs on eight concurrent clients, audited at the end.
 // Replay a failure with WORKLOAD_SEED=<seed printed in the message>; WORKLOAD_STEPS=<n> runs
 // longer, WORKLOAD_TRAIL=1 prints every step taken.
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ import { assertBooks, refundToCashBalance } from './refund-helpers.ts';
 import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
+const ACTORS = 8;
 const CURRENCIES = ['usd', 'eur', 'jpy'] as const;
 const MODES: Mode[] = ['automatic', 'automatic', 'manual'];
 const OPEN = new Set(['requires_action', 'requires_payment_method', 'requires_confirmation']);
@@ -138,164 +140,179 @@ async function auditAll(server: TestServer, customers: string[], audit: Audit): 
   }
 }
 
+/**
+ * Runs `steps` random steps on each of `actors` concurrent clients over three shared customers.
+ * Alone, every step is checked as it happens; with others, only the audit at the end holds.
+ */
+async function runWorkload(server: TestServer, seed: number, steps: number, actors: number): Promise<void> {
+  const alone = actors === 1;
+  const { stripe } = server;
+  const customers: string[] = [];
+  const modes = new Map<string, Mode>();
+  for (const mode of MODES) {
+    const customer = await stripe.customers.create({ email: `${mode}@example.com`, cash_balance: { settings: { reconciliation_mode: mode } } });
+    customers.push(customer.id);
+    modes.set(customer.id, mode);
+  }
+  const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set(), invoices: new Set() };
+  const trail: string[] = [];
+  /** Customer|currency whose last transfer quoted a reference: its excess may wait beside intents. */
+  const referenceExcess = new Set<string>();
+  const amountFrom = (random: ReturnType<typeof generator>) => (currency: string) => (currency === 'jpy' ? random.int(1, 60) * 100 : random.int(1, 6000));
+  const intentsOf = async (customer: string, currency?: string, status?: string) => {
+    const found: Stripe.PaymentIntent[] = [];
+    for await (const pi of stripe.paymentIntents.list({ customer, limit: 100 })) {
+      if ((!currency || pi.currency === currency) && (!status || pi.status === status)) found.push(pi);
+    }
+    return found;
+  };
+
+  /** Runs one request; a refusal must be a Stripe 4xx that left the customer's money alone. */
+  async function attempt(customer: string, what: string, call: () => Promise<unknown>): Promise<boolean> {
+    const before = alone ? await fingerprint(stripe, customer) : undefined;
+    try {
+      await call();
+      trail.push(what);
+      return true;
+    } catch (error) {
+      const status = (error as Stripe.errors.StripeError).statusCode;
+      assert.ok(status !== undefined && status >= 400 && status < 500, `${what}: ${String(error)}`);
+      if (before) assert.deepEqual(await fingerprint(stripe, customer), before, `${what} was refused (${status}) but changed the cash balance`);
+      trail.push(`${what} -> ${status} ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  async function act(actor: number): Promise<void> {
+    const random = generator(seed + actor * 7919);
+    const amount = amountFrom(random);
+    for (let step = 1; step <= steps; step++) {
+      const customer = random.pick(customers)!;
+      const currency = random.pick(CURRENCIES)!;
+      const op = random.int(0, 119);
+      if (op < 28) {
+        const value = amount(currency);
+        const open = await intentsOf(customer, currency, 'requires_action');
+        const invoices = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data.filter((i) => i.currency === currency);
+        const references = [...open.map((p) => p.next_action?.display_bank_transfer_instructions?.reference), ...invoices.map((i) => i.number)];
+        const quoted = random.chance(0.3) ? (random.pick(references.filter((r): r is string => typeof r === 'string')) ?? undefined) : undefined;
+        const reference = random.chance(0.06) ? `reversal_${actor}_${step}` : (quoted ?? undefined);
+        if (!(await attempt(customer, `fund ${customer} ${value} ${currency} ${reference ?? ''}`, () => fund(stripe, customer, value, currency, reference)))) continue;
+        if (quoted && reference === quoted && currency !== 'jpy') referenceExcess.add(key(customer, currency));
+        else referenceExcess.delete(key(customer, currency));
+        audit.funded.set(key(customer, currency), (audit.funded.get(key(customer, currency)) ?? 0) + value);
+        if (reference?.startsWith('reversal_')) audit.reversed.set(key(customer, currency), (audit.reversed.get(key(customer, currency)) ?? 0) + value);
+      } else if (op < 50) {
+        const value = amount(currency);
+        const fundingType = random.chance(0.85);
+        let created: Stripe.PaymentIntent | undefined;
+        await attempt(customer, `intent ${customer} ${value} ${currency} funding_type=${fundingType}`, async () => {
+          created = await intent(stripe, customer, value, { currency, fundingType });
+        });
+        if (created) audit.intents.set(created.id, { customer, currency });
+      } else if (op < 58) {
+        const pi = random.pick((await intentsOf(customer)).filter((p) => OPEN.has(p.status)));
+        if (pi) await attempt(customer, `cancel ${pi.id}`, () => stripe.paymentIntents.cancel(pi.id));
+      } else if (op < 66) {
+        const pi = random.pick(await intentsOf(customer, undefined, 'requires_action'));
+        if (pi) {
+          const value = amount(pi.currency);
+          await attempt(customer, `update ${pi.id} amount ${value}`, () => stripe.paymentIntents.update(pi.id, { amount: value }));
+        }
+      } else if (op < 72) {
+        // Manual reconciliation: mostly the manual-mode customer, whose money waits for it.
+        const who = random.chance(0.8) ? customers[2] : customer;
+        const pi = random.pick(await intentsOf(who, undefined, 'requires_action'));
+        if (pi) {
+          const available = (await stripe.customers.retrieveCashBalance(who)).available?.[pi.currency] ?? 0;
+          const value = random.chance(0.7) && available > 0 ? random.int(1, available) : amount(pi.currency);
+          await attempt(who, `apply ${value} to ${pi.id}`, () => stripe.paymentIntents.applyCustomerBalance(pi.id, { amount: value, currency: pi.currency }));
+        }
+      } else if (op < 80) {
+        const pi = random.pick(await intentsOf(customer, undefined, 'succeeded'));
+        if (pi) {
+          const value = Math.max(1, Math.floor(pi.amount * random.int(10, 70) / 100));
+          await attempt(customer, `refund ${value} of ${pi.id} into the cash balance`, async () => {
+            const response = await refundToCashBalance(server, pi.id, `amount=${value}`);
+            if (response.status !== 200) throw Object.assign(new Error(JSON.stringify(response.body)), { statusCode: response.status });
+          });
+        }
+      } else if (op < 86) {
+        const pi = random.pick(await intentsOf(customer, undefined, 'succeeded'));
+        if (pi) {
+          const value = Math.max(1, Math.floor(pi.amount * random.int(10, 70) / 100));
+          await attempt(customer, `bank refund ${value} of ${pi.id}`, async () => {
+            audit.bankRefunds.add((await stripe.refunds.create({ payment_intent: pi.id, amount: value })).id);
+          });
+        }
+      } else if (op < 95) {
+        const available = (await stripe.customers.retrieveCashBalance(customer)).available?.[currency] ?? 0;
+        const value = Math.max(1, Math.floor(available * random.int(20, 120) / 100));
+        await attempt(customer, `return ${value} ${currency} of ${available}`, async () => {
+          const created = await stripe.refunds.create({ origin: 'customer_balance', customer, currency, amount: value, instructions_email: 'back@example.com' });
+          audit.returns.set(created.id, { customer, currency });
+        });
+      } else if (op < 100) {
+        const open: string[] = [];
+        for (const id of [...audit.returns.keys(), ...audit.bankRefunds]) if ((await stripe.refunds.retrieve(id)).status === 'requires_action') open.push(id);
+        const id = random.pick(open);
+        if (id) await attempt(customer, `cancel refund ${id}`, () => stripe.refunds.cancel(id));
+      } else if (op < 108) {
+        // An open invoice payable from the cash balance (automatic mode may pay it at once).
+        const value = amount(currency);
+        await attempt(customer, `invoice ${customer} ${value} ${currency}`, async () => {
+          const draft = await stripe.invoices.create({
+            customer,
+            currency,
+            collection_method: 'send_invoice',
+            days_until_due: 30,
+            payment_settings: { payment_method_types: ['customer_balance'] },
+          });
+          audit.invoices.add(draft.id);
+          await stripe.invoiceItems.create({ customer, invoice: draft.id, amount: value, currency });
+          const open = (await stripe.invoices.finalizeInvoice(draft.id)) as unknown as { payment_intent: string | null };
+          if (open.payment_intent) audit.intents.set(open.payment_intent, { customer, currency });
+        });
+      } else if (op < 113) {
+        const open = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data;
+        const invoice = random.pick(open);
+        if (invoice) await attempt(customer, `pay ${invoice.id} from the cash balance`, () => stripe.invoices.pay(invoice.id));
+      } else if (op < 116) {
+        const invoice = random.pick((await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data);
+        if (invoice) await attempt(customer, `void ${invoice.id}`, () => stripe.invoices.voidInvoice(invoice.id));
+      } else {
+        const value = (random.chance(0.6) ? -1 : 1) * amount(currency);
+        await attempt(customer, `credit adjustment ${value} ${currency}`, () => stripe.customers.createBalanceTransaction(customer, { amount: value, currency }));
+      }
+
+      if (!alone) continue; // other actors are mid-flight: only the final audit holds
+      // Automatic mode: money left in a currency means nothing in it is waiting to be paid.
+      for (const who of customers.filter((c) => modes.get(c) === 'automatic')) {
+        const available = (await stripe.customers.retrieveCashBalance(who)).available ?? {};
+        for (const [cur, left] of Object.entries(available)) {
+          const waiting = (await intentsOf(who, cur, 'requires_action')).filter((p) => !(p as unknown as { invoice: string | null }).invoice);
+          if (left > 0 && !referenceExcess.has(key(who, cur))) assert.deepEqual(waiting.map((p) => p.id), [], `${who} has ${left} ${cur} left and intents waiting`);
+        }
+      }
+      if (step % 30 === 0) await auditAll(server, customers, audit);
+    }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: actors }, (_, actor) => act(actor)));
+    await auditAll(server, customers, audit);
+    if (process.env.WORKLOAD_TRAIL) console.log(trail.join('\n'));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`WORKLOAD_SEED=${seed}: ${message}\nlast steps:\n  ${trail.slice(-Number(process.env.WORKLOAD_TAIL ?? 12)).join('\n  ')}`, { cause: error });
+  }
+}
+
 describeEachStore('a seeded random workload, audited', (server) => {
   afterEach(async () => assertBooks(server()));
+  const seed = () => Number(process.env.WORKLOAD_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-  it(`${STEPS} random steps keep every object consistent with the ledger`, async () => {
-    const seed = Number(process.env.WORKLOAD_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = generator(seed);
-    const { stripe } = server();
-    const customers: string[] = [];
-    const modes = new Map<string, Mode>();
-    for (const mode of MODES) {
-      const customer = await stripe.customers.create({ email: `${mode}@example.com`, cash_balance: { settings: { reconciliation_mode: mode } } });
-      customers.push(customer.id);
-      modes.set(customer.id, mode);
-    }
-    const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set(), invoices: new Set() };
-    const trail: string[] = [];
-    /** Customer|currency whose last transfer quoted a reference: its excess may wait beside intents. */
-    const referenceExcess = new Set<string>();
-    const amount = (currency: string) => (currency === 'jpy' ? random.int(1, 60) * 100 : random.int(1, 6000));
-    const intentsOf = async (customer: string, currency?: string, status?: string) => {
-      const found: Stripe.PaymentIntent[] = [];
-      for await (const pi of stripe.paymentIntents.list({ customer, limit: 100 })) {
-        if ((!currency || pi.currency === currency) && (!status || pi.status === status)) found.push(pi);
-      }
-      return found;
-    };
+  it(`${STEPS} random steps keep every object consistent with the ledger`, async () => runWorkload(server(), seed(), STEPS, 1));
 
-    /** Runs one request; a refusal must be a Stripe 4xx that left the customer's money alone. */
-    async function attempt(customer: string, what: string, call: () => Promise<unknown>): Promise<boolean> {
-      const before = await fingerprint(stripe, customer);
-      try {
-        await call();
-        trail.push(what);
-        return true;
-      } catch (error) {
-        const status = (error as Stripe.errors.StripeError).statusCode;
-        assert.ok(status !== undefined && status >= 400 && status < 500, `${what}: ${String(error)}`);
-        assert.deepEqual(await fingerprint(stripe, customer), before, `${what} was refused (${status}) but changed the cash balance`);
-        trail.push(`${what} -> ${status} ${(error as Error).message}`);
-        return false;
-      }
-    }
-
-    try {
-      for (let step = 1; step <= STEPS; step++) {
-        const customer = random.pick(customers)!;
-        const currency = random.pick(CURRENCIES)!;
-        const op = random.int(0, 119);
-        if (op < 28) {
-          const value = amount(currency);
-          const open = await intentsOf(customer, currency, 'requires_action');
-          const invoices = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data.filter((i) => i.currency === currency);
-          const references = [...open.map((p) => p.next_action?.display_bank_transfer_instructions?.reference), ...invoices.map((i) => i.number)];
-          const quoted = random.chance(0.3) ? (random.pick(references.filter((r): r is string => typeof r === 'string')) ?? undefined) : undefined;
-          const reference = random.chance(0.06) ? `reversal_${step}` : (quoted ?? undefined);
-          if (!(await attempt(customer, `fund ${customer} ${value} ${currency} ${reference ?? ''}`, () => fund(stripe, customer, value, currency, reference)))) continue;
-          if (quoted && reference === quoted && currency !== 'jpy') referenceExcess.add(key(customer, currency));
-          else referenceExcess.delete(key(customer, currency));
-          audit.funded.set(key(customer, currency), (audit.funded.get(key(customer, currency)) ?? 0) + value);
-          if (reference?.startsWith('reversal_')) audit.reversed.set(key(customer, currency), (audit.reversed.get(key(customer, currency)) ?? 0) + value);
-        } else if (op < 50) {
-          const value = amount(currency);
-          const fundingType = random.chance(0.85);
-          let created: Stripe.PaymentIntent | undefined;
-          await attempt(customer, `intent ${customer} ${value} ${currency} funding_type=${fundingType}`, async () => {
-            created = await intent(stripe, customer, value, { currency, fundingType });
-          });
-          if (created) audit.intents.set(created.id, { customer, currency });
-        } else if (op < 58) {
-          const pi = random.pick((await intentsOf(customer)).filter((p) => OPEN.has(p.status)));
-          if (pi) await attempt(customer, `cancel ${pi.id}`, () => stripe.paymentIntents.cancel(pi.id));
-        } else if (op < 66) {
-          const pi = random.pick(await intentsOf(customer, undefined, 'requires_action'));
-          if (pi) {
-            const value = amount(pi.currency);
-            await attempt(customer, `update ${pi.id} amount ${value}`, () => stripe.paymentIntents.update(pi.id, { amount: value }));
-          }
-        } else if (op < 72) {
-          // Manual reconciliation: mostly the manual-mode customer, whose money waits for it.
-          const who = random.chance(0.8) ? customers[2] : customer;
-          const pi = random.pick(await intentsOf(who, undefined, 'requires_action'));
-          if (pi) {
-            const available = (await stripe.customers.retrieveCashBalance(who)).available?.[pi.currency] ?? 0;
-            const value = random.chance(0.7) && available > 0 ? random.int(1, available) : amount(pi.currency);
-            await attempt(who, `apply ${value} to ${pi.id}`, () => stripe.paymentIntents.applyCustomerBalance(pi.id, { amount: value, currency: pi.currency }));
-          }
-        } else if (op < 80) {
-          const pi = random.pick(await intentsOf(customer, undefined, 'succeeded'));
-          if (pi) {
-            const value = Math.max(1, Math.floor(pi.amount * random.int(10, 70) / 100));
-            await attempt(customer, `refund ${value} of ${pi.id} into the cash balance`, async () => {
-              const response = await refundToCashBalance(server(), pi.id, `amount=${value}`);
-              if (response.status !== 200) throw Object.assign(new Error(JSON.stringify(response.body)), { statusCode: response.status });
-            });
-          }
-        } else if (op < 86) {
-          const pi = random.pick(await intentsOf(customer, undefined, 'succeeded'));
-          if (pi) {
-            const value = Math.max(1, Math.floor(pi.amount * random.int(10, 70) / 100));
-            await attempt(customer, `bank refund ${value} of ${pi.id}`, async () => {
-              audit.bankRefunds.add((await stripe.refunds.create({ payment_intent: pi.id, amount: value })).id);
-            });
-          }
-        } else if (op < 95) {
-          const available = (await stripe.customers.retrieveCashBalance(customer)).available?.[currency] ?? 0;
-          const value = Math.max(1, Math.floor(available * random.int(20, 120) / 100));
-          await attempt(customer, `return ${value} ${currency} of ${available}`, async () => {
-            const created = await stripe.refunds.create({ origin: 'customer_balance', customer, currency, amount: value, instructions_email: 'back@example.com' });
-            audit.returns.set(created.id, { customer, currency });
-          });
-        } else if (op < 100) {
-          const open: string[] = [];
-          for (const id of [...audit.returns.keys(), ...audit.bankRefunds]) if ((await stripe.refunds.retrieve(id)).status === 'requires_action') open.push(id);
-          const id = random.pick(open);
-          if (id) await attempt(customer, `cancel refund ${id}`, () => stripe.refunds.cancel(id));
-        } else if (op < 108) {
-          // An open invoice payable from the cash balance (automatic mode may pay it at once).
-          const value = amount(currency);
-          await attempt(customer, `invoice ${customer} ${value} ${currency}`, async () => {
-            const draft = await stripe.invoices.create({
-              customer,
-              currency,
-              collection_method: 'send_invoice',
-              days_until_due: 30,
-              payment_settings: { payment_method_types: ['customer_balance'] },
-            });
-            audit.invoices.add(draft.id);
-            await stripe.invoiceItems.create({ customer, invoice: draft.id, amount: value, currency });
-            const open = (await stripe.invoices.finalizeInvoice(draft.id)) as unknown as { payment_intent: string | null };
-            if (open.payment_intent) audit.intents.set(open.payment_intent, { customer, currency });
-          });
-        } else if (op < 113) {
-          const open = (await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data;
-          const invoice = random.pick(open);
-          if (invoice) await attempt(customer, `pay ${invoice.id} from the cash balance`, () => stripe.invoices.pay(invoice.id));
-        } else if (op < 116) {
-          const invoice = random.pick((await stripe.invoices.list({ customer, status: 'open', limit: 100 })).data);
-          if (invoice) await attempt(customer, `void ${invoice.id}`, () => stripe.invoices.voidInvoice(invoice.id));
-        } else {
-          const value = (random.chance(0.6) ? -1 : 1) * amount(currency);
-          await attempt(customer, `credit adjustment ${value} ${currency}`, () => stripe.customers.createBalanceTransaction(customer, { amount: value, currency }));
-        }
-
-        // Automatic mode: money left in a currency means nothing in it is waiting to be paid.
-        for (const who of customers.filter((c) => modes.get(c) === 'automatic')) {
-          const available = (await stripe.customers.retrieveCashBalance(who)).available ?? {};
-          for (const [cur, left] of Object.entries(available)) {
-            const waiting = (await intentsOf(who, cur, 'requires_action')).filter((p) => !(p as unknown as { invoice: string | null }).invoice);
-            if (left > 0 && !referenceExcess.has(key(who, cur))) assert.deepEqual(waiting.map((p) => p.id), [], `${who} has ${left} ${cur} left and intents waiting`);
-          }
-        }
-        if (step % 30 === 0) await auditAll(server(), customers, audit);
-      }
-      await auditAll(server(), customers, audit);
-      if (process.env.WORKLOAD_TRAIL) console.log(trail.join('\n'));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`WORKLOAD_SEED=${seed}: ${message}\nlast steps:\n  ${trail.slice(-Number(process.env.WORKLOAD_TAIL ?? 12)).join('\n  ')}`, { cause: error });
-    }
-  });
+  it(`${ACTORS} clients at once, ${STEPS / 3} random steps each, leave books that the audit accepts`, async () => runWorkload(server(), seed(), STEPS / 3, ACTORS));
 });
