@@ -23,6 +23,7 @@ import { refundRoutes } from './resources/refunds/routes.ts';
 import { balanceRoutes } from './resources/balance/routes.ts';
 import { balanceTransactionRoutes } from './resources/balance-transactions/routes.ts';
 import { testClockRoutes } from './resources/test-clocks/routes.ts';
+import { dashboardRoutes } from './resources/dashboard/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -33,7 +34,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const app = Fastify({

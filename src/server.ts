@@ -10,7 +10,8 @@ import { startScheduler } from './resources/scheduler/worker.ts';
 
 export async function startServer(config: Config) {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
-  const { app } = await buildApp({ store, logLevel: config.logLevel, publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` });
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const { app } = await buildApp({ store, logLevel: config.logLevel, publicUrl });
   const account = await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), config.apiKey);
   if (account.created) {
     app.log.info(`created the default account; its test secret key is ${account.key}`);
@@ -19,6 +20,7 @@ export async function startServer(config: Config) {
   const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
   prune.unref();
   await app.listen({ host: config.host, port: config.port });
+  app.log.info(`dashboard at ${publicUrl.replace(/\/+$/, '')}/dashboard`);
   const webhooks = webhookConfigFromEnv();
   let served = 0;
   app.server.on('request', () => served++);
