@@ -2,7 +2,8 @@
 // API then says through the official SDK. Sign in with a key (a wrong one is refused), find a
 // customer and its balance, simulate a bank transfer from the form (an amount typed wrong is
 // refused before any request), refund a payment into the cash balance, cancel an open one,
-// change the reconciliation mode, read the events, on a desktop and a phone screen.
+// pay an invoice from the cash balance, change the reconciliation mode, read the events, on a
+// desktop and a phone screen.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { it } from 'node:test';
@@ -97,6 +98,24 @@ describeInChromium('dashboard in Chromium', ({ page, visit, expectClean, problem
       await page().waitForSelector(`tr[data-id="${open.id}"] .status:text("canceled")`);
       assert.equal((await stripe.paymentIntents.retrieve(open.id)).status, 'canceled');
 
+      // An open invoice, paid by hand from the cash balance (20.05 of the 50.05 USD).
+      const draft = await stripe.invoices.create({ customer: customer.id, currency: 'usd', collection_method: 'send_invoice', days_until_due: 30, payment_settings: { payment_method_types: ['customer_balance'] } });
+      await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 2005, currency: 'usd' });
+      await stripe.customers.update(customer.id, { cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+      assert.equal(invoice.status, 'open');
+      await page().reload();
+      await page().waitForSelector(`tr[data-id="${invoice.id}"]`);
+      assert.match(await rowOf(invoice.id).innerText(), new RegExp(`${invoice.number}\\s+20\\.05 USD\\s+0\\.00 USD\\s+open`));
+      await rowOf(invoice.id).locator('button:text("Pay from cash balance")').click();
+      await page().waitForSelector(`tr[data-id="${invoice.id}"] .status:text("paid")`);
+      assert.equal((await stripe.invoices.retrieve(invoice.id)).amount_paid, 2005);
+      assert.equal(await page().innerText('.balance[data-currency="usd"] .value'), '30.00 USD');
+
+      await page().selectOption('select[name=reconciliation_mode]', 'automatic');
+      await page().click('button:text("Save")');
+      await settle();
+      assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).settings.reconciliation_mode, 'automatic');
       await page().selectOption('select[name=reconciliation_mode]', 'manual');
       await page().click('button:text("Save")');
       await settle();

@@ -204,12 +204,19 @@ function intentActions(intent) {
   return '';
 }
 
+/** Open invoices can be paid from the cash balance by hand (what manual reconciliation is for). */
+function invoiceActions(invoice) {
+  if (invoice.status !== 'open') return '';
+  return el('button', { type: 'button', class: 'secondary', onclick: () => run(async () => { await api('POST', `/v1/invoices/${invoice.id}/pay`); render(); }) }, 'Pay from cash balance');
+}
+
 async function customerView(id) {
-  const [customer, ledger, intents, credit] = await Promise.all([
+  const [customer, ledger, intents, credit, invoices] = await Promise.all([
     api('GET', `/v1/customers/${id}`, { 'expand[]': 'cash_balance' }),
     api('GET', `/v1/customers/${id}/cash_balance_transactions`, { limit: 100 }),
     api('GET', '/v1/payment_intents', { customer: id, limit: 100, 'expand[]': 'data.latest_charge' }),
     api('GET', `/v1/customers/${id}/balance_transactions`, { limit: 100 }),
+    api('GET', '/v1/invoices', { customer: id, limit: 100 }),
   ]);
   const available = Object.entries(customer.cash_balance.available ?? {});
   const related = (entry) => {
@@ -236,6 +243,15 @@ async function customerView(id) {
         intent.next_action?.display_bank_transfer_instructions ? money(intent.next_action.display_bank_transfer_instructions.amount_remaining, intent.currency) : el('td'),
         intent.latest_charge?.amount_refunded ? money(intent.latest_charge.amount_refunded, intent.currency) : el('td'),
         el('td', {}, intentActions(intent)))), 'No payments.')),
+    el('h2', {}, 'Invoices'),
+    el('div', { class: 'card', id: 'invoices' }, table(['Invoice', 'Number', amountHeading('Due'), amountHeading('Paid'), 'Status', ''], invoices.data.map((invoice) =>
+      el('tr', { 'data-id': invoice.id },
+        el('td', { class: 'id' }, invoice.id),
+        el('td', {}, invoice.number ?? ''),
+        money(invoice.amount_due, invoice.currency),
+        money(invoice.amount_paid, invoice.currency),
+        el('td', { class: 'status' }, invoice.status),
+        el('td', {}, invoiceActions(invoice)))), 'No invoices.')),
     el('h2', {}, 'Cash balance transactions'),
     el('div', { class: 'card', id: 'ledger' }, table(['When', 'Type', amountHeading('Amount'), amountHeading('Balance after'), 'Related'], ledger.data.map((entry) =>
       el('tr', { 'data-id': entry.id }, when(entry.created), el('td', { class: 'type' }, entry.type), money(entry.net_amount, entry.currency), money(entry.ending_balance, entry.currency), el('td', { class: 'id muted' }, related(entry)))),
