@@ -13,7 +13,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 // Same-origin script and API calls only; no inline script, no third-party anything.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function secure(reply: FastifyReply): FastifyReply {
   return reply
