@@ -100,6 +100,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
       await app.close();
       await store.close();
       if (options.store === 'postgres') await dropPostgresDatabase(databaseUrl);
+      else fs.rmSync(path.dirname(databaseUrl), { recursive: true, force: true }); // the test's own temp folder
     },
   };
 }
