@@ -13,9 +13,13 @@ import { describeInChromium, PHONE } from './chromium.ts';
 
 describeInChromium('dashboard in Chromium', ({ page, visit, expectClean, problems }) => {
   const text = (selector = 'main') => page().innerText(selector);
-  /** Waits for the view to be rendered again after an action (its heading is rebuilt). */
-  async function settle(): Promise<void> {
-    await page().waitForLoadState('networkidle');
+  /** Picks a reconciliation mode and saves it; resolves once the view was rebuilt after the save. */
+  async function saveMode(mode: string): Promise<void> {
+    const before = await page().$('select[name=reconciliation_mode]');
+    await page().selectOption('select[name=reconciliation_mode]', mode);
+    await page().click('button:text("Save")');
+    await before!.waitForElementState('hidden'); // detached: the page re-rendered after the POST answered
+    await page().waitForSelector('select[name=reconciliation_mode]');
   }
   const rowOf = (id: string) => page().locator(`tr[data-id="${id}"]`);
 
@@ -112,13 +116,9 @@ describeInChromium('dashboard in Chromium', ({ page, visit, expectClean, problem
       assert.equal((await stripe.invoices.retrieve(invoice.id)).amount_paid, 2005);
       assert.equal(await page().innerText('.balance[data-currency="usd"] .value'), '30.00 USD');
 
-      await page().selectOption('select[name=reconciliation_mode]', 'automatic');
-      await page().click('button:text("Save")');
-      await settle();
+      await saveMode('automatic');
       assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).settings.reconciliation_mode, 'automatic');
-      await page().selectOption('select[name=reconciliation_mode]', 'manual');
-      await page().click('button:text("Save")');
-      await settle();
+      await saveMode('manual');
       assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).settings.reconciliation_mode, 'manual');
       assert.equal(await page().inputValue('select[name=reconciliation_mode]'), 'manual');
       assert.deepEqual(problems(), []);

@@ -155,7 +155,7 @@ async function customersView(params) {
         });
       },
     }, el('label', {}, 'Email', email), el('label', {}, 'Name', name), el('button', { type: 'submit' }, 'New customer')),
-    el('div', { class: 'card' }, table(['Customer', 'Cash balance', 'Credit balance', 'Created'], rows, 'No customers yet.')),
+    el('div', { class: 'card' }, table(['Customer', 'Cash balance', 'Credit balance', 'Created (UTC)'], rows, 'No customers yet.')),
     page.has_more && last ? el('p', {}, el('a', { href: `#/customers?after=${last.id}` }, 'Older customers →')) : null,
   ];
 }
@@ -253,13 +253,13 @@ async function customerView(id) {
         el('td', { class: 'status' }, invoice.status),
         el('td', {}, invoiceActions(invoice)))), 'No invoices.')),
     el('h2', {}, 'Cash balance transactions'),
-    el('div', { class: 'card', id: 'ledger' }, table(['When', 'Type', amountHeading('Amount'), amountHeading('Balance after'), 'Related'], ledger.data.map((entry) =>
+    el('div', { class: 'card', id: 'ledger' }, table(['When (UTC)', 'Type', amountHeading('Amount'), amountHeading('Balance after'), 'Related'], ledger.data.map((entry) =>
       el('tr', { 'data-id': entry.id }, when(entry.created), el('td', { class: 'type' }, entry.type), money(entry.net_amount, entry.currency), money(entry.ending_balance, entry.currency), el('td', { class: 'id muted' }, related(entry)))),
       'No transactions yet.'), ledger.has_more ? el('p', { class: 'muted' }, 'Showing the newest 100.') : null),
     el('h2', {}, 'Credit balance'),
     el('div', { class: 'card' },
       el('p', {}, customer.currency ? `${formatAmount(customer.balance, customer.currency)} (negative is credit the customer holds)` : 'No credit balance.'),
-      table(['When', 'Type', amountHeading('Amount'), amountHeading('Balance after'), 'Description'], credit.data.map((entry) =>
+      table(['When (UTC)', 'Type', amountHeading('Amount'), amountHeading('Balance after'), 'Description'], credit.data.map((entry) =>
         el('tr', {}, when(entry.created), el('td', {}, entry.type), money(entry.amount, entry.currency), money(entry.ending_balance, entry.currency), el('td', {}, entry.description ?? ''))), 'No credit balance transactions.')),
   ];
 }
@@ -268,12 +268,16 @@ async function eventsView() {
   const events = await api('GET', '/v1/events', { limit: 50 });
   return [
     el('h1', {}, 'Events'),
-    el('div', { class: 'card', id: 'events' }, table(['When', 'Type', 'Object', 'Event'], events.data.map((event) =>
+    el('div', { class: 'card', id: 'events' }, table(['When (UTC)', 'Type', 'Object', 'Event'], events.data.map((event) =>
       el('tr', {}, when(event.created), el('td', { class: 'type' }, event.type), el('td', { class: 'id' }, event.data.object.id ?? ''), el('td', { class: 'id muted' }, event.id))), 'No events yet.')),
   ];
 }
 
+/** Counts renders, so that a slow view finishing after a newer one does not replace it. */
+let renders = 0;
+
 async function render() {
+  const generation = ++renders;
   const signedIn = Boolean(key());
   $('#sign-out').hidden = !signedIn;
   $('#mode').hidden = !signedIn;
@@ -285,7 +289,7 @@ async function render() {
   const customer = /^\/customers\/(cus_[A-Za-z0-9]+)$/.exec(path);
   await run(async () => {
     const view = customer ? await customerView(customer[1]) : path === '/events' ? await eventsView() : await customersView(params);
-    main.replaceChildren(...view.filter((node) => node !== null));
+    if (generation === renders) main.replaceChildren(...view.filter((node) => node !== null));
   });
 }
 
