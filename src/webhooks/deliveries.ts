@@ -25,39 +25,48 @@ export async function allEndpoints(store: Store): Promise<DueRow<EndpointRow>[]>
   return store.read((tx) => tx.due<EndpointRow>('webhook_endpoints', { column: 'livemode', max: 1, limit: 10_000 }));
 }
 
+/** Marked events, and outbox rows written before migration 8, that are due for fan-out. */
+const FANOUT_SOURCES = [
+  { table: 'events', column: '_fanout_due_at' },
+  { table: 'webhook_outbox', column: 'due_at' },
+] as const;
+
 export async function hasOutbox(store: Store, now: number): Promise<boolean> {
-  return store.read(async (tx) => (await tx.due('webhook_outbox', { column: 'due_at', max: now, limit: 1 })).length > 0);
+  return store.read(async (tx) => {
+    for (const { table, column } of FANOUT_SOURCES) if ((await tx.due(table, { column, max: now, limit: 1 })).length > 0) return true;
+    return false;
+  });
 }
 
 /**
- * Turns up to `limit` outbox rows (any account) into one pending delivery per endpoint, in one
- * transaction; on PostgreSQL concurrent workers skip each other's rows. Endpoints deleted since
- * the event are skipped. Returns how many outbox rows it took.
+ * Turns up to `limit` pending fan-outs (any account) into one pending delivery per endpoint, in
+ * one transaction, and clears them; on PostgreSQL concurrent workers skip each other's rows.
+ * Endpoints deleted since the event are skipped. Returns how many events it took.
  */
 export async function fanOut(store: Store, now: number, limit: number): Promise<number> {
   return store.write(async (tx) => {
-    const rows = await tx.due<OutboxRow>('webhook_outbox', { column: 'due_at', max: now, limit });
     const exists = new Map<string, boolean>();
-    for (const { accountId, object } of rows) {
-      for (const endpoint of object.endpoints) {
+    const deliver = async (accountId: string, eventId: string, created: number, endpoints: string[]) => {
+      for (const endpoint of endpoints) {
         const key = `${accountId}\u0000${endpoint}`;
         if (!exists.has(key)) exists.set(key, (await tx.get('webhook_endpoints', accountId, endpoint)) !== undefined);
         if (!exists.get(key)) continue;
-        const delivery: Delivery = {
-          id: randomIds('whdl'),
-          object: 'webhook_delivery',
-          created: object.created,
-          event: object.event,
-          endpoint,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-        };
+        const delivery: Delivery = { id: randomIds('whdl'), object: 'webhook_delivery', created, event: eventId, endpoint, status: 'pending', attempts: 0, next_attempt_at: now };
         await tx.insert('webhook_deliveries', accountId, delivery);
       }
+    };
+    const events = await tx.due<EventObject>('events', { column: '_fanout_due_at', max: now, limit });
+    for (const { accountId, object: event } of events) {
+      await deliver(accountId, event.id, event.created, event._endpoints ?? []);
+      const { _endpoints, ...rest } = event;
+      await tx.update('events', accountId, { ...rest, _fanout_due_at: null });
+    }
+    const legacy = events.length < limit ? await tx.due<OutboxRow>('webhook_outbox', { column: 'due_at', max: now, limit: limit - events.length }) : [];
+    for (const { accountId, object } of legacy) {
+      await deliver(accountId, object.event, object.created, object.endpoints);
       await tx.remove('webhook_outbox', accountId, object.id);
     }
-    return rows.length;
+    return events.length + legacy.length;
   });
 }
 

@@ -3,6 +3,8 @@ import { after, before, it } from 'node:test';
 import Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
 import { startReceiver, verify, type Receiver } from './receiver.ts';
+import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
+import type { EventObject, OutboxRow } from '../../src/resources/events/emit.ts';
 
 describeEachStore('webhook delivery', (server) => {
   let receiver: Receiver;
@@ -83,6 +85,29 @@ describeEachStore('webhook delivery', (server) => {
       () => Stripe.webhooks.constructEvent(delivery.body, delivery.signature, endpoint.secret!, 300, undefined, Date.now() + 301_000),
       /Timestamp outside the tolerance zone/,
     );
+    await stripe.webhookEndpoints.del(endpoint.id);
+  });
+
+  it('fans out an event once and clears its mark; an outbox row written before migration 8 is still delivered', async () => {
+    const { stripe, store } = server();
+    receiver.received.length = 0;
+    const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.created'] });
+    const customer = await stripe.customers.create({ name: 'Marked' });
+    await receiver.waitFor((r) => r.length >= 1);
+    const [event] = (await stripe.events.list({ type: 'customer.created', limit: 1 })).data;
+    assert.equal((event.data.object as { id: string }).id, customer.id);
+    const stored = await store.read((tx) => tx.get<EventObject>('events', DEFAULT_ACCOUNT_ID, event.id));
+    assert.equal(stored?._fanout_due_at, null, 'the fan-out mark is cleared');
+    assert.equal(stored?._endpoints, undefined);
+    assert.equal(Object.keys(event).some((k) => k.startsWith('_')), false, 'internal fields never reach the API');
+
+    // What a server before migration 8 left behind: an outbox row naming the event and endpoint.
+    receiver.received.length = 0;
+    const legacy: OutboxRow = { id: `${event.id}_legacy`, created: event.created, event: event.id, endpoints: [endpoint.id], due_at: Date.now() };
+    await store.write((tx) => tx.insert('webhook_outbox', DEFAULT_ACCOUNT_ID, legacy));
+    await receiver.waitFor((r) => r.length >= 1);
+    assert.equal(verify(receiver.received[0], endpoint.secret!).id, event.id);
+    assert.equal(await store.read((tx) => tx.get('webhook_outbox', DEFAULT_ACCOUNT_ID, legacy.id)), undefined, 'the outbox row is gone');
     await stripe.webhookEndpoints.del(endpoint.id);
   });
 

@@ -1,6 +1,6 @@
 // Events are written in the same transaction as the change they describe (an outbox), and
-// so is the pending delivery to the matching webhook endpoints (one `webhook_outbox` row,
-// fanned out by the worker into one delivery per endpoint): nothing committed is ever lost.
+// so is the pending delivery to the matching webhook endpoints (a mark on the event row, which
+// the worker fans out into one delivery per endpoint): nothing committed is ever lost.
 import { endpointWants } from '../../core/event-types.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -14,6 +14,10 @@ export interface EventObject extends StoredObject {
   pending_webhooks: number;
   /** 1 when every endpoint it was sent to acknowledged it (the `delivery_success` filter). */
   _delivery_success?: number;
+  /** Set while the event waits to be fanned out (ms since epoch, wall clock); then null. */
+  _fanout_due_at?: number | null;
+  /** The endpoints it is to be delivered to, chosen when it was emitted; removed by the fan-out. */
+  _endpoints?: string[];
 }
 
 /** Internal: one event to one endpoint. `next_attempt_at` is ms since epoch, null once finished. */
@@ -32,7 +36,7 @@ export interface Delivery extends StoredObject {
   _claim?: string;
 }
 
-/** Internal: an event waiting to be fanned out into one delivery per endpoint. */
+/** Internal, before migration 8: an event waiting to be fanned out into one delivery per endpoint. */
 export interface OutboxRow extends StoredObject {
   event: string;
   endpoints: string[];
@@ -71,11 +75,11 @@ export async function emitEvent(
     type,
     _delivery_success: endpoints.length === 0 ? 1 : 0,
   };
-  await tx.insert('events', ctx.accountId, event);
   if (endpoints.length > 0) {
     // Due now (wall clock, in ms): the worker fans it out after commit, whatever a test clock says.
-    const outbox: OutboxRow = { id: event.id, created, event: event.id, endpoints: endpoints.map((e) => e.id), due_at: Date.now() };
-    await tx.insert('webhook_outbox', ctx.accountId, outbox);
+    event._fanout_due_at = Date.now();
+    event._endpoints = endpoints.map((e) => e.id);
   }
+  await tx.insert('events', ctx.accountId, event);
   return event;
 }
