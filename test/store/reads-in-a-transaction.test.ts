@@ -1,7 +1,8 @@
 // The store contract for reads inside a write transaction, on every store: a transaction sees
 // its own writes, a repeated read gives the same answer, a savepoint rolled back takes its
 // writes back out of what later reads see, and a filtered read sees rows written since.
-// Both adapters answer repeated reads from what the transaction already read or wrote.
+// (PostgreSQL answers repeated reads from what the transaction already read or wrote; this
+// contract is what any such cache must keep.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/core/errors.ts';
