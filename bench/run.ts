@@ -60,7 +60,8 @@ if (args.help) {
   --warmup <s>          seconds of unmeasured warm-up per scenario (default 1)
   --connections <n>     concurrent connections (default 50)
   --rounds <n>          measure every scenario n times, interleaved (bare, a, b, ..., bare, a, b, ...),
-                        and report medians: on a shared machine drift then hits every scenario alike
+                        and report medians: on a shared machine drift then hits every scenario alike;
+                        a scenario and its baseline swap places every other round (use an even n)
   --store <engine>      sqlite (default, fresh temp file) or postgres
   --database-url <url>  database to use (postgres: an embedded server is started when omitted)
   --only <a,b>          run only scenarios whose name contains one of these (the bare route always runs)
@@ -126,6 +127,21 @@ async function stopChecked(server: ChildServer, what: string): Promise<void> {
   if (status.code !== 0) console.error(`  ! ${what} (pid ${server.pid}) ended with ${JSON.stringify(status)}:\n${server.output()}`);
 }
 
+/**
+ * The scenarios in the order round `round` runs them: a scenario measured against the one just
+ * before it (its `baseline`) goes first in every other round, so whatever favours the earlier
+ * or the later of two adjacent runs (the machine slowing down under sustained load, a growing
+ * database) hits each side in half of the rounds.
+ */
+function roundOrder(round: number): Scenario[] {
+  const order = [...scenarios];
+  if (round % 2 === 1) return order;
+  for (let i = 1; i < order.length; i++) {
+    if (order[i].baseline === order[i - 1].name) [order[i - 1], order[i]] = [order[i], order[i - 1]];
+  }
+  return order;
+}
+
 /** Each scenario's measurements, one per round, in scenario order. */
 const runs = new Map<Scenario, Row[]>();
 const record = (scenario: Scenario, row: Row) => runs.set(scenario, [...(runs.get(scenario) ?? []), row]);
@@ -160,7 +176,7 @@ try {
     const targets = { bare: { url: bare.url, key: '', pid: bare.pid }, cashbook: { url: server.url, key: BENCH_KEY, pid: server.pid } };
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) console.error(`  round ${round} of ${rounds}`);
-      for (const scenario of scenarios) {
+      for (const scenario of roundOrder(round)) {
         const { pid, ...target } = targets[scenario.server];
         record(scenario, await measure(target, scenario, states.get(scenario), pid));
       }

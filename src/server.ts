@@ -6,6 +6,7 @@ import { openStore } from './store/open.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 import { webhookConfigFromEnv } from './webhooks/config.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
+import { ApiLoad } from './webhooks/api-load.ts';
 import { startScheduler } from './resources/scheduler/worker.ts';
 
 export async function startServer(config: Config) {
@@ -22,9 +23,8 @@ export async function startServer(config: Config) {
   await app.listen({ host: config.host, port: config.port });
   app.log.info(`dashboard at ${publicUrl.replace(/\/+$/, '')}/dashboard`);
   const webhooks = webhookConfigFromEnv();
-  let served = 0;
-  app.server.on('request', () => served++);
-  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log, activity: () => served }) : undefined;
+  const load = new ApiLoad().attach(app.server);
+  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log, load }) : undefined;
   const scheduler = startScheduler({ store, log: app.log, intervalMs: Number(process.env.CASHBOOK_SCHEDULER_INTERVAL_MS ?? 60_000) });
   const stop = async () => {
     clearInterval(prune);

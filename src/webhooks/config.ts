@@ -16,8 +16,6 @@ export interface WebhookConfig {
   batchSize: number;
   /** Claim lease; by default long enough for a claimed batch at the endpoint's concurrency. */
   leaseMs?: number;
-  /** API requests per second above which delivery yields to the API. */
-  busyRps: number;
 }
 
 function number(value: string | undefined, fallback: number, name: string): number {
@@ -37,7 +35,6 @@ export function webhookConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Webh
     concurrency: Math.floor(number(env.CASHBOOK_WEBHOOK_CONCURRENCY, 4, 'CASHBOOK_WEBHOOK_CONCURRENCY')),
     pollMs: number(env.CASHBOOK_WEBHOOK_POLL_MS, 200, 'CASHBOOK_WEBHOOK_POLL_MS'),
     batchSize: Math.floor(number(env.CASHBOOK_WEBHOOK_BATCH, 32, 'CASHBOOK_WEBHOOK_BATCH')),
-    busyRps: number(env.CASHBOOK_WEBHOOK_BUSY_RPS, 200, 'CASHBOOK_WEBHOOK_BUSY_RPS'),
     leaseMs: env.CASHBOOK_WEBHOOK_LEASE_MS ? number(env.CASHBOOK_WEBHOOK_LEASE_MS, 0, 'CASHBOOK_WEBHOOK_LEASE_MS') : undefined,
   };
 }

@@ -11,23 +11,22 @@ import { toWire } from '../wire/wire-object.ts';
 import { allEndpoints, claimDue, fanOut, hasDue, hasOutbox, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
 import type { WebhookConfig } from './config.ts';
 import { sendEvent } from './send.ts';
+import type { LoadSample } from './api-load.ts';
 
 export interface WorkerLog {
   error(object: unknown, message?: string): void;
   warn?(object: unknown, message?: string): void;
 }
 
-export interface WorkerOptions extends Omit<WebhookConfig, 'enabled' | 'busyRps'> {
+export interface WorkerOptions extends Omit<WebhookConfig, 'enabled'> {
   store: Store;
   /** Wall clock in ms; tests may hand in their own. */
   now?: () => number;
   log?: WorkerLog;
   /** How long a claim holds a delivery before another worker may send it again. */
   leaseMs?: number;
-  /** A running count of API requests served by this process; lets the worker yield under load. */
-  activity?: () => number;
-  /** Above this many API requests per second the worker yields (see `busy`). */
-  busyRps?: number;
+  /** How hard this process's API is pressed (see `ApiLoad`); lets the worker yield to it (see `busy`). */
+  load?: { sample(): LoadSample };
 }
 
 interface EndpointState {
@@ -45,6 +44,9 @@ interface EndpointState {
  */
 const BUSY_POLL_MS = 1000;
 
+/** Occupancy and event loop utilization (see `ApiLoad`) at or above which the API saturates the process. */
+const SATURATED = 0.9;
+
 export class WebhookWorker {
   private readonly endpoints = new Map<string, EndpointState>();
   private readonly now: () => number;
@@ -56,12 +58,14 @@ export class WebhookWorker {
   private flushing: Promise<void> | undefined;
   private readonly active = new Set<Promise<unknown>>();
   /**
-   * API requests come first: while this process serves more than `busyRps` requests a second,
-   * each endpoint gets at most one claimed batch of `concurrency` deliveries per poll, without
-   * chaining, so delivery costs the API little; the backlog is worked off at full speed after.
+   * API requests come first: while the API saturates this process (clients waiting nearly all
+   * the time and no spare CPU), each endpoint gets at most one claimed batch of `concurrency`
+   * deliveries per poll, without chaining, so delivery costs the API little; the backlog is
+   * worked off at full speed once there is room. Below saturation delivery runs at full speed
+   * whatever the request rate: a steady load never starves it.
    */
   private busy = false;
-  private lastActivity = { count: 0, at: 0 };
+  private lastSampleAt = 0;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -142,14 +146,12 @@ export class WebhookWorker {
   }
 
   private measureLoad(): void {
-    if (!this.options.activity) return;
-    const count = this.options.activity();
+    if (!this.options.load) return;
     const at = Date.now();
-    const seconds = (at - this.lastActivity.at) / 1000;
-    if (seconds >= 0.1) {
-      this.busy = (count - this.lastActivity.count) / seconds > (this.options.busyRps ?? 200);
-      this.lastActivity = { count, at };
-    }
+    if (at - this.lastSampleAt < 100) return;
+    this.lastSampleAt = at;
+    const { occupancy, utilization } = this.options.load.sample();
+    this.busy = occupancy >= SATURATED && utilization >= SATURATED;
   }
 
   private capacity(state: EndpointState): number {

@@ -1,8 +1,6 @@
 // Migration 7 sums the merchant postings a database already holds into its running totals.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { systemClock } from '../../src/core/clock.ts';
 import { MERCHANT, OUTSIDE, transfer } from '../../src/core/double-entry.ts';
 import { randomIds } from '../../src/core/ids.ts';
@@ -12,21 +10,7 @@ import { openStore } from '../../src/store/open.ts';
 import { systemContext } from '../../src/wire/context.ts';
 import { dropPostgresDatabase } from '../postgres/database.ts';
 import { databaseUrlFor, STORES } from '../support/server.ts';
-
-const UNDO_MIGRATION_7 = ['DROP TABLE ledger_balances', 'DELETE FROM schema_migrations WHERE version = 7'];
-
-async function undoMigration7(kind: string, url: string): Promise<void> {
-  if (kind === 'sqlite') {
-    const db = new Database(url);
-    for (const sql of UNDO_MIGRATION_7) db.exec(sql);
-    db.close();
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const sql of UNDO_MIGRATION_7) await client.query(sql);
-  await client.end();
-}
+import { undoMigration } from '../support/undo-migration.ts';
 
 for (const kind of STORES) {
   describe(`merchant balance migration [${kind}]`, () => {
@@ -41,7 +25,7 @@ for (const kind of STORES) {
       assert.deepEqual(await store.read((tx) => merchantTotals(tx, DEFAULT_ACCOUNT_ID)), { usd: 1034, eur: 700 });
       await store.close();
 
-      await undoMigration7(kind, url);
+      await undoMigration(kind, url, 7, ['DROP TABLE ledger_balances']);
       store = await openStore(url);
       try {
         assert.deepEqual(await store.read((tx) => merchantTotals(tx, DEFAULT_ACCOUNT_ID)), { usd: 1034, eur: 700 }, 'the migration summed the existing postings');

@@ -56,6 +56,30 @@ describeEachStore('webhook endpoints', (server) => {
     await stripe.webhookEndpoints.del(other.id);
   });
 
+  it('keeps to 16 endpoints and routes events to exactly the ones that exist, under concurrent changes', async () => {
+    const { stripe } = server();
+    assert.deepEqual((await stripe.webhookEndpoints.list()).data, []);
+    // Port 9 refuses connections: deliveries fail and every event keeps its pending count.
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => stripe.webhookEndpoints.create({ url: `http://127.0.0.1:9/${i}`, enabled_events: i % 2 === 0 ? ['*'] : ['customer.created'] })),
+    );
+    const created = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    assert.equal(created.length, 16, 'concurrent creations never pass the limit');
+    for (const a of attempts) if (a.status === 'rejected') assert.match((a.reason as Error).message, /maximum of 16 webhook endpoints/);
+    const pendingFor = async () => {
+      const customer = await stripe.customers.create({ name: 'routing' });
+      const [event] = (await stripe.events.list({ type: 'customer.created', limit: 1 })).data;
+      assert.equal((event.data.object as Stripe.Customer).id, customer.id);
+      return event.pending_webhooks;
+    };
+    assert.equal(await pendingFor(), 16);
+    const [first, ...rest] = created;
+    await Promise.all([...rest.slice(0, 5).map((e) => stripe.webhookEndpoints.del(e.id)), stripe.webhookEndpoints.update(first.id, { disabled: true }), ...rest.slice(5, 10).map((e) => stripe.webhookEndpoints.update(e.id, { enabled_events: ['customer.updated'] }))]);
+    assert.equal(await pendingFor(), 16 - 5 - 1 - 5);
+    await Promise.all([first, ...rest].map((e) => stripe.webhookEndpoints.del(e.id).catch(() => undefined)));
+    assert.equal(await pendingFor(), 0);
+  });
+
   it('refuses bad input with a Stripe error and creates nothing', async () => {
     const { stripe, request } = server();
     const before = await stripe.webhookEndpoints.list({ limit: 100 });

@@ -1,10 +1,10 @@
 // Events are written in the same transaction as the change they describe (an outbox), and
 // so is the pending delivery to the matching webhook endpoints (a mark on the event row, which
 // the worker fans out into one delivery per endpoint): nothing committed is ever lost.
-import { endpointWants } from '../../core/event-types.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { toWire } from '../../wire/wire-object.ts';
+import { routeEvent } from '../webhook-endpoints/routing.ts';
 
 export const API_VERSION = '2024-04-10';
 
@@ -43,12 +43,6 @@ export interface OutboxRow extends StoredObject {
   due_at: number;
 }
 
-/** The subset of a webhook endpoint that emission needs. */
-interface EndpointRow extends StoredObject {
-  enabled_events: string[];
-  livemode: boolean;
-}
-
 export async function emitEvent(
   tx: Tx,
   ctx: RequestContext,
@@ -58,9 +52,7 @@ export async function emitEvent(
 ): Promise<EventObject> {
   const data: Record<string, unknown> = { object: toWire(object) };
   if (previousAttributes) data.previous_attributes = previousAttributes;
-  const endpoints = (await tx.all<EndpointRow>('webhook_endpoints', ctx.accountId, { status: 'enabled' })).filter(
-    (endpoint) => endpoint.livemode === ctx.livemode && endpointWants(endpoint.enabled_events, type),
-  );
+  const endpoints = await routeEvent(tx, ctx.accountId, ctx.livemode, type);
   const created = ctx.clock.nowSeconds();
   // `account` is only for Connect events and `context` is newer than our schema: both left out.
   const event: EventObject = {
@@ -78,7 +70,7 @@ export async function emitEvent(
   if (endpoints.length > 0) {
     // Due now (wall clock, in ms): the worker fans it out after commit, whatever a test clock says.
     event._fanout_due_at = Date.now();
-    event._endpoints = endpoints.map((e) => e.id);
+    event._endpoints = endpoints;
   }
   await tx.insert('events', ctx.accountId, event);
   return event;

@@ -8,6 +8,7 @@ import { mergeMetadata } from '../../wire/params.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import type { Delivery } from '../events/emit.ts';
 import type { CreateEndpointParams, UpdateEndpointParams } from './params.ts';
+import { lockRouting, refreshRouting } from './routing.ts';
 
 export interface WebhookEndpoint extends StoredObject {
   object: 'webhook_endpoint';
@@ -61,6 +62,7 @@ export async function createEndpoint(tx: Tx, ctx: RequestContext, params: Create
   if (params.api_version !== undefined && !API_VERSION_FORMAT.test(params.api_version)) {
     throw new ApiError(`Invalid api_version: ${params.api_version}`, { param: 'api_version' });
   }
+  await lockRouting(tx, ctx.accountId);
   const existing = await tx.list('webhook_endpoints', ctx.accountId, { limit: MAX_ENDPOINTS });
   if (existing.hasMore || existing.data.length >= MAX_ENDPOINTS) {
     throw new ApiError(`You have reached the maximum of ${MAX_ENDPOINTS} webhook endpoints for this account.`, { param: 'url' });
@@ -81,10 +83,12 @@ export async function createEndpoint(tx: Tx, ctx: RequestContext, params: Create
     _secret: `whsec_${randomBase62(32)}`,
   };
   await tx.insert('webhook_endpoints', ctx.accountId, endpoint);
+  await refreshRouting(tx, ctx.accountId);
   return { ...toWire(endpoint), secret: endpoint._secret };
 }
 
 export async function updateEndpoint(tx: Tx, ctx: RequestContext, id: string, params: UpdateEndpointParams): Promise<WebhookEndpoint> {
+  await lockRouting(tx, ctx.accountId);
   const endpoint = await tx.getForUpdate<WebhookEndpoint>('webhook_endpoints', ctx.accountId, id);
   if (!endpoint) throw errors.noSuch('webhook_endpoint', id, 'webhook_endpoint');
   const next: WebhookEndpoint = { ...endpoint };
@@ -97,13 +101,16 @@ export async function updateEndpoint(tx: Tx, ctx: RequestContext, id: string, pa
   if (params.metadata !== undefined) next.metadata = mergeMetadata(endpoint.metadata, params.metadata, Object.keys(params.metadata).length === 0);
   if (params.disabled !== undefined) next.status = params.disabled ? 'disabled' : 'enabled';
   await tx.update('webhook_endpoints', ctx.accountId, next);
+  if (next.status !== endpoint.status || next.enabled_events !== endpoint.enabled_events) await refreshRouting(tx, ctx.accountId);
   return next;
 }
 
 /** Deletes the endpoint; its pending deliveries stop (spec §4: retries stop for a deleted endpoint). */
 export async function deleteEndpoint(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
+  await lockRouting(tx, ctx.accountId);
   await loadEndpoint(tx, ctx, id);
   await tx.remove('webhook_endpoints', ctx.accountId, id);
+  await refreshRouting(tx, ctx.accountId);
   for (const delivery of await tx.all<Delivery>('webhook_deliveries', ctx.accountId, { endpoint: id, status: 'pending' })) {
     await tx.update('webhook_deliveries', ctx.accountId, { ...delivery, status: 'canceled', next_attempt_at: null });
   }
