@@ -18,7 +18,8 @@ export class ApiLoad {
 
   /** Counts the requests `server` receives until each response is finished or aborted. */
   attach(server: http.Server): this {
-    server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    // First of the 'request' listeners, so the time counts from before the app's handler runs.
+    server.prependListener('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
       this.begin();
       response.once('close', () => this.end());
     });
