@@ -121,6 +121,27 @@ describe('postgres store: concurrency', () => {
     assert.ok(attempts >= 3, 'the stale writer was retried');
   });
 
+  it('commits nothing of an attempt whose last writes find a row changed since it was read: the retry is the only effect', async () => {
+    await stores[0].write((tx) => tx.insert('customers', ACCOUNT, { id: 'cus_once', created: 1, email: null, n: 0 } as StoredObject));
+    let attempts = 0;
+    await stores[0].write(async (tx: Tx) => {
+      attempts++;
+      const customer = (await tx.get<StoredObject & { n: number }>('customers', ACCOUNT, 'cus_once'))!;
+      // Another process changes the row after this transaction read it, before it writes.
+      if (attempts === 1) await stores[1].write((other) => other.update('customers', ACCOUNT, { ...customer, n: 100 }));
+      // Both writes travel with COMMIT in one message: the stale update must stop the commit.
+      await tx.insert('events', ACCOUNT, { id: `evt_once_${attempts}`, created: 1, type: 'x' } as StoredObject);
+      await tx.update('customers', ACCOUNT, { ...customer, n: customer.n + 1 });
+    });
+    assert.equal(attempts, 2);
+    const [first, second, customer] = await stores[2].read((tx) =>
+      Promise.all([tx.get('events', ACCOUNT, 'evt_once_1'), tx.get('events', ACCOUNT, 'evt_once_2'), tx.get<StoredObject & { n: number }>('customers', ACCOUNT, 'cus_once')]),
+    );
+    assert.equal(first, undefined, 'the first attempt committed nothing');
+    assert.ok(second, 'the retry committed');
+    assert.equal(customer!.n, 101);
+  });
+
   it('answers 409 with Stripe-Should-Retry after a bounded number of retries', async () => {
     await stores[0].write((tx) => tx.insert('events', ACCOUNT, { id: 'evt_taken', created: 1, type: 'taken' }));
     let attempts = 0;

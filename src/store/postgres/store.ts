@@ -59,9 +59,13 @@ function sqlState(error: unknown): string | undefined {
     : undefined;
 }
 
-/** Thrown when update() finds a row changed since this transaction read it without a lock. */
-class StaleReadError extends Error {
-  readonly code = '40001';
+/**
+ * A write that must touch exactly one row, checked in the database (migration 10): an error
+ * there stops the rest of its message, COMMIT included. `stale`: a miss means the row changed
+ * since it was read, and the transaction is retried (40001).
+ */
+function oneRow(write: string, stale: boolean): string {
+  return `WITH w AS (${write} RETURNING 1) SELECT cashbook_one_row(count(*), ${stale}) FROM w`;
 }
 
 export function conflictError(): ApiError {
@@ -217,8 +221,6 @@ function inline(text: string, params: unknown[]): string {
 
 interface Pending {
   sql: string;
-  /** Checks the statement's row count once it ran; throws to fail the transaction. */
-  check?: (rowCount: number) => void;
   /** Receives the rows of a read sent ahead of need (see accountHint). */
   onRows?: (rows: Row[]) => void;
 }
@@ -235,9 +237,10 @@ interface CachedRow {
  *
  * Round trips dominate the cost of a transaction, so writes whose result a caller does not
  * need (BEGIN, SAVEPOINT, INSERT, UPDATE, DELETE) are queued and sent together with the next
- * statement that must return something (or with COMMIT), as one multi-statement message;
- * their row-count checks run when the batch answers, and any error fails the transaction
- * exactly as if it had come at once. Reads repeated within the transaction are answered
+ * statement that must return something (or with COMMIT), as one multi-statement message.
+ * A write that must touch one row is checked by the database itself (oneRow()), so a miss
+ * stops the message before its COMMIT: checking the answer would be too late, as the COMMIT
+ * sent with it has run by then. Reads repeated within the transaction are answered
  * from what it already read or wrote (a row it locked cannot change under it; an unlocked
  * row is read once, so the transaction sees one version of it, and update() still refuses a
  * row that changed since). A savepoint rolled back forgets every cached read.
@@ -254,8 +257,8 @@ class PgWriter extends PgReader implements Tx {
     super(db, true);
   }
 
-  private enqueue(text: string, params: unknown[], check?: (rowCount: number) => void): void {
-    this.pending.push({ sql: inline(text, params), check });
+  private enqueue(text: string, params: unknown[]): void {
+    this.pending.push({ sql: inline(text, params) });
   }
 
   /** Sends every queued statement, then `text` (if any), in one message; returns `text`'s rows. */
@@ -266,10 +269,7 @@ class PgWriter extends PgReader implements Tx {
     const sql = [...batch.map((p) => p.sql), ...(text === undefined ? [] : [inline(text, params)])].join(';\n');
     const result = (await this.db.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
     const results = Array.isArray(result) ? result : [result];
-    batch.forEach((p, i) => {
-      p.check?.(results[i].rowCount ?? 0);
-      p.onRows?.(results[i].rows);
-    });
+    batch.forEach((p, i) => p.onRows?.(results[i].rows));
     return text === undefined ? [] : results[results.length - 1].rows;
   }
 
@@ -398,11 +398,7 @@ class PgWriter extends PgReader implements Tx {
       params.push(seen);
       sql += ` AND data = $${params.length}`;
     }
-    this.enqueue(sql, params, (rowCount) => {
-      if (rowCount === 1) return;
-      if (seen !== undefined) throw new StaleReadError(`${table} row ${object.id} changed since it was read`);
-      throw new Error(`update of missing ${table} row ${object.id}`);
-    });
+    this.enqueue(oneRow(sql, seen !== undefined), params);
     this.unlockedReads!.delete(key);
     this.cacheRow(table, object.id, { data, locked: true });
     this.forgetTable(table);
@@ -432,13 +428,13 @@ class PgWriter extends PgReader implements Tx {
 
   async setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void> {
     this.balances.delete(`${accountId}\u0000${customerId}`);
-    this.enqueue(
-      'UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4',
-      [available, accountId, customerId, currency],
-      (rowCount) => {
-        if (rowCount !== 1) throw new Error('cash balance row must be locked before it is set');
-      },
-    );
+    // The row exists once lockCashBalance() made it; a miss is a bug, stopped before COMMIT.
+    this.enqueue(oneRow('UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4', false), [
+      available,
+      accountId,
+      customerId,
+      currency,
+    ]);
   }
 
   async insertApiKey(record: ApiKeyRecord): Promise<void> {
