@@ -26,11 +26,11 @@ export class ApiLoad {
     return this;
   }
 
-  begin(): void {
+  private begin(): void {
     if (this.inFlight++ === 0) this.busySince = performance.now();
   }
 
-  end(): void {
+  private end(): void {
     if (--this.inFlight === 0) this.busyMs += performance.now() - this.busySince;
   }
 

@@ -31,7 +31,7 @@ const FANOUT_SOURCES = [
   { table: 'webhook_outbox', column: 'due_at' },
 ] as const;
 
-export async function hasOutbox(store: Store, now: number): Promise<boolean> {
+export async function hasFanOut(store: Store, now: number): Promise<boolean> {
   return store.read(async (tx) => {
     for (const { table, column } of FANOUT_SOURCES) if ((await tx.due(table, { column, max: now, limit: 1 })).length > 0) return true;
     return false;

@@ -8,7 +8,7 @@ import { randomBase62 } from '../core/ids.ts';
 import type { EventObject } from '../resources/events/emit.ts';
 import type { DueRow, Store } from '../store/types.ts';
 import { toWire } from '../wire/wire-object.ts';
-import { allEndpoints, claimDue, fanOut, hasDue, hasOutbox, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
+import { allEndpoints, claimDue, fanOut, hasDue, hasFanOut, recordOutcomes, type Claimed, type EndpointRow, type Outcome } from './deliveries.ts';
 import type { WebhookConfig } from './config.ts';
 import { sendEvent } from './send.ts';
 import type { LoadSample } from './api-load.ts';
@@ -139,7 +139,7 @@ export class WebhookWorker {
   private async fanOutDue(): Promise<void> {
     const { store } = this.options;
     const now = this.now();
-    if (!(await hasOutbox(store, now))) return;
+    if (!(await hasFanOut(store, now))) return;
     const batch = this.busy ? 50 : 500;
     let rounds = this.busy ? 1 : 20;
     while (rounds-- > 0 && this.running && (await this.track(fanOut(store, now, batch))) === batch);

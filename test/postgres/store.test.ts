@@ -142,6 +142,20 @@ describe('postgres store: concurrency', () => {
     assert.equal(customer!.n, 101);
   });
 
+  it('refuses an update of a missing row before anything of its transaction commits', async () => {
+    let attempts = 0;
+    await assert.rejects(
+      stores[0].write(async (tx: Tx) => {
+        attempts++;
+        await tx.insert('events', ACCOUNT, { id: 'evt_missing_row', created: 1, type: 'x' } as StoredObject);
+        await tx.update('customers', ACCOUNT, { id: 'cus_never', created: 1, email: null } as StoredObject);
+      }),
+      /expected to write one row \(customers row cus_never\), wrote 0/,
+    );
+    assert.equal(attempts, 1, 'a bug, not a conflict: not retried');
+    assert.equal(await stores[2].read((tx) => tx.get('events', ACCOUNT, 'evt_missing_row')), undefined);
+  });
+
   it('answers 409 with Stripe-Should-Retry after a bounded number of retries', async () => {
     await stores[0].write((tx) => tx.insert('events', ACCOUNT, { id: 'evt_taken', created: 1, type: 'taken' }));
     let attempts = 0;

@@ -64,8 +64,8 @@ function sqlState(error: unknown): string | undefined {
  * there stops the rest of its message, COMMIT included. `stale`: a miss means the row changed
  * since it was read, and the transaction is retried (40001).
  */
-function oneRow(write: string, stale: boolean): string {
-  return `WITH w AS (${write} RETURNING 1) SELECT cashbook_one_row(count(*), ${stale}) FROM w`;
+function oneRow(write: string, params: unknown[], stale: boolean, what: string): string {
+  return inline(`WITH w AS (${write} RETURNING 1) SELECT cashbook_one_row(count(*), ${stale}, $${params.length + 1}) FROM w`, [...params, what]);
 }
 
 export function conflictError(): ApiError {
@@ -261,6 +261,11 @@ class PgWriter extends PgReader implements Tx {
     this.pending.push({ sql: inline(text, params) });
   }
 
+  /** Queues a write that must touch exactly one row (see oneRow()). */
+  private enqueueOneRow(text: string, params: unknown[], stale: boolean, what: string): void {
+    this.pending.push({ sql: oneRow(text, params, stale, what) });
+  }
+
   /** Sends every queued statement, then `text` (if any), in one message; returns `text`'s rows. */
   private async flush(text?: string, params: unknown[] = []): Promise<Row[]> {
     if (this.pending.length === 0) return text === undefined ? [] : (await run(this.db, text, params)).rows;
@@ -398,7 +403,7 @@ class PgWriter extends PgReader implements Tx {
       params.push(seen);
       sql += ` AND data = $${params.length}`;
     }
-    this.enqueue(oneRow(sql, seen !== undefined), params);
+    this.enqueueOneRow(sql, params, seen !== undefined, `${table} row ${object.id}`);
     this.unlockedReads!.delete(key);
     this.cacheRow(table, object.id, { data, locked: true });
     this.forgetTable(table);
@@ -429,12 +434,12 @@ class PgWriter extends PgReader implements Tx {
   async setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void> {
     this.balances.delete(`${accountId}\u0000${customerId}`);
     // The row exists once lockCashBalance() made it; a miss is a bug, stopped before COMMIT.
-    this.enqueue(oneRow('UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4', false), [
-      available,
-      accountId,
-      customerId,
-      currency,
-    ]);
+    this.enqueueOneRow(
+      'UPDATE cash_balances SET available = $1 WHERE account_id = $2 AND customer_id = $3 AND currency = $4',
+      [available, accountId, customerId, currency],
+      false,
+      `cash balance ${customerId} ${currency} (lock it first)`,
+    );
   }
 
   async insertApiKey(record: ApiKeyRecord): Promise<void> {
