@@ -7,6 +7,8 @@ import type { Store } from './store/types.ts';
 import { Authenticator } from './wire/auth.ts';
 import { installErrorHandling } from './wire/errors.ts';
 import { installFormParsing, queryStringParser } from './wire/form.ts';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './wire/http-errors.ts';
+import { capConnections, connectionLimitsFromEnv, type ConnectionLimits } from './connections.ts';
 import type { AppDeps } from './wire/route.ts';
 import { eventsAndWebhooksRoutes } from './resources/events/routes.ts';
 import { customerRoutes } from './resources/customers/routes.ts';
@@ -31,19 +33,28 @@ export interface AppOptions {
   ids?: IdGenerator;
   logLevel?: string;
   publicUrl?: string;
+  /** Timeouts and the connection cap; default from the environment (connections.ts). */
+  limits?: ConnectionLimits;
 }
 
 /** Every resource's routes, registered in one list. */
 const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
+  const limits = options.limits ?? connectionLimitsFromEnv();
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     genReqId: () => `req_${randomBase62(14)}`,
-    routerOptions: { querystringParser: queryStringParser },
+    routerOptions: { querystringParser: queryStringParser, maxParamLength: MAX_PARAM_LENGTH },
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    frameworkErrors,
+    clientErrorHandler,
   });
+  capConnections(app.server, limits.maxConnections);
   const deps: AppDeps = {
     store: options.store,
     clock: options.clock ?? systemClock,

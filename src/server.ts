@@ -18,6 +18,7 @@ export async function startServer(config: Config) {
     app.log.info(`created the default account; its test secret key is ${account.key}`);
     process.stdout.write(`\nCashbook test secret key: ${account.key}\n\n`);
   }
+  if (account.moved) app.log.warn('CASHBOOK_API_KEY is a live key: it now belongs to the live-mode default account and no longer sees test objects');
   const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
   prune.unref();
   await app.listen({ host: config.host, port: config.port });

@@ -100,6 +100,7 @@ export interface Tx extends ReadTx {
   lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number>;
   setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void>;
   insertApiKey(record: ApiKeyRecord): Promise<void>;
+  deleteApiKey(keyHash: string): Promise<void>;
   putIdempotency(record: IdempotencyRecord): Promise<void>;
   /** Runs `fn` so that its writes are undone if it throws, without ending the transaction. */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;

@@ -1,5 +1,5 @@
 // Turns every failure into Stripe's error body. Unknown failures never show their text.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.ts';
 
 function fromFramework(error: FastifyError): ApiError | undefined {
@@ -25,11 +25,16 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (apiError.headers) for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
     return reply.send(JSON.stringify(apiError.toBody()));
   });
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     const error = new ApiError(
       `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
       { status: 404 },
     );
     reply.code(404).header('content-type', 'application/json').send(JSON.stringify(error.toBody()));
-  });
+  };
+  app.setNotFoundHandler(notFound);
+  // Stripe paths Cashbook does not serve whose last segment a `/:id` route would read as an id.
+  for (const url of UNSERVED_PATHS) app.route({ method: ['GET', 'POST', 'DELETE'], url, handler: notFound });
 }
+
+export const UNSERVED_PATHS = ['/v1/customers/search', '/v1/payment_intents/search', '/v1/invoices/search', '/v1/charges/search'];

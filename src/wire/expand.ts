@@ -45,7 +45,8 @@ async function loadById(tx: ReadTx, ctx: RequestContext, id: string): Promise<Wi
 }
 
 async function expandPath(tx: ReadTx, ctx: RequestContext, object: WireObject, path: string[], fullPath: string, depth: number): Promise<void> {
-  if (path.length === 0) return;
+  // A deleted object is its stub ({ id, object, deleted }): nothing inside it expands (Stripe's too).
+  if (path.length === 0 || object.deleted === true) return;
   if (depth >= MAX_DEPTH) {
     throw new ApiError(`You cannot expand more than ${MAX_DEPTH} levels of a property (${fullPath}).`, { param: 'expand' });
   }

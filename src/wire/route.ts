@@ -121,7 +121,14 @@ export function addWriteRoute<S extends z.ZodType>(app: FastifyInstance, deps: A
     const hash = requestHash(raw);
     const urlPath = request.url.split('?')[0];
     const slot = `${ctx.accountId}\u0000${key}`;
-    if (deps.inFlight.has(slot)) throw inFlightError(key);
+    if (deps.inFlight.has(slot)) {
+      // The slot may be held by another replay of a request that has finished: answer what it
+      // stored. Only a first attempt still running gets the 409.
+      const stored = await deps.store.read((tx) => tx.getIdempotency(ctx.accountId, key));
+      if (!stored) throw inFlightError(key);
+      checkReplay(stored, request.method, urlPath, hash);
+      return send(reply, deps, request, { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId });
+    }
     deps.inFlight.add(slot);
     try {
       const outcome = await deps.store.write(async (tx) => {

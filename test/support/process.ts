@@ -54,6 +54,8 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
   /** Extra node flags before `--import tsx` (e.g. ['--cpu-prof']). */
   nodeFlags?: string[];
+  /** A command that runs node, with its arguments (e.g. ['prlimit', '--nofile=256']). */
+  launcher?: string[];
 }
 
 /** Spawns `node --import tsx <args>` in the repository root and waits until it is healthy. */
@@ -74,7 +76,8 @@ export async function spawnNodeServer(options: SpawnOptions): Promise<ChildServe
 
 async function spawnOnce(options: SpawnOptions, port: number): Promise<ChildServer> {
   const args = [...(options.nodeFlags ?? []), '--import', 'tsx', ...options.args.map((a) => a.replaceAll('{port}', String(port)))];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+  const child = spawn(command, [...prefix, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let buffered = '';
   const collect = (chunk: Buffer) => {
     buffered = (buffered + chunk.toString('utf8')).slice(-65536);
@@ -139,6 +142,7 @@ export interface CashbookProcessOptions {
   env?: NodeJS.ProcessEnv;
   nodeFlags?: string[];
   readyTimeoutMs?: number;
+  launcher?: string[];
 }
 
 /** Starts `cashbook serve` (src/cli.ts) as a child process and waits until /healthz answers. */
@@ -156,5 +160,6 @@ export function startServerProcess(options: CashbookProcessOptions): Promise<Chi
     env: options.env,
     nodeFlags: options.nodeFlags,
     readyTimeoutMs: options.readyTimeoutMs,
+    launcher: options.launcher,
   });
 }

@@ -50,27 +50,47 @@ export async function createAccount(store: Store, options: { key?: string; livem
 }
 
 export const DEFAULT_ACCOUNT_ID = 'acct_default';
+/** The default account's live mode: its own objects, never the test account's. */
+export const DEFAULT_LIVE_ACCOUNT_ID = 'acct_default_live';
+
+export function isLiveKey(key: string): boolean {
+  return key.startsWith('sk_live_');
+}
+
+/** Creates the account unless it exists (several instances may start at once on PostgreSQL). */
+async function ensureAccount(store: Store, id: string, livemode: boolean, now: number, key?: string): Promise<{ created: boolean; key?: string }> {
+  if (await store.read((tx) => tx.get<Account>('accounts', id, id))) return { created: false };
+  try {
+    return { created: true, key: (await createAccount(store, { id, key, livemode, now })).key };
+  } catch (error) {
+    if (!(await store.read((tx) => tx.get<Account>('accounts', id, id)))) throw error;
+    return { created: false };
+  }
+}
 
 /**
- * Makes sure the default account exists. Returns a key to print when one was made now;
- * with `fixedKey`, that key is registered for the default account if it is not yet.
+ * Makes sure the default account exists (test mode). Returns its key when it was made now.
+ * With `fixedKey`, that key is registered for the default account of the key's own mode: a
+ * `sk_live_` key belongs to the live default account (made on first use), so it never sees
+ * test objects nor test helpers, and a test key never sees live ones.
  */
-export async function ensureDefaultAccount(store: Store, now: number, fixedKey?: string): Promise<{ created: boolean; key?: string }> {
-  const existing = await store.read((tx) => tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID));
-  if (!existing) {
-    try {
-      const { key } = await createAccount(store, { id: DEFAULT_ACCOUNT_ID, key: fixedKey, now });
-      return { created: true, key };
-    } catch (error) {
-      // Several instances starting at once on one PostgreSQL database: another made it first.
-      if (!(await store.read((tx) => tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID)))) throw error;
-    }
-  }
-  if (fixedKey && !(await store.read((tx) => tx.findApiKey(hashApiKey(fixedKey))))) {
-    // Checked again inside the transaction: a concurrent instance may be registering it too.
-    await store.write(async (tx) => {
-      if (!(await tx.findApiKey(hashApiKey(fixedKey)))) await insertApiKey(tx, DEFAULT_ACCOUNT_ID, fixedKey, fixedKey.startsWith('sk_live_'), now);
-    });
-  }
-  return { created: false, key: fixedKey };
+export async function ensureDefaultAccount(store: Store, now: number, fixedKey?: string): Promise<{ created: boolean; key?: string; moved?: boolean }> {
+  const live = fixedKey !== undefined && isLiveKey(fixedKey);
+  const test = await ensureAccount(store, DEFAULT_ACCOUNT_ID, false, now, live ? undefined : fixedKey);
+  if (!fixedKey) return test;
+  const accountId = live ? DEFAULT_LIVE_ACCOUNT_ID : DEFAULT_ACCOUNT_ID;
+  if (live && (await ensureAccount(store, accountId, true, now, fixedKey)).created) return { created: test.created, key: test.key };
+  let moved = false;
+  // Checked again inside the transaction: a concurrent instance may be registering it too.
+  await store.write(async (tx) => {
+    const hash = hashApiKey(fixedKey);
+    const record = await tx.findApiKey(hash);
+    if (record?.accountId === accountId && record.livemode === live) return;
+    if (record && record.accountId !== DEFAULT_ACCOUNT_ID && record.accountId !== DEFAULT_LIVE_ACCOUNT_ID) return; // another account's key: left alone
+    // Earlier versions attached a live CASHBOOK_API_KEY to the test account: move it to live.
+    if (record) await tx.deleteApiKey(hash);
+    moved = record !== undefined;
+    await insertApiKey(tx, accountId, fixedKey, live, now);
+  });
+  return { created: test.created, key: test.key, moved };
 }

@@ -452,6 +452,10 @@ class PgWriter extends PgReader implements Tx {
     ]);
   }
 
+  async deleteApiKey(keyHash: string): Promise<void> {
+    this.enqueue('DELETE FROM api_keys WHERE key_hash = $1', [keyHash]);
+  }
+
   async putIdempotency(record: IdempotencyRecord): Promise<void> {
     // A second process racing on the same key hits the primary key here (at the latest when
     // the batch with COMMIT runs); the store rolls back and retries, and the retry finds and

@@ -217,6 +217,10 @@ class SqliteWriter extends SqliteReader implements Tx {
       .run(record.keyHash, record.accountId, record.livemode ? 1 : 0, record.created, record.last4);
   }
 
+  async deleteApiKey(keyHash: string): Promise<void> {
+    this.statements.get('DELETE FROM api_keys WHERE key_hash = ?').run(keyHash);
+  }
+
   async putIdempotency(record: IdempotencyRecord): Promise<void> {
     this.statements
       .get(
