@@ -26,6 +26,7 @@ import { balanceRoutes } from './resources/balance/routes.ts';
 import { balanceTransactionRoutes } from './resources/balance-transactions/routes.ts';
 import { testClockRoutes } from './resources/test-clocks/routes.ts';
 import { dashboardRoutes } from './resources/dashboard/routes.ts';
+import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 
 export interface AppOptions {
   store: Store;
@@ -55,15 +56,20 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     clientErrorHandler,
   });
   capConnections(app.server, limits.maxConnections);
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
   const deps: AppDeps = {
     store: options.store,
-    clock: options.clock ?? systemClock,
-    ids: options.ids ?? randomIds,
+    clock,
+    ids,
     auth: new Authenticator(options.store),
     inFlight: new Set(),
     apiVersion: API_VERSION,
     publicUrl: options.publicUrl,
+    advancer: new ClockAdvancer(options.store, clock, ids, app.log),
   };
+  app.addHook('onReady', async () => deps.advancer.resume());
+  app.addHook('onClose', async () => deps.advancer.close());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
   });

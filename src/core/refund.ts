@@ -146,6 +146,7 @@ export interface Lot {
  */
 export function openLots(entries: readonly { id: string; created: number; net_amount: number; type: string }[]): Lot[] {
   const lots: Lot[] = [];
+  let head = 0; // lots before it are empty: each debit starts there, so ageing is linear
   let debt = 0; // a reversal beyond the lots, refilled by the overdraft adjustment
   for (const entry of entries) {
     if (entry.net_amount > 0) {
@@ -157,13 +158,28 @@ export function openLots(entries: readonly { id: string; created: number; net_am
       continue;
     }
     let owed = -entry.net_amount;
-    for (const lot of lots) {
-      if (owed === 0) break;
-      const taken = Math.min(lot.remaining, owed);
-      lot.remaining -= taken;
+    while (owed > 0 && head < lots.length) {
+      const taken = Math.min(lots[head].remaining, owed);
+      lots[head].remaining -= taken;
       owed -= taken;
+      if (lots[head].remaining === 0) head++;
     }
     debt += owed;
   }
   return lots.filter((lot) => lot.remaining > 0);
+}
+
+/** Whether an entry brings in a lot of money (a credit that is not an overdraft correction). */
+export function isLot(entry: { net_amount: number; type: string }): boolean {
+  return entry.net_amount > 0 && entry.type !== 'adjusted_for_overdraft';
+}
+
+/**
+ * What is left of one lot, without replaying the history: FIFO spends the oldest money
+ * first, so the balance is held by the newest lots, and a lot keeps what the balance holds
+ * beyond the lots that came after it (`creditsAfter`), up to its own amount. Equal to
+ * `openLots` whenever every overdraft is corrected in the step that made it.
+ */
+export function lotRemainder(balance: number, creditsAfter: number, lotAmount: number): number {
+  return Math.max(0, Math.min(lotAmount, balance - creditsAfter));
 }

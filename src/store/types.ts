@@ -80,6 +80,11 @@ export interface ReadTx {
   /** The customer's available cash balance per currency; empty when it never had one. */
   cashBalances(accountId: string, customerId: string): Promise<Record<string, number>>;
   /**
+   * The sum of the customer's cash entries in `currency` written after entry `entryId` that
+   * brought money in (positive, other than overdraft corrections): FIFO ageing of one funding.
+   */
+  cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number>;
+  /**
    * Rows (of any account unless `accountId` is given) whose integer column is <= max, ordered
    * by that column then seq. Inside a write transaction on engines with row locks the rows are
    * locked and rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), so

@@ -63,11 +63,13 @@ function amount() {
   });
 }
 
+/** `true`/`false` in any case, as Stripe reads them (Python's str(True) is `True`). */
 function boolean() {
   return z.unknown().transform((value, ctx) => {
     if (value === undefined) return fail(ctx, '', 'parameter_missing');
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
+    const text = typeof value === 'string' ? value.toLowerCase() : value;
+    if (text === true || text === 'true') return true;
+    if (text === false || text === 'false') return false;
     return fail(ctx, `Invalid boolean: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   });
 }

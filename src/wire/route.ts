@@ -1,5 +1,6 @@
 // The one place where Stripe's wire conventions meet a route: auth, parameter parsing,
 // idempotency, the transaction, expansion and the response headers.
+import type { ClockAdvancer } from '../resources/test-clocks/advancer.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from '../core/errors.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   apiVersion: string;
   /** Public base URL for links to pages Cashbook serves (hosted instructions). */
   publicUrl?: string;
+  /** Runs test clock advances in the background. */
+  advancer: ClockAdvancer;
 }
 
 interface HandlerArgs<P, Db> {

@@ -111,6 +111,10 @@ describeInChromium('dashboard in Chromium', ({ page, visit, expectClean, problem
       await page().reload();
       await page().waitForSelector(`tr[data-id="${invoice.id}"]`);
       assert.match(await rowOf(invoice.id).innerText(), new RegExp(`${invoice.number}\\s+20\\.05 USD\\s+0\\.00 USD\\s+open`));
+      // Its PaymentIntent is open too, but offers no Cancel: the invoice is voided instead.
+      const invoiceIntent = (invoice as unknown as { payment_intent: string }).payment_intent;
+      assert.match(await rowOf(invoiceIntent).innerText(), /20\.05 USD\s+requires payment method/);
+      assert.equal(await rowOf(invoiceIntent).locator('button').count(), 0);
       await rowOf(invoice.id).locator('button:text("Pay from cash balance")').click();
       await page().waitForSelector(`tr[data-id="${invoice.id}"] .status:text("paid")`);
       assert.equal((await stripe.invoices.retrieve(invoice.id)).amount_paid, 2005);

@@ -44,6 +44,16 @@ describe('wire params', () => {
     assert.deepEqual(parseParams(schema, { amount: String(MAX_AMOUNT_MINOR), currency: 'eur' }).amount, MAX_AMOUNT_MINOR);
   });
 
+  it('reads booleans as true/false in any case, and nothing else', () => {
+    const flag = (value: unknown) => parseParams(schema, { amount: '1', currency: 'usd', flag: value }).flag;
+    for (const text of ['true', 'True', 'TRUE', 'tRuE']) assert.equal(flag(text), true, text);
+    for (const text of ['false', 'False', 'FALSE', 'fAlSe']) assert.equal(flag(text), false, text);
+    for (const text of ['yes', '1', '0', '', ' true', 'truee', 'on']) {
+      const error = errorOf(schema, { amount: '1', currency: 'usd', flag: text });
+      assert.deepEqual([error.status, error.param, error.message], [400, 'flag', `Invalid boolean: ${text}`], JSON.stringify(text));
+    }
+  });
+
   it('reports unknown parameters first, then missing ones, then invalid values', () => {
     assert.deepEqual(errorOf(schema, { amount: 'x', bogus: '1' }), { status: 400, code: 'parameter_unknown', param: 'bogus', message: 'Received unknown parameter: bogus' });
     assert.deepEqual(errorOf(schema, { amount: 'x', settings: { foo: '1' } }).param, 'settings[foo]');

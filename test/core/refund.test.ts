@@ -7,6 +7,8 @@ import {
   initialRefundStatus,
   instructionsEmail,
   nextRefundStatus,
+  isLot,
+  lotRemainder,
   openLots,
   refundAmount,
   refundNextAction,
@@ -141,6 +143,37 @@ describe('FIFO ageing of cash (openLots)', () => {
       { id: 'b', created: 3, net_amount: 40, type: 'funded' },
     ]);
     assert.deepEqual(lots, [{ id: 'b', created: 3, remaining: 40 }]);
+  });
+
+  it('property: a lot\'s remainder from the balance and the credits after it equals FIFO ageing', () => {
+    // Moves: credits, debits within the balance, and reversals beyond it corrected at once.
+    const move = fc.oneof(
+      fc.record({ kind: fc.constant('credit' as const), amount: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('debit' as const), amount: fc.integer({ min: 1, max: 150 }) }),
+      fc.record({ kind: fc.constant('reversal' as const), amount: fc.integer({ min: 1, max: 150 }) }),
+    );
+    fc.assert(fc.property(fc.array(move, { maxLength: 60 }), (moves) => {
+      const entries: { id: string; created: number; net_amount: number; type: string }[] = [];
+      let balance = 0;
+      for (const [i, m] of moves.entries()) {
+        if (m.kind === 'credit') entries.push({ id: `e${i}`, created: i, net_amount: m.amount, type: 'funded' });
+        else if (m.kind === 'debit') {
+          const amount = Math.min(m.amount, balance);
+          if (amount === 0) continue;
+          entries.push({ id: `e${i}`, created: i, net_amount: -amount, type: 'applied_to_payment' });
+        } else {
+          entries.push({ id: `e${i}`, created: i, net_amount: -m.amount, type: 'funding_reversed' });
+          if (m.amount > balance) entries.push({ id: `o${i}`, created: i, net_amount: m.amount - balance, type: 'adjusted_for_overdraft' });
+        }
+        balance = Math.max(0, balance + (m.kind === 'credit' ? m.amount : -Math.min(m.amount, balance)));
+      }
+      const fifo = new Map(openLots(entries).map((lot) => [lot.id, lot.remaining]));
+      for (const [index, entry] of entries.entries()) {
+        if (!isLot(entry)) continue;
+        const after = entries.slice(index + 1).filter(isLot).reduce((sum, later) => sum + later.net_amount, 0);
+        assert.equal(lotRemainder(balance, after, entry.net_amount), fifo.get(entry.id) ?? 0, `lot ${entry.id}`);
+      }
+    }));
   });
 
   it('property: what the lots hold is the balance', () => {

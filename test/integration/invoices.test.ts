@@ -236,7 +236,8 @@ describeEachStore('invoices', (server) => {
     const excluded = await stripe.invoices.create({ customer: customer.id });
     assert.equal(excluded.lines.data.length, 0, 'pending items are excluded by default');
     await stripe.invoices.del(excluded.id);
-    const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+    // The currency named: the eur item stays pending (without it, include refuses: invoice-currency.test.ts).
+    const draft = await stripe.invoices.create({ customer: customer.id, currency: 'usd', pending_invoice_items_behavior: 'include' });
     assert.deepEqual(draft.lines.data.map((l) => [(l as unknown as { invoice_item: string }).invoice_item, l.amount]), [[pending.id, 800]], 'only items in the invoice currency');
     for (const amount of [1, 2, 3]) await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount });
     const attached = (await stripe.invoiceItems.list({ customer: customer.id, pending: false })).data;

@@ -19,7 +19,7 @@ import type Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
 import type { TestServer } from '../support/server.ts';
 import { fund, intent, type Mode } from './payments-helpers.ts';
-import { assertBooks, DAY, refundToCashBalance } from './refund-helpers.ts';
+import { advanceClock, assertBooks, DAY, refundToCashBalance } from './refund-helpers.ts';
 import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
 import type { Refund } from '../../src/resources/refunds/object.ts';
 import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
@@ -303,7 +303,7 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
         const days = random.int(5, 60);
         await attempt(customer, `advance the clock ${days} days`, async () => {
           const { frozen_time } = await stripe.testHelpers.testClocks.retrieve(clock.id);
-          await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen_time + days * DAY });
+          await advanceClock(stripe, clock.id, frozen_time + days * DAY);
         });
       }
 

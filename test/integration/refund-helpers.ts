@@ -9,6 +9,25 @@ import { assertAllCashLedgers } from '../support/invariants.ts';
 export const DAY = 86_400;
 
 /**
+ * Advances a test clock as a Stripe integration does: the call answers `advancing` with the
+ * frozen time unchanged, then the clock is polled until it is `ready` at the new time.
+ */
+export async function advanceClock(stripe: Stripe, clockId: string, frozenTime: number): Promise<Stripe.TestHelpers.TestClock> {
+  const started = await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: frozenTime });
+  assert.equal(started.status, 'advancing');
+  for (let polls = 0; ; polls++) {
+    const clock = await stripe.testHelpers.testClocks.retrieve(clockId);
+    if (clock.status === 'ready') {
+      assert.equal(clock.frozen_time, frozenTime);
+      return clock;
+    }
+    assert.equal(clock.status, 'advancing');
+    assert.ok(polls < 6000, `test clock ${clockId} still advancing after ${polls} polls`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
  * The books after a test: every cash ledger chains and matches its balance; postings sum to
  * zero per currency over all accounts; each customer's cash account equals its cash balance;
  * the merchant account equals GET /v1/balance and the sum of the balance transactions.

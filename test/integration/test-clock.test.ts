@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { startScheduler } from '../../src/resources/scheduler/worker.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, fund, intent, ledger } from './payments-helpers.ts';
-import { assertBooks, DAY, merchantBalance, rejectsWith, submitBankDetails, US_OK } from './refund-helpers.ts';
+import { advanceClock, assertBooks, DAY, merchantBalance, rejectsWith, submitBankDetails, US_OK } from './refund-helpers.ts';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -31,7 +31,7 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.equal(clock.deletes_after, clock.created + 30 * DAY);
     assert.equal((await stripe.testHelpers.testClocks.retrieve(clock.id)).name, 'Monthly');
     assert.ok((await stripe.testHelpers.testClocks.list({ limit: 100 })).data.some((c) => c.id === clock.id));
-    const advanced = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 1_700_000_000 + DAY });
+    const advanced = await advanceClock(stripe, clock.id, 1_700_000_000 + DAY);
     assert.deepEqual([advanced.status, advanced.frozen_time], ['ready', 1_700_000_000 + DAY]);
     await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 1_700_000_000 }), rejectsWith(400, { param: 'frozen_time' }));
     await assert.rejects(stripe.testHelpers.testClocks.create({} as Stripe.TestHelpers.TestClockCreateParams), rejectsWith(400, { code: 'parameter_missing', param: 'frozen_time' }));
@@ -51,7 +51,7 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.equal(cus.test_clock, clock.id);
     await assert.rejects(stripe.customers.create({ test_clock: 'clock_nope' }), rejectsWith(404, { code: 'resource_missing', param: 'test_clock' }));
     const later = clock.frozen_time + 10 * DAY;
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: later });
+    await advanceClock(stripe, clock.id, later);
     const funded = await fund(stripe, cus.id, 500);
     assert.equal(funded.created, later);
     const refund = await stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 100 });
@@ -66,9 +66,9 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const pi = await intent(stripe, cus.id, 1000);
     assert.equal(pi.status, 'succeeded');
     const refund = await stripe.refunds.create({ payment_intent: pi.id, amount: 600 });
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 45 * DAY - 1 });
+    await advanceClock(stripe, clock.id, start + 45 * DAY - 1);
     assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'requires_action');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 45 * DAY });
+    await advanceClock(stripe, clock.id, start + 45 * DAY);
     const failed = await stripe.refunds.retrieve(refund.id);
     assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'unknown']);
     const last = (await stripe.customers.listCashBalanceTransactions(cus.id, { limit: 1 })).data[0];
@@ -82,7 +82,7 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const waiting = await stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 300 });
     const settled = await stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 200 });
     await submitBankDetails(server(), settled.id, US_OK);
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 50 * DAY });
+    await advanceClock(stripe, clock.id, start + 50 * DAY);
     assert.equal((await stripe.refunds.retrieve(waiting.id)).status, 'failed');
     assert.equal((await stripe.refunds.retrieve(settled.id)).status, 'succeeded');
     assert.equal(await balanceOf(stripe, cus.id), 800);
@@ -93,16 +93,16 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const { clock, cus, start } = await clockedCustomer(stripe);
     await fund(stripe, cus.id, 1000);
     assert.equal((await intent(stripe, cus.id, 300)).status, 'succeeded');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 75 * DAY - 1 });
+    await advanceClock(stripe, clock.id, start + 75 * DAY - 1);
     assert.equal(await balanceOf(stripe, cus.id), 700);
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 80 * DAY });
+    await advanceClock(stripe, clock.id, start + 80 * DAY);
     assert.equal(await balanceOf(stripe, cus.id), 0);
     const returns = (await stripe.refunds.list({ limit: 10 })).data.filter((r) => r.charge === null && r.amount === 700 && r.created === start + 75 * DAY);
     assert.equal(returns.length, 1);
     assert.equal(returns[0].status, 'requires_action');
     assert.equal(returns[0].next_action?.display_details?.expires_at, start + 90 * DAY);
     const merchantBefore = await merchantBalance(stripe);
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 100 * DAY });
+    await advanceClock(stripe, clock.id, start + 100 * DAY);
     assert.equal((await stripe.refunds.retrieve(returns[0].id)).status, 'failed');
     assert.deepEqual((await ledger(stripe, cus.id)).slice(-3), [['return_initiated', -700], ['return_canceled', 700], ['transferred_to_balance', -700]]);
     const sweep = (await stripe.customers.listCashBalanceTransactions(cus.id, { limit: 1, expand: ['data.transferred_to_balance.balance_transaction'] })).data[0];
@@ -117,9 +117,9 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const { stripe } = server();
     const { clock, cus, start } = await clockedCustomer(stripe, { email: null });
     await fund(stripe, cus.id, 400, 'gbp');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 10 * DAY });
+    await advanceClock(stripe, clock.id, start + 10 * DAY);
     await fund(stripe, cus.id, 100, 'gbp');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 95 * DAY });
+    await advanceClock(stripe, clock.id, start + 95 * DAY);
     const rows = (await stripe.customers.listCashBalanceTransactions(cus.id, { limit: 10 })).data.reverse();
     assert.deepEqual(rows.map((r) => [r.type, r.net_amount, r.created]), [
       ['funded', 400, start],
@@ -127,7 +127,7 @@ describeEachStore('test clocks and the passing of days', (server) => {
       ['transferred_to_balance', -400, start + 90 * DAY],
     ]);
     assert.equal(await balanceOf(stripe, cus.id, 'gbp'), 100);
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 101 * DAY });
+    await advanceClock(stripe, clock.id, start + 101 * DAY);
     assert.equal(await balanceOf(stripe, cus.id, 'gbp'), 0);
   });
 
@@ -135,10 +135,10 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const { stripe } = server();
     const { clock, cus, start } = await clockedCustomer(stripe);
     await fund(stripe, cus.id, 900, 'eur');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 76 * DAY });
+    await advanceClock(stripe, clock.id, start + 76 * DAY);
     const auto = (await stripe.refunds.list({ limit: 5 })).data.find((r) => r.currency === 'eur' && r.amount === 900 && r.status === 'requires_action')!;
     assert.equal((await submitBankDetails(server(), auto.id, { iban: 'DE89370400440532013000' })).body.status, 'succeeded');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 120 * DAY });
+    await advanceClock(stripe, clock.id, start + 120 * DAY);
     assert.equal((await stripe.refunds.retrieve(auto.id)).status, 'succeeded');
     assert.deepEqual((await ledger(stripe, cus.id)).map((r) => r[0]), ['funded', 'return_initiated']);
   });
@@ -148,7 +148,7 @@ describeEachStore('test clocks and the passing of days', (server) => {
     const { clock, cus, start } = await clockedCustomer(stripe);
     await fund(stripe, cus.id, 100);
     const pi = await intent(stripe, cus.id, 100);
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 181 * DAY });
+    await advanceClock(stripe, clock.id, start + 181 * DAY);
     await assert.rejects(stripe.refunds.create({ payment_intent: pi.id }), rejectsWith(400, { param: 'payment_intent' }));
   });
 

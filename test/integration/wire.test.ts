@@ -252,6 +252,41 @@ describeEachStore('wire conventions', (server) => {
     assert.deepEqual(kept.metadata, { b: '2' });
   });
 
+  it('reads booleans in any case (python3-stripe sends confirm=True) and refuses anything else', async () => {
+    const { request, stripe } = server();
+    const customer = await stripe.customers.create();
+    await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 1000, currency: 'usd' });
+    const create = (amount: number, confirm: string) =>
+      request('POST', '/v1/payment_intents', {
+        form: `amount=${amount}&currency=usd&customer=${customer.id}&payment_method_types[]=customer_balance&payment_method_data[type]=customer_balance&confirm=${confirm}`,
+      });
+
+    const confirmed = await create(600, 'True');
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.status, 'succeeded');
+    assert.equal(confirmed.body.amount_received, 600);
+    const upper = await create(100, 'TRUE');
+    assert.equal(upper.status, 200, JSON.stringify(upper.body));
+    assert.equal(upper.body.status, 'succeeded');
+    for (const text of ['False', 'fAlSe']) {
+      const unconfirmed = await create(300, text);
+      assert.equal(unconfirmed.status, 200, JSON.stringify(unconfirmed.body));
+      assert.equal(unconfirmed.body.status, 'requires_confirmation', text);
+    }
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 300 }, 'only the two confirmed intents took money');
+
+    const before = (await stripe.paymentIntents.list({ customer: customer.id, limit: 100 })).data.length;
+    assert.equal(before, 4);
+    for (const text of ['yes', '1', 'Truee']) {
+      const refused = await create(100, text);
+      assertStripeError(refused, 400, 'confirm');
+      assert.equal(refused.body.error.message, `Invalid boolean: ${text}`);
+    }
+    assert.equal((await stripe.paymentIntents.list({ customer: customer.id, limit: 100 })).data.length, before, 'a refused request creates nothing');
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 300 });
+    await assertCashLedger(stripe, customer.id);
+  });
+
   it('answers malformed bodies with a Stripe 4xx, never a 500', async () => {
     const { request, stripe } = server();
     const customer = await stripe.customers.create({ name: 'before' });

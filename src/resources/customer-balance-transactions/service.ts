@@ -51,6 +51,18 @@ export async function hasCashBalance(tx: ReadTx, ctx: RequestContext, customerId
   return Object.keys(await tx.cashBalances(ctx.accountId, customerId)).length > 0;
 }
 
+/**
+ * As at Stripe, a customer's first invoice item or balance transaction sets its `currency`
+ * (and so which credit balance `balance` shows). Changes the in-memory customer only; returns
+ * whether it changed (the caller persists it with `saveCustomer`, which emits customer.updated).
+ */
+export function adoptCurrency(customer: Customer, currency: string): boolean {
+  if (customer.currency !== null) return false;
+  customer.currency = currency;
+  customer.balance = creditBalance(customer, currency);
+  return true;
+}
+
 export interface BookOptions {
   invoice?: string | null;
   description?: string | null;
@@ -77,9 +89,9 @@ export async function bookCreditTransaction(
   const last = (await tx.list<CustomerBalanceTransaction>(TABLE, ctx.accountId, { where: { customer: customer.id, currency }, limit: 1 })).data[0];
   assert((last?.ending_balance ?? 0) === posted.startingBalance, `credit balance ${posted.startingBalance} ${currency} differs from the sum of its transactions`);
   balances[currency] = posted.endingBalance;
-  if (customer.currency === null) customer.currency = currency;
   (customer as CreditCustomer)._credit_balances = balances;
-  customer.balance = balances[customer.currency] ?? 0;
+  adoptCurrency(customer, currency);
+  customer.balance = balances[customer.currency ?? currency] ?? 0;
   const entry: CustomerBalanceTransaction = {
     id: ctx.ids('cbtxn'),
     object: 'customer_balance_transaction',
@@ -96,7 +108,7 @@ export async function bookCreditTransaction(
     type,
   };
   await tx.insert(TABLE, ctx.accountId, entry);
-  assert(customer.balance === (creditBalances(customer)[customer.currency] ?? 0), 'customer balance differs from its currency credit balance');
+  assert(customer.balance === (creditBalances(customer)[customer.currency ?? currency] ?? 0), 'customer balance differs from its currency credit balance');
   return entry;
 }
 

@@ -200,7 +200,8 @@ function intentActions(intent) {
     // Stripe's Dashboard action, offered by Cashbook as an extension route (no amount: all that is left).
     return button('Refund to cash balance', () => api('POST', `/cashbook/v1/payment_intents/${intent.id}/refund_to_cash_balance`), left <= 0);
   }
-  if (OPEN_INTENT.has(intent.status)) return button('Cancel', () => api('POST', `/v1/payment_intents/${intent.id}/cancel`));
+  // An invoice's intent is ended by voiding the invoice (the API refuses to cancel it).
+  if (OPEN_INTENT.has(intent.status) && !intent.invoice) return button('Cancel', () => api('POST', `/v1/payment_intents/${intent.id}/cancel`));
   return '';
 }
 

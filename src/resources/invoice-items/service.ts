@@ -4,7 +4,7 @@ import { MAX_AMOUNT_MINOR } from '../../core/money.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
-import { defaultCurrency } from '../customer-balance-transactions/service.ts';
+import { adoptCurrency, defaultCurrency, saveCustomer } from '../customer-balance-transactions/service.ts';
 import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { toWire } from '../../wire/wire-object.ts';
@@ -69,11 +69,13 @@ async function saveDraft(tx: Tx, ctx: RequestContext, invoice: Invoice, customer
 
 export async function createInvoiceItem(tx: Tx, ctx: RequestContext, params: CreateInvoiceItemParams): Promise<InvoiceItem> {
   const customer = await lockCustomer(tx, ctx, params.customer);
+  const customerBefore = toWire(customer);
   const invoice = params.invoice === undefined ? undefined : await draftFor(tx, ctx, params.invoice, customer.id);
   const currency = params.currency ?? invoice?.currency ?? customer.currency ?? (await defaultCurrency(tx, ctx));
   if (invoice && invoice.currency !== currency) {
     throw new ApiError(`The currency ${currency} does not match the invoice's currency ${invoice.currency}.`, { param: 'currency' });
   }
+  if (adoptCurrency(customer, currency)) await saveCustomer(tx, ctx, customer, customerBefore);
   const now = ctx.clock.nowSeconds();
   const item: InvoiceItem = {
     id: ctx.ids('ii'),
@@ -132,9 +134,24 @@ export async function deleteInvoiceItem(tx: Tx, ctx: RequestContext, id: string)
   return { id, object: 'invoiceitem', deleted: true };
 }
 
-/** Attaches the customer's pending items in `currency` to a new draft (pending_invoice_items_behavior=include). */
-export async function attachPendingItems(tx: Tx, ctx: RequestContext, invoice: Invoice): Promise<void> {
+/**
+ * Attaches the customer's pending items in the invoice's currency to a new draft
+ * (pending_invoice_items_behavior=include). A named `currency` takes only its own items (as
+ * Stripe), so a customer with items in two currencies can invoice each.
+ */
+export async function attachPendingItems(tx: Tx, ctx: RequestContext, invoice: Invoice, currencyGiven: boolean): Promise<void> {
   const pending = await tx.all<InvoiceItem>(TABLE, ctx.accountId, { customer: invoice.customer, invoice: null });
+  const others = pending.filter((item) => item.currency !== invoice.currency);
+  // Refused rather than left out: the caller asked for the pending items and did not choose this currency.
+  if (others.length > 0 && !currencyGiven) {
+    const currencies = [...new Set(others.map((item) => item.currency))].sort();
+    const listed = others.slice(0, 5).map((item) => item.id).join(', ') + (others.length > 5 ? `, and ${others.length - 5} more` : '');
+    throw new ApiError(
+      `The customer has pending invoice items in ${currencies.join(', ')} (${listed}), but this invoice would be in ${invoice.currency} and cannot include them. ` +
+        `Pass currency=${currencies[0]} to invoice them, or currency=${invoice.currency} to invoice only the ${invoice.currency} items.`,
+      { param: 'currency' },
+    );
+  }
   for (const item of pending) {
     if (item.currency === invoice.currency) await tx.update(TABLE, ctx.accountId, { ...item, invoice: invoice.id });
   }

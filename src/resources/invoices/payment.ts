@@ -88,7 +88,7 @@ export async function cancelInvoiceIntent(tx: Tx, ctx: RequestContext, invoice: 
   if (invoice.payment_intent === null) return;
   const intent = await tx.get<PaymentIntent>('payment_intents', ctx.accountId, invoice.payment_intent);
   if (!intent || intent.status === 'canceled' || intent.status === 'succeeded') return;
-  await cancelIntent(tx, ctx, intent.id, reason, reason === undefined ? 'void_invoice' : undefined);
+  await cancelIntent(tx, ctx, intent.id, reason, reason === undefined ? 'void_invoice' : undefined, invoice.id);
 }
 
 // The invoice's intent succeeded (reconciliation, /pay, or apply_customer_balance): the invoice is paid.

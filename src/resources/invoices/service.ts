@@ -77,7 +77,7 @@ export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateI
   applyCollection(invoice, params, now);
   checkCashCurrency(invoice);
   await tx.insert(TABLE, ctx.accountId, invoice);
-  if (params.pending_invoice_items_behavior === 'include') await attachPendingItems(tx, ctx, invoice);
+  if (params.pending_invoice_items_behavior === 'include') await attachPendingItems(tx, ctx, invoice, params.currency !== undefined);
   await refreshDraftLines(tx, ctx, invoice, customer);
   await tx.update(TABLE, ctx.accountId, invoice);
   await emitEvent(tx, ctx, 'invoice.created', invoice);

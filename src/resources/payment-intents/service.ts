@@ -260,9 +260,23 @@ export async function updateIntent(tx: Tx, ctx: RequestContext, id: string, para
   return intent;
 }
 
-export async function cancelIntent(tx: Tx, ctx: RequestContext, id: string, reason?: string, stripeReason?: 'void_invoice' | 'failed_invoice' | 'automatic' | 'expired'): Promise<PaymentIntent> {
+/**
+ * Cancels an intent. `byInvoice` is the invoice canceling its own intent (void, paid out of
+ * band); anyone else is refused an invoice's intent, which would leave the invoice unpayable.
+ */
+export async function cancelIntent(
+  tx: Tx,
+  ctx: RequestContext,
+  id: string,
+  reason?: string,
+  stripeReason?: 'void_invoice' | 'failed_invoice' | 'automatic' | 'expired',
+  byInvoice?: string,
+): Promise<PaymentIntent> {
   const { intent, customer } = await lockIntent(tx, ctx, id);
   checkAction(intent, 'cancel');
+  if (intent.invoice !== null && intent.invoice !== byInvoice) {
+    throw unexpectedState(intent, 'cancel', `You cannot cancel this PaymentIntent because it was created by an invoice (${intent.invoice}). Void the invoice instead.`);
+  }
   decideCancel(intent.status, intent._applied);
   const released = await releaseApplied(tx, ctx, intent);
   intent.status = 'canceled';

@@ -1,6 +1,6 @@
 // Money that arrived and was reversed or never used: funding reversals with their overdraft
 // correction, the automatic return at 75 days and the sweep to the merchant balance at 90.
-import { AUTO_RETURN_AFTER_SECONDS, openLots, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
+import { AUTO_RETURN_AFTER_SECONDS, isLot, lotRemainder, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { bookMerchant } from '../balance-transactions/service.ts';
@@ -50,11 +50,14 @@ export async function scheduleFundingAge(tx: Tx, ctx: RequestContext, customer: 
   });
 }
 
-/** What is left of one funding, by FIFO over the customer's entries in that currency. */
+/** What is left of one funding: FIFO ageing from the balance and the money that came in after it. */
 async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob): Promise<{ remaining: number; created: number } | null> {
-  const entries = await tx.all<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, { customer: job.customer, currency: job.currency });
-  const lot = openLots(entries).find((candidate) => candidate.id === job.target);
-  return lot ? { remaining: lot.remaining, created: lot.created } : null;
+  const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, job.target);
+  if (!funded || !isLot(funded)) return null;
+  const balance = (await tx.cashBalances(ctx.accountId, job.customer))[job.currency] ?? 0;
+  const after = await tx.cashCreditsAfter(ctx.accountId, job.customer, job.currency, funded.id);
+  const remaining = lotRemainder(balance, after, funded.net_amount);
+  return remaining > 0 ? { remaining, created: funded.created } : null;
 }
 
 async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Customer | null> {

@@ -4,7 +4,7 @@ import { listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
-import { advanceClock, createClock, deleteClock, loadClock, type TestClock } from './service.ts';
+import { createClock, deleteClock, loadClock, startAdvance, type TestClock } from './service.ts';
 
 registerLoader('clock', async (tx, ctx, id) => {
   const clock = await tx.get<TestClock>('test_clocks', ctx.accountId, id);
@@ -49,6 +49,11 @@ export function testClockRoutes(app: FastifyInstance, deps: AppDeps): void {
     url: `${BASE}/:test_clock/advance`,
     params: advanceParams,
     testModeOnly: true,
-    handler: async ({ ctx, tx, params, path }) => toWire(await advanceClock(tx, ctx, path.test_clock, params.frozen_time)),
+    handler: async ({ ctx, tx, params, path }) => {
+      const clock = await startAdvance(tx, ctx, path.test_clock, params.frozen_time);
+      // The advancer's first slice waits for this transaction (it locks the clock row).
+      deps.advancer.kick(ctx.accountId, ctx.livemode, clock.id);
+      return toWire(clock);
+    },
   });
 }

@@ -13,7 +13,10 @@ export interface TestClock extends StoredObject {
   frozen_time: number;
   name: string | null;
   status: 'ready' | 'advancing' | 'internal_failure';
+  livemode: boolean;
   deletes_after: number;
+  /** While advancing: the frozen_time it is moving to. */
+  _target_frozen_time?: number;
 }
 
 /** Stripe deletes test clocks 30 days after creation. */
@@ -52,26 +55,47 @@ export async function createClock(tx: Tx, ctx: RequestContext, params: { frozen_
 }
 
 /**
- * Moves the clock forward and runs everything that comes due on the way. Stripe advances
- * asynchronously; Cashbook does the work in the request and answers `ready`, which a client
- * polling for `ready` accepts at once.
+ * Starts moving the clock forward, as Stripe does: the clock answers `advancing` with its
+ * frozen time unchanged, and the advancer (advancer.ts) runs what comes due on the way, in
+ * small transactions, then sets the clock `ready` at `frozenTime`.
  */
-export async function advanceClock(tx: Tx, ctx: RequestContext, id: string, frozenTime: number): Promise<TestClock> {
+export async function startAdvance(tx: Tx, ctx: RequestContext, id: string, frozenTime: number): Promise<TestClock> {
   const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
   if (!clock) throw errors.noSuch('test_helpers.test_clock', id, 'test_clock');
+  if (clock.status === 'advancing') {
+    throw new ApiError(`The test clock ${id} is advancing; wait until its status is ready before advancing it again.`, { param: 'test_clock' });
+  }
   if (frozenTime <= clock.frozen_time) {
     throw new ApiError(`The frozen_time must be greater than the test clock's current frozen_time (${clock.frozen_time}).`, { param: 'frozen_time' });
   }
-  await emitEvent(tx, ctx, 'test_helpers.test_clock.advancing', { ...clock, status: 'advancing' });
-  await runClockJobs(tx, ctx, id, frozenTime, async (time) => {
-    clock.frozen_time = Math.max(clock.frozen_time, time);
+  clock.status = 'advancing';
+  clock._target_frozen_time = frozenTime;
+  await tx.update('test_clocks', ctx.accountId, clock);
+  await emitEvent(tx, ctx, 'test_helpers.test_clock.advancing', clock);
+  return clock;
+}
+
+/**
+ * One slice of an advance: runs the clock's due jobs while the budget lasts (each at its own due
+ * time) and, when none is left, sets the clock `ready` at its target. Returns whether the
+ * clock is still advancing.
+ */
+export async function advanceSlice(tx: Tx, ctx: RequestContext, id: string, budget: { jobs: number; spent: () => boolean }): Promise<boolean> {
+  const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
+  if (!clock || clock.status !== 'advancing' || clock._target_frozen_time === undefined) return false;
+  const target = clock._target_frozen_time;
+  const { done } = await runClockJobs(tx, ctx, id, target, budget, async (time) => {
+    if (time <= clock.frozen_time) return;
+    clock.frozen_time = time;
     await tx.update('test_clocks', ctx.accountId, clock);
   });
-  clock.frozen_time = frozenTime;
+  if (!done) return true;
+  clock.frozen_time = target;
   clock.status = 'ready';
+  delete clock._target_frozen_time;
   await tx.update('test_clocks', ctx.accountId, clock);
   await emitEvent(tx, ctx, 'test_helpers.test_clock.ready', clock);
-  return clock;
+  return false;
 }
 
 /** Deletes the clock with its customers (as Stripe does) and drops their pending jobs. */

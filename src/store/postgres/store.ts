@@ -141,6 +141,18 @@ class PgReader implements ReadTx {
     return Object.fromEntries(rows.map((row) => [row.currency as string, row.available as number]));
   }
 
+  async cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number> {
+    if (unstorable(customerId) || unstorable(entryId)) return 0;
+    // `credited` is the running total of money in, kept by a trigger (migration 11).
+    const rows = await this.query(
+      `SELECT (SELECT credited FROM cash_balance_transactions WHERE account_id = $1 AND customer = $2 AND currency = $3 ORDER BY seq DESC LIMIT 1)
+            - (SELECT credited FROM cash_balance_transactions WHERE account_id = $1 AND id = $4) AS after`,
+      [accountId, columnParam(customerId), columnParam(currency), entryId],
+    );
+    return rows[0].after === null ? 0 : Number(rows[0].after);
+  }
+
+
   async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
     if (query.accountId !== undefined && unstorable(query.accountId)) return [];
     // Locked (and skipped when another transaction holds them) only inside a write.

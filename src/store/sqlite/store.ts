@@ -126,6 +126,17 @@ class SqliteReader implements ReadTx {
     return Object.fromEntries(rows.map((row) => [row.currency, row.available]));
   }
 
+  async cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number> {
+    // `credited` is the running total of money in, kept by a trigger (migration 11).
+    const row = this.statements
+      .get(
+        `SELECT (SELECT credited FROM cash_balance_transactions WHERE account_id = ? AND customer = ? AND currency = ? ORDER BY seq DESC LIMIT 1)
+              - (SELECT credited FROM cash_balance_transactions WHERE account_id = ? AND id = ?) AS after`,
+      )
+      .get(accountId, customerId, currency, accountId, entryId) as { after: number | null };
+    return row.after ?? 0;
+  }
+
   async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
     const { sql, params } = dueSql(table, query);
     const rows = this.statements.get(sql).all(...params) as { account_id: string; data: string }[];
