@@ -27,6 +27,7 @@ import { balanceTransactionRoutes } from './resources/balance-transactions/route
 import { testClockRoutes } from './resources/test-clocks/routes.ts';
 import { dashboardRoutes } from './resources/dashboard/routes.ts';
 import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
+import { searchRoutes } from './resources/search/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -39,7 +40,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const limits = options.limits ?? connectionLimitsFromEnv();

@@ -33,8 +33,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     reply.code(404).header('content-type', 'application/json').send(JSON.stringify(error.toBody()));
   };
   app.setNotFoundHandler(notFound);
-  // Stripe paths Cashbook does not serve whose last segment a `/:id` route would read as an id.
-  for (const url of UNSERVED_PATHS) app.route({ method: ['GET', 'POST', 'DELETE'], url, handler: notFound });
+  // Search paths take GET only (src/resources/search/); another method would reach a `/:id` route.
+  for (const url of UNSERVED_PATHS) app.route({ method: ['POST', 'DELETE'], url, handler: notFound });
 }
 
 export const UNSERVED_PATHS = ['/v1/customers/search', '/v1/payment_intents/search', '/v1/invoices/search', '/v1/charges/search'];

@@ -89,10 +89,10 @@ export async function expandResponse(tx: ReadTx, ctx: RequestContext, body: Wire
     const parts = fullPath.split('.');
     if (parts.some((part) => part === '')) throw cannotExpand(fullPath);
     // The depth is known from the path itself: refuse it before loading anything.
-    if (parts.length - (body.object === 'list' ? 1 : 0) > MAX_DEPTH) {
+    if (parts.length - (body.object === 'list' || body.object === 'search_result' ? 1 : 0) > MAX_DEPTH) {
       throw new ApiError(`You cannot expand more than ${MAX_DEPTH} levels of a property (${fullPath}).`, { param: 'expand' });
     }
-    if (body.object === 'list') {
+    if (body.object === 'list' || body.object === 'search_result') {
       if (parts[0] !== 'data') throw cannotExpand(fullPath);
       for (const item of body.data as WireObject[]) await expandPath(tx, ctx, item, parts.slice(1), fullPath, 0);
     } else {

@@ -108,9 +108,9 @@ describe('the HTTP layer answers in Stripe\'s shape', () => {
     assert.ok((await server.stripe.customers.list({ limit: 1 })).object === 'list');
   });
 
-  it('paths Cashbook does not serve are Unrecognized request URLs, search paths included', async () => {
+  it('paths Cashbook does not serve are Unrecognized request URLs, other methods on search paths included', async () => {
     for (const resource of ['customers', 'payment_intents', 'invoices', 'charges']) {
-      for (const method of ['GET', 'POST']) {
+      for (const method of ['POST', 'DELETE']) {
         const reply = await server.request(method, `/v1/${resource}/search?query=email:'a@b.c'`);
         assert.equal(reply.status, 404, `${method} /v1/${resource}/search`);
         assert.match((reply.body as { error: { message: string } }).error.message, new RegExp(`^Unrecognized request URL \\(${method}: /v1/${resource}/search\\)`));

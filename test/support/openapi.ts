@@ -81,6 +81,32 @@ function validatorFor(operation: Operation, status: number): ValidateFunction | 
   return operation.validators.get(key);
 }
 
+// The subset leaves the search endpoints out; Stripe's full description gives them a
+// `search_result` of the resource's own schema, which is what this checks.
+const SEARCH_PATH = /^\/v1\/(customers|payment_intents|invoices|charges)\/search$/;
+const SEARCH_SCHEMA: Record<string, string> = { customers: 'customer', payment_intents: 'payment_intent', invoices: 'invoice', charges: 'charge' };
+const searchValidators = new Map<string, ValidateFunction>();
+
+function searchValidator(schema: string): ValidateFunction {
+  load();
+  if (!searchValidators.has(schema)) {
+    searchValidators.set(schema, ajv.compile({
+      type: 'object',
+      required: ['object', 'data', 'has_more', 'next_page', 'url'],
+      additionalProperties: false,
+      properties: {
+        object: { enum: ['search_result'] },
+        data: { type: 'array', items: { $ref: `stripe#/$defs/${schema}` } },
+        has_more: { type: 'boolean' },
+        next_page: { type: ['string', 'null'] },
+        total_count: { type: 'integer' },
+        url: { type: 'string' },
+      },
+    }));
+  }
+  return searchValidators.get(schema)!;
+}
+
 export interface Violation {
   method: string;
   url: string;
@@ -102,6 +128,15 @@ export function checkResponse(method: string, url: string, status: number, body:
     if (!error || typeof error.type !== 'string' || typeof error.message !== 'string') {
       return { method, url, status, problem: `not a Stripe error body: ${body.slice(0, 200)}` };
     }
+  }
+  const searched = SEARCH_PATH.exec(pathname);
+  if (searched && method === 'GET' && status === 200) {
+    const validate = searchValidator(SEARCH_SCHEMA[searched[1]]);
+    if (!validate(parsed)) {
+      const problems = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+      return { method, url, status, problem: `${pathname}: ${problems.join('; ')}` };
+    }
+    return undefined;
   }
   const operation = load().find((op) => op.method === method && op.pattern.test(pathname));
   if (!operation) return undefined;
