@@ -110,6 +110,28 @@ describeEachStore('test clock advances in the background', (server, kind) => {
     assert.equal(again.frozen_time, start + 92 * DAY);
   });
 
+  it('advances started back to back by several clients all end ready (none is lost while a run is finishing)', async () => {
+    const { stripe } = server();
+    const { clock, customer } = await clockedCustomer(stripe);
+    await fundMany(stripe, customer.id, 20, 4);
+    let refused = 0;
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      for (let round = 0; round < 8; round++) {
+        const { frozen_time } = await stripe.testHelpers.testClocks.retrieve(clock.id);
+        try {
+          await advanceClock(stripe, clock.id, frozen_time + 5 * DAY);
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode !== 400) throw error;
+          refused++; // another client's advance was running: Stripe refuses a second one
+        }
+      }
+    }));
+    const ready = await waitReady(stripe, clock.id);
+    assert.equal(ready.status, 'ready');
+    assert.ok(refused < 32, 'some advances ran');
+    await assertBooks(server());
+  });
+
   it('an advance cut off by kill -9 resumes on the next start and runs each job once', async () => {
     const databaseUrl = await databaseUrlFor(kind);
     const key = 'sk_test_cashbook_advance_resume_000000000';

@@ -15,6 +15,8 @@ export interface AdvancerLog {
 
 export class ClockAdvancer {
   private readonly running = new Map<string, Promise<void>>();
+  /** Clocks kicked while their run was in flight: the run checks them once more before ending. */
+  private readonly again = new Set<string>();
   private closed = false;
 
   constructor(
@@ -27,10 +29,15 @@ export class ClockAdvancer {
   /** Starts (or keeps) advancing a clock whose status is `advancing`. */
   kick(accountId: string, livemode: boolean, clockId: string): void {
     const key = `${accountId}/${clockId}`;
-    if (this.closed || this.running.has(key)) return;
-    const run = this.advance(accountId, livemode, clockId)
-      .catch((error) => this.log?.error({ err: error, test_clock: clockId }, 'test clock advance failed; it resumes at the next start'))
-      .finally(() => this.running.delete(key));
+    if (this.closed) return;
+    // A run that is finishing may have read the clock before this advance committed: it looks again.
+    if (this.running.has(key)) {
+      this.again.add(key);
+      return;
+    }
+    const run = this.advance(key, accountId, livemode, clockId).catch((error) =>
+      this.log?.error({ err: error, test_clock: clockId }, 'test clock advance failed; it resumes at the next start'),
+    );
     this.running.set(key, run);
   }
 
@@ -50,14 +57,24 @@ export class ClockAdvancer {
     await this.idle();
   }
 
-  private async advance(accountId: string, livemode: boolean, clockId: string): Promise<void> {
+  private async advance(key: string, accountId: string, livemode: boolean, clockId: string): Promise<void> {
     const ctx = systemContext(accountId, livemode, this.clock, this.ids);
-    // Let the request that started the advance commit and answer first.
-    await yieldToRequests();
-    while (!this.closed) {
-      const more = await this.store.write((tx) => advanceSlice(tx, ctx, clockId, sliceBudget()));
-      if (!more) return;
+    try {
+      // Let the request that started the advance commit and answer first.
       await yieldToRequests();
+      while (!this.closed) {
+        const more = await this.store.write((tx) => advanceSlice(tx, ctx, clockId, sliceBudget()));
+        if (more) {
+          await yieldToRequests();
+          continue;
+        }
+        if (this.again.delete(key)) continue;
+        return;
+      }
+    } finally {
+      // Runs in the same tick as the decision to stop, so no kick can fall between the two.
+      this.running.delete(key);
+      this.again.delete(key);
     }
   }
 }
