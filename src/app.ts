@@ -28,6 +28,7 @@ import { testClockRoutes } from './resources/test-clocks/routes.ts';
 import { dashboardRoutes } from './resources/dashboard/routes.ts';
 import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 import { searchRoutes } from './resources/search/routes.ts';
+import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -40,7 +41,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const limits = options.limits ?? connectionLimitsFromEnv();

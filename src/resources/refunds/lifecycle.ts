@@ -20,6 +20,7 @@ import { mergeMetadata } from '../../wire/params.ts';
 import { bankDestination, setStatus, type Refund } from './object.ts';
 import { addRefunded, loadRefund } from './service.ts';
 import type { SubmitBankDetailsParams } from './params.ts';
+import type { PayoutAccount } from '../../core/payout-account.ts';
 
 const REFUSALS: Record<RefundAction, string> = {
   submit_details: 'Bank details can only be submitted for a refund in requires_action.',
@@ -130,6 +131,21 @@ export async function submitBankDetails(tx: Tx, requestCtx: RequestContext, id: 
     await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
     await save(tx, ctx, refund, before);
   }
+  return refund;
+}
+
+/**
+ * The customer gave bank details on the refund page (live mode, or any account that is not
+ * one of Stripe's test accounts): `pending` with the same events as the test helper's first
+ * step, the account kept for the merchant's payment file. The money leaves when the bank
+ * statement shows the payment (settlement), not before.
+ */
+export async function acceptBankDetails(tx: Tx, requestCtx: RequestContext, id: string, account: PayoutAccount): Promise<Refund> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  const before = toWire(refund);
+  step(refund, 'submit_details');
+  refund._payout_account = account;
+  await save(tx, ctx, refund, before);
   return refund;
 }
 

@@ -2,6 +2,7 @@
 import { refundNextAction, type RefundStatus } from '../../core/refund.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject } from '../../store/types.ts';
+import type { PayoutAccount } from '../../core/payout-account.ts';
 
 export interface Refund extends StoredObject {
   object: 'refund';
@@ -25,6 +26,8 @@ export interface Refund extends StoredObject {
   _expires_at: number | null;
   /** Started by the 75-day process: on expiry the money is swept to the merchant balance. */
   _sweep_on_expiry: boolean;
+  /** The bank account the customer gave on the refund page (money out pays it). */
+  _payout_account?: PayoutAccount;
 }
 
 export function bankDestination(currency: string, reference: string | null = null): Record<string, unknown> {

@@ -1,0 +1,78 @@
+// The customer's refund page (public, like the hosted instructions page) and the API route
+// that makes its link: POST /cashbook/v1/refunds/:refund/bank_details_link.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError } from '../../core/errors.ts';
+import { parsePayoutAccount, PAYOUT_TYPE, type PayoutAccount } from '../../core/payout-account.ts';
+import { testBankAccountOutcome } from '../../core/refund.ts';
+import { systemContext } from '../../wire/context.ts';
+import { paramsObject } from '../../wire/params.ts';
+import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
+import { loadAccount } from '../accounts/service.ts';
+import { acceptBankDetails, submitBankDetails } from '../refunds/lifecycle.ts';
+import { detailsForm, detailsMessage } from './page.ts';
+import { createRefundLink, openRefundLink, REFUND_DETAILS_PATH } from './service.ts';
+
+function html(reply: FastifyReply, status: number, body: string): FastifyReply {
+  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff');
+  reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
+}
+
+const GONE = 'This link is no longer valid. If you are still waiting for a refund, ask the merchant for a new link.';
+
+export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  addWriteRoute(app, deps, {
+    method: 'POST',
+    url: '/cashbook/v1/refunds/:refund/bank_details_link',
+    params: paramsObject({}),
+    handler: async ({ ctx, tx, path }) => createRefundLink(tx, ctx, path.refund),
+  });
+
+  app.get(`${REFUND_DETAILS_PATH}/:token`, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const page = await deps.store.read(async (tx) => {
+      const opened = await openRefundLink(tx, token, deps.clock.nowSeconds());
+      if (!opened) return { status: 404, body: detailsMessage('Cashbook', GONE) };
+      const merchant = (await loadAccount(tx, opened.link.account_id)).settings.business_name;
+      if (opened.refund.status !== 'requires_action') return { status: 200, body: detailsMessage(merchant, 'We have your bank details: the refund is on its way.') };
+      const type = PAYOUT_TYPE[opened.refund.currency]!;
+      return { status: 200, body: detailsForm({ merchant, amount: opened.refund.amount, currency: opened.refund.currency, type }) };
+    });
+    return html(reply, page.status, page.body);
+  });
+
+  app.post(`${REFUND_DETAILS_PATH}/:token`, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const raw = (request.body ?? {}) as Record<string, unknown>;
+    const fields = Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+    const page = await deps.store.write(async (tx) => {
+      const opened = await openRefundLink(tx, token, deps.clock.nowSeconds());
+      if (!opened) return { status: 404, body: detailsMessage('Cashbook', GONE) };
+      const { link, refund } = opened;
+      const merchant = (await loadAccount(tx, link.account_id)).settings.business_name;
+      if (refund.status !== 'requires_action') return { status: 409, body: detailsMessage(merchant, 'We already have bank details for this refund: it is on its way.') };
+      const parsed = parsePayoutAccount(refund.currency, fields);
+      if (!parsed.ok) {
+        const type = PAYOUT_TYPE[refund.currency]!;
+        // The form again, with the mistake marked: a page the customer works on, not a failed request.
+        return { status: 200, body: detailsForm({ merchant, amount: refund.amount, currency: refund.currency, type, values: fields, error: parsed }) };
+      }
+      const ctx = systemContext(link.account_id, link.livemode, deps.clock, deps.ids);
+      try {
+        // In test mode Stripe's test accounts settle or bounce at once, as the test helper does.
+        if (!link.livemode && testBankAccountOutcome(testAccount(parsed.account)) !== null) await submitBankDetails(tx, ctx, refund.id, testAccount(parsed.account));
+        else await acceptBankDetails(tx, ctx, refund.id, parsed.account);
+      } catch (error) {
+        if (error instanceof ApiError) return { status: 409, body: detailsMessage(merchant, error.message) };
+        throw error;
+      }
+      return { status: 200, body: detailsMessage(merchant, 'Thank you. Your refund will be sent to this account; banks usually take one to three business days.') };
+    });
+    return html(reply, page.status, page.body);
+  });
+}
+
+function testAccount(account: PayoutAccount): Record<string, string> {
+  const { type: _type, account_holder_name: _name, ...numbers } = account;
+  return numbers;
+}
