@@ -29,6 +29,7 @@ import { dashboardRoutes } from './resources/dashboard/routes.ts';
 import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 import { searchRoutes } from './resources/search/routes.ts';
 import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
+import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -41,7 +42,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes, outboundFileRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const limits = options.limits ?? connectionLimitsFromEnv();

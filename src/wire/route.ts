@@ -82,6 +82,11 @@ function send(reply: FastifyReply, deps: AppDeps, request: FastifyRequest, outco
   return reply.send(outcome.body);
 }
 
+/** The caller's context from its key: for routes that answer something other than JSON. */
+export async function authenticateRequest(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
+  return contextFor(deps, request);
+}
+
 async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
   const key = await deps.auth.authenticate(request.headers.authorization);
   const idempotencyKey = request.headers['idempotency-key'];

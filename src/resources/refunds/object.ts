@@ -28,6 +28,8 @@ export interface Refund extends StoredObject {
   _sweep_on_expiry: boolean;
   /** The bank account the customer gave on the refund page (money out pays it). */
   _payout_account?: PayoutAccount;
+  /** The payment file (otf_…) that pays it, once one does. */
+  _outbound_file?: string;
 }
 
 export function bankDestination(currency: string, reference: string | null = null): Record<string, unknown> {

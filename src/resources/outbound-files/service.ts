@@ -1,0 +1,134 @@
+// Money out to the merchant's bank: the merchant's own accounts (what the files debit) and
+// payment files holding every pending refund or return (with the customer's bank details)
+// that no earlier file holds. A refund goes in one file at most: each is locked and
+// re-checked in the file's transaction, so concurrent requests split the refunds.
+import { ApiError, errors } from '../../core/errors.ts';
+import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
+import { nachaFile } from '../../core/payment-files/nacha.ts';
+import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
+import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import type { Refund } from '../refunds/object.ts';
+
+export type OutboundCurrency = 'eur' | 'gbp' | 'usd';
+
+export interface MerchantBankAccount extends StoredObject {
+  object: 'merchant_bank_account';
+  currency: OutboundCurrency;
+  livemode: boolean;
+  account_holder_name: string;
+  iban: string | null;
+  bic: string | null;
+  routing_number: string | null;
+  account_number: string | null;
+  company_id: string | null;
+}
+
+export interface OutboundTransferFile extends StoredObject {
+  object: 'outbound_transfer_file';
+  livemode: boolean;
+  currency: OutboundCurrency;
+  format: 'pain.001.001.09' | 'nacha';
+  count: number;
+  amount: number;
+  refunds: string[];
+  unmatched_transfers: string[];
+  _content: string;
+}
+
+export interface MerchantAccountParams {
+  currency: OutboundCurrency;
+  account_holder_name: string;
+  iban?: string;
+  bic?: string;
+  routing_number?: string;
+  account_number?: string;
+  company_id?: string;
+}
+
+/** Sets (or replaces) the merchant's account for a currency. */
+export async function setMerchantBankAccount(tx: Tx, ctx: RequestContext, params: MerchantAccountParams): Promise<MerchantBankAccount> {
+  const base = { id: `mba_${params.currency}`, object: 'merchant_bank_account' as const, created: ctx.clock.nowSeconds(), currency: params.currency, livemode: ctx.livemode, account_holder_name: params.account_holder_name.trim() };
+  let account: MerchantBankAccount;
+  if (params.currency === 'usd') {
+    const routing = params.routing_number ?? '';
+    if (!isValidAbaRoutingNumber(routing)) throw new ApiError('routing_number must be a valid 9-digit ABA routing number.', { param: 'routing_number' });
+    if (!/^\d{4,17}$/.test(params.account_number ?? '')) throw new ApiError('account_number must be 4 to 17 digits.', { param: 'account_number' });
+    const companyId = params.company_id ?? `1${routing}`;
+    if (!/^[A-Za-z0-9 ]{10}$/.test(companyId)) throw new ApiError('company_id must be the 10 characters your bank gave you for ACH files.', { param: 'company_id' });
+    account = { ...base, iban: null, bic: null, routing_number: routing, account_number: params.account_number!, company_id: companyId };
+  } else {
+    const iban = (params.iban ?? '').replace(/\s/g, '').toUpperCase();
+    if (!isValidIban(iban)) throw new ApiError('iban must be a valid IBAN.', { param: 'iban' });
+    const bic = (params.bic ?? '').toUpperCase();
+    if (!/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) throw new ApiError('bic must be an 8 or 11 character BIC.', { param: 'bic' });
+    account = { ...base, iban, bic, routing_number: null, account_number: null, company_id: null };
+  }
+  const existing = await tx.getForUpdate<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, account.id);
+  if (existing) await tx.update('merchant_bank_accounts', ctx.accountId, { ...account, created: existing.created });
+  else await tx.insert('merchant_bank_accounts', ctx.accountId, account);
+  return account;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: OutboundCurrency): Promise<OutboundTransferFile> {
+  const debtor = await tx.get<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`);
+  if (!debtor) throw new ApiError(`Set your own ${currency.toUpperCase()} bank account first (POST /cashbook/v1/merchant_bank_accounts): the file pays from it.`, { param: 'currency' });
+  const candidates = await tx.all<Refund>('refunds', ctx.accountId, { status: 'pending', currency, _outbound_file: null });
+  const id = ctx.ids('otf');
+  const payments: OutboundPayment[] = [];
+  const held: string[] = [];
+  for (const candidate of candidates) {
+    if (!candidate._payout_account) continue; // settled by Stripe's test flow, not by a bank file
+    const refund = await tx.getForUpdate<Refund>('refunds', ctx.accountId, candidate.id);
+    if (!refund || refund.status !== 'pending' || refund._outbound_file || !refund._payout_account) continue; // a concurrent file took it
+    await tx.update('refunds', ctx.accountId, { ...refund, _outbound_file: id });
+    held.push(refund.id);
+    const what = refund._origin === 'customer_balance' ? 'Return of your balance' : 'Refund';
+    payments.push({ endToEndId: refund.id, amount: refund.amount, creditor: refund._payout_account, remittance: `${what} ${refund.id}` });
+  }
+  if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund or return is waiting for a payment file.`, { param: 'currency' });
+  const now = new Date(ctx.clock.nowSeconds() * 1000);
+  const date = `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+  const content = currency === 'usd'
+    ? nachaFile({
+        origin: { routingNumber: debtor.routing_number!, name: debtor.account_holder_name, companyId: debtor.company_id! },
+        createdDate: date.slice(2).replace(/-/g, ''),
+        createdTime: `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`,
+        effectiveDate: date.slice(2).replace(/-/g, ''),
+        fileIdModifier: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[now.getUTCMinutes() % 26],
+        payments,
+      })
+    : pain001({
+        messageId: id,
+        createdAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        executionDate: date,
+        currency,
+        debtor: { name: debtor.account_holder_name, iban: debtor.iban!, bic: debtor.bic! },
+        payments,
+      });
+  const file: OutboundTransferFile = {
+    id,
+    object: 'outbound_transfer_file',
+    created: ctx.clock.nowSeconds(),
+    livemode: ctx.livemode,
+    currency,
+    format: currency === 'usd' ? 'nacha' : 'pain.001.001.09',
+    count: payments.length,
+    amount: payments.reduce((sum, p) => sum + p.amount, 0),
+    refunds: held,
+    unmatched_transfers: [],
+    _content: content,
+  };
+  await tx.insert('outbound_transfer_files', ctx.accountId, file);
+  return file;
+}
+
+export async function loadOutboundFile(tx: ReadTx, ctx: RequestContext, id: string): Promise<OutboundTransferFile> {
+  const file = await tx.get<OutboundTransferFile>('outbound_transfer_files', ctx.accountId, id);
+  if (!file) throw errors.noSuch('outbound_transfer_file', id, 'id');
+  return file;
+}

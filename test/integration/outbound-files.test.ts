@@ -1,0 +1,174 @@
+// Payment files for the merchant's bank: pending refunds and returns whose customers gave
+// bank details on the refund page go into one pain.001.001.09 (EUR, GBP) or NACHA (USD)
+// file, each once, concurrent requests included. The XML is checked field by field, and its
+// element order against the pain.001.001.09 schema's sequences (the XSD itself is not
+// vendored here: see the test below).
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type Stripe from 'stripe';
+import type { TestServer } from '../support/server.ts';
+import { describeEachStore } from '../support/suite.ts';
+import { fund, intent } from './payments-helpers.ts';
+import { assertBooks } from './refund-helpers.ts';
+
+interface FileObject {
+  id: string;
+  object: string;
+  currency: string;
+  format: string;
+  count: number;
+  amount: number;
+  refunds: string[];
+  error?: { param?: string; message: string };
+}
+
+async function pendingWithDetails(server: TestServer, refund: Stripe.Refund, details: Record<string, string>): Promise<void> {
+  const link = (await server.request('POST', `/cashbook/v1/refunds/${refund.id}/bank_details_link`)).body as { url: string };
+  const reply = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(details).toString() });
+  assert.equal(reply.status, 200, await reply.text());
+  assert.equal((await server.stripe.refunds.retrieve(refund.id)).status, 'pending');
+}
+
+async function returnOf(stripe: Stripe, currency: string, amount: number): Promise<Stripe.Refund> {
+  const customer = await stripe.customers.create({ email: 'out@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+  await fund(stripe, customer.id, amount + 100, currency);
+  return stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency, amount });
+}
+
+/** The element names directly inside the first `<parent>` of `xml`, in order. */
+function childNames(xml: string, parent: string): string[] {
+  const start = xml.indexOf(`<${parent}>`);
+  assert.ok(start >= 0, `${parent} present`);
+  const names: string[] = [];
+  let depth = 0;
+  for (const match of xml.slice(start + parent.length + 2).matchAll(/<(\/?)([A-Za-z]+)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = match;
+    if (closing) {
+      if (depth === 0) break;
+      depth--;
+    } else {
+      if (depth === 0) names.push(name);
+      if (!selfClosing) depth++;
+    }
+  }
+  return names;
+}
+
+const text = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
+
+describeEachStore('payment files for the merchant bank', (server) => {
+  it('refuses a file before the merchant account is set, and a bad merchant account', async () => {
+    const s = server();
+    const file = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' });
+    assert.deepEqual([file.status, (file.body as FileObject).error?.param], [400, 'currency']);
+    const bad = await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=eur&account_holder_name=Shop&iban=DE89370400440532013001&bic=COBADEFFXXX' });
+    assert.deepEqual([bad.status, (bad.body as FileObject).error?.param], [400, 'iban']);
+    const badUs = await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=usd&account_holder_name=Shop&routing_number=021000022&account_number=12345' });
+    assert.deepEqual([badUs.status, (badUs.body as FileObject).error?.param], [400, 'routing_number']);
+  });
+
+  it('EUR: a pain.001.001.09 file pays every pending return and refund with details, once, field by field', async () => {
+    const s = server();
+    const { stripe } = s;
+    const account = await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=eur&account_holder_name=Cashbook Shop GmbH&iban=DE89 3704 0044 0532 0130 00&bic=COBADEFFXXX' });
+    assert.equal(account.status, 200);
+    const first = await returnOf(stripe, 'eur', 1_250);
+    const second = await returnOf(stripe, 'eur', 99);
+    const customer = await stripe.customers.create({ email: 'pay@example.com' });
+    await fund(stripe, customer.id, 4_000, 'eur');
+    const paid = await intent(stripe, customer.id, 4_000, { currency: 'eur' });
+    const refund = await stripe.refunds.create({ payment_intent: paid.id, amount: 2_500 });
+    const waiting = await returnOf(stripe, 'eur', 10); // no details yet: not in the file
+    await pendingWithDetails(s, first, { account_holder_name: 'Jenny Rosen', iban: 'GB82WEST12345698765432' });
+    await pendingWithDetails(s, second, { account_holder_name: 'Zoë Ça-va & Co', iban: 'FR1420041010050500013M02606' });
+    await pendingWithDetails(s, refund, { account_holder_name: 'Pay Customer', iban: 'NL91ABNA0417164300' });
+
+    const created = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=eur' });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const file = created.body as FileObject;
+    assert.match(file.id, /^otf_/);
+    assert.deepEqual([file.object, file.currency, file.format, file.count, file.amount], ['outbound_transfer_file', 'eur', 'pain.001.001.09', 3, 1_250 + 99 + 2_500]);
+    assert.deepEqual([...file.refunds].sort(), [first.id, second.id, refund.id].sort());
+    assert.ok(!file.refunds.includes(waiting.id));
+    assert.deepEqual((await s.request('GET', `/cashbook/v1/outbound_transfer_files/${file.id}`)).body, file);
+    const listed = (await s.request('GET', '/cashbook/v1/outbound_transfer_files?limit=10')).body as { data: FileObject[] };
+    assert.ok(listed.data.some((f) => f.id === file.id));
+
+    const content = await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${file.id}/content`, { headers: { authorization: `Bearer ${s.key}` } });
+    assert.equal(content.status, 200);
+    assert.match(content.headers.get('content-type')!, /application\/xml/);
+    const xml = await content.text();
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain\.001\.001\.09"/);
+    // Sequences as the schema orders them (GroupHeader85, PaymentInstruction30, CreditTransferTransaction34).
+    assert.deepEqual(childNames(xml, 'CstmrCdtTrfInitn'), ['GrpHdr', 'PmtInf']);
+    assert.deepEqual(childNames(xml, 'GrpHdr'), ['MsgId', 'CreDtTm', 'NbOfTxs', 'CtrlSum', 'InitgPty']);
+    assert.deepEqual(childNames(xml, 'PmtInf'), ['PmtInfId', 'PmtMtd', 'BtchBookg', 'NbOfTxs', 'CtrlSum', 'PmtTpInf', 'ReqdExctnDt', 'Dbtr', 'DbtrAcct', 'DbtrAgt', 'ChrgBr', 'CdtTrfTxInf', 'CdtTrfTxInf', 'CdtTrfTxInf']);
+    assert.deepEqual(childNames(xml, 'CdtTrfTxInf'), ['PmtId', 'Amt', 'Cdtr', 'CdtrAcct', 'RmtInf']);
+    assert.deepEqual(text(xml, 'MsgId'), [file.id]);
+    assert.deepEqual(text(xml, 'NbOfTxs'), ['3', '3']);
+    assert.deepEqual(text(xml, 'CtrlSum'), ['38.49', '38.49']);
+    assert.match(text(xml, 'CreDtTm')[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(xml, /<ReqdExctnDt><Dt>\d{4}-\d\d-\d\d<\/Dt><\/ReqdExctnDt>/);
+    assert.match(xml, /<PmtTpInf><SvcLvl><Cd>SEPA<\/Cd><\/SvcLvl><\/PmtTpInf>/);
+    assert.deepEqual(text(xml, 'ChrgBr'), ['SLEV']);
+    assert.deepEqual(text(xml, 'BICFI'), ['COBADEFFXXX']);
+    assert.deepEqual(text(xml, 'IBAN')[0], 'DE89370400440532013000', 'the debtor is the merchant');
+    const byId = new Map(text(xml, 'EndToEndId').map((id, i) => [id, { amount: text(xml, 'InstdAmt')[i], iban: text(xml, 'IBAN')[i + 1], name: text(xml, 'Nm')[i + 2] }]));
+    assert.deepEqual(byId.get(first.id), { amount: '12.50', iban: 'GB82WEST12345698765432', name: 'Jenny Rosen' });
+    assert.deepEqual(byId.get(second.id), { amount: '0.99', iban: 'FR1420041010050500013M02606', name: 'Zoe Ca-va Co' }, 'names in the SEPA character set');
+    assert.deepEqual(byId.get(refund.id), { amount: '25.00', iban: 'NL91ABNA0417164300', name: 'Pay Customer' });
+    assert.ok([...xml.matchAll(/<InstdAmt Ccy="([A-Z]+)">/g)].every((m) => m[1] === 'EUR'));
+    assert.deepEqual(text(xml, 'InstrId'), text(xml, 'EndToEndId'));
+
+    const again = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=eur' });
+    assert.deepEqual([again.status, (again.body as FileObject).error?.param], [400, 'currency'], 'each refund is in one file');
+    await assertBooks(s);
+  });
+
+  it('USD: a NACHA file of 94-character records with its batch and file totals', async () => {
+    const s = server();
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=usd&account_holder_name=Cashbook Shop Inc&routing_number=021000021&account_number=123456789' });
+    const one = await returnOf(s.stripe, 'usd', 1_999);
+    const two = await returnOf(s.stripe, 'usd', 5);
+    await pendingWithDetails(s, one, { account_holder_name: 'Pat Doe', routing_number: '011000015', account_number: '000999888777' });
+    await pendingWithDetails(s, two, { account_holder_name: 'Lee Roe', routing_number: '121000358', account_number: '4321' });
+    const file = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=usd' })).body as FileObject;
+    assert.deepEqual([file.format, file.count, file.amount], ['nacha', 2, 2_004]);
+    const body = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${file.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
+    const lines = body.trimEnd().split('\n');
+    assert.ok(lines.every((line) => line.length === 94), 'every record is 94 characters');
+    assert.equal(lines.length % 10, 0, 'blocked by ten');
+    assert.deepEqual(lines.map((l) => l[0]).join('').replace(/9+$/, '9'), '1567678' + '9');
+    const entries = lines.filter((l) => l[0] === '6');
+    const byAccount = new Map(entries.map((l) => [l.slice(12, 29).trim(), { routing: l.slice(3, 12), amount: Number(l.slice(29, 39)), name: l.slice(54, 76).trim(), code: l.slice(1, 3) }]));
+    assert.deepEqual(byAccount.get('000999888777'), { routing: '011000015', amount: 1_999, name: 'PAT DOE', code: '22' });
+    assert.deepEqual(byAccount.get('4321'), { routing: '121000358', amount: 5, name: 'LEE ROE', code: '22' });
+    const addenda = lines.filter((l) => l[0] === '7').map((l) => l.slice(3, 83));
+    assert.ok(addenda.some((a) => a.includes(one.id)) && addenda.some((a) => a.includes(two.id)), 'each refund id travels in its addenda');
+    const batchControl = lines.find((l) => l[0] === '8')!;
+    assert.deepEqual([Number(batchControl.slice(4, 10)), Number(batchControl.slice(10, 20)), Number(batchControl.slice(32, 44))], [4, 1100001 + 12100035, 2_004]);
+    const fileControl = lines.find((l) => l[0] === '9' && l !== '9'.repeat(94))!;
+    assert.deepEqual([Number(fileControl.slice(1, 7)), Number(fileControl.slice(7, 13)), Number(fileControl.slice(13, 21)), Number(fileControl.slice(43, 55))], [1, 1, 4, 2_004]);
+  });
+
+  it('two file requests at once never put one refund in two files', async () => {
+    const s = server();
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });
+    const refunds: Stripe.Refund[] = [];
+    for (let i = 0; i < 6; i++) {
+      const refund = await returnOf(s.stripe, 'gbp', 100 + i);
+      await pendingWithDetails(s, refund, { account_holder_name: `Customer ${i}`, sort_code: '40-47-84', account_number: String(70872490 + i) });
+      refunds.push(refund);
+    }
+    const replies = await Promise.all([0, 1, 2].map(() => s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' })));
+    const files = replies.filter((r) => r.status === 200).map((r) => r.body as FileObject);
+    assert.ok(replies.every((r) => r.status === 200 || (r.status === 400 && (r.body as FileObject).error?.param === 'currency')));
+    const held = files.flatMap((f) => f.refunds);
+    assert.equal(new Set(held).size, held.length, 'no refund in two files');
+    assert.deepEqual([...held].sort(), refunds.map((r) => r.id).sort(), 'every refund in a file');
+    const xml = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${files[0].id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
+    assert.deepEqual(childNames(xml, 'CdtTrfTxInf'), ['PmtId', 'Amt', 'CdtrAgt', 'Cdtr', 'CdtrAcct', 'RmtInf']);
+    assert.match(xml, /<CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC<\/Cd><\/ClrSysId><MmbId>404784<\/MmbId><\/ClrSysMmbId><\/FinInstnId><\/CdtrAgt>/);
+    assert.ok(!xml.includes('<Cd>SEPA</Cd>'), 'GBP is not SEPA');
+  });
+});
