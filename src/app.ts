@@ -30,6 +30,7 @@ import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 import { searchRoutes } from './resources/search/routes.ts';
 import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
 import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
+import { bankStatementRoutes } from './resources/bank-statements/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -42,7 +43,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes, outboundFileRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes, outboundFileRoutes, bankStatementRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const limits = options.limits ?? connectionLimitsFromEnv();

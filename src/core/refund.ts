@@ -10,7 +10,8 @@ export type RefundAction =
   | 'settle' // the money is expected at the customer's bank
   | 'bounce' // the customer's bank sent it back: ask again
   | 'cancel' // the merchant cancels before details were given
-  | 'expire'; // no details within the window
+  | 'expire' // no details within the window
+  | 'bank_return'; // live mode: the customer's bank sent the merchant's payment back
 
 const TRANSITIONS: Record<RefundAction, { from: RefundStatus; to: RefundStatus }> = {
   submit_details: { from: 'requires_action', to: 'pending' },
@@ -18,6 +19,7 @@ const TRANSITIONS: Record<RefundAction, { from: RefundStatus; to: RefundStatus }
   bounce: { from: 'succeeded', to: 'requires_action' },
   cancel: { from: 'requires_action', to: 'canceled' },
   expire: { from: 'requires_action', to: 'failed' },
+  bank_return: { from: 'succeeded', to: 'failed' },
 };
 
 export const DAY_SECONDS = 86_400;

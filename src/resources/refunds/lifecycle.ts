@@ -28,6 +28,7 @@ const REFUSALS: Record<RefundAction, string> = {
   bounce: 'Only a succeeded refund can bounce.',
   cancel: "You can't cancel refunds in other states than requires_action.",
   expire: 'Only a refund in requires_action can be expired.',
+  bank_return: 'Only a paid refund can come back from the bank.',
 };
 
 async function save(tx: Tx, ctx: RequestContext, refund: Refund, before: Record<string, unknown>, extraEvent?: string): Promise<void> {
@@ -146,6 +147,50 @@ export async function acceptBankDetails(tx: Tx, requestCtx: RequestContext, id: 
   step(refund, 'submit_details');
   refund._payout_account = account;
   await save(tx, ctx, refund, before);
+  return refund;
+}
+
+/**
+ * Live money out: the merchant's bank statement shows the payment of a refund from a payment
+ * file (a booked debit whose end-to-end id is the refund's): `succeeded`, with the events of
+ * the test flow; `reference` is the bank's reference for it.
+ */
+export async function settleFromBank(tx: Tx, requestCtx: RequestContext, id: string, reference: string | null): Promise<Refund> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  await settleLocked(tx, ctx, refund, reference);
+  return refund;
+}
+
+async function settleLocked(tx: Tx, ctx: RequestContext, refund: Refund, reference: string | null): Promise<void> {
+  const before = toWire(refund);
+  step(refund, 'settle');
+  refund.destination_details = bankDestination(refund.currency, reference ?? refund.id);
+  await writeJournal(tx, ctx, transfer(REFUNDS_PENDING, OUTSIDE, refund.currency, refund.amount));
+  await save(tx, ctx, refund, before);
+}
+
+/**
+ * The customer's bank sent the payment back (a credit with return information naming the
+ * refund): `failed` with the reason, and the money goes back into the cash balance as when
+ * the window runs out (`return_canceled` for a return, `refunded_from_payment` for a payment
+ * refund). A refund still `pending` is settled first: the money did leave, then came back.
+ */
+export async function returnedByBank(tx: Tx, requestCtx: RequestContext, id: string, reason: string): Promise<Refund> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  if (refund.status === 'pending') await settleLocked(tx, ctx, refund, null);
+  const before = toWire(refund);
+  step(refund, 'bank_return');
+  refund.failure_reason = reason;
+  await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
+  if (refund._origin === 'customer_balance') {
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+  } else {
+    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
+      { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING },
+    ]);
+  }
+  await save(tx, ctx, refund, before, 'refund.failed');
+  await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
 }
 

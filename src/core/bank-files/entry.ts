@@ -1,0 +1,63 @@
+// What every statement format is read into: one line per booked (or pending, or
+// information-only) entry, amounts in exact integer minor units. Pure data, no I/O.
+
+export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'bai2';
+
+export interface StatementLine {
+  index: number;
+  /** Positive, in minor units of `currency`. */
+  amount: number;
+  currency: string;
+  direction: 'credit' | 'debit';
+  status: 'booked' | 'pending' | 'info';
+  /** YYYY-MM-DD. */
+  bookingDate: string | null;
+  /** The bank's own reference for the entry (camt AcctSvcrRef, MT940 after //, BAI2 bank reference). */
+  bankReference: string | null;
+  endToEndId: string | null;
+  reversal: boolean;
+  /** The receiving bank sent a payment back (camt RtrInf): its reason code. */
+  returnReason: string | null;
+  /** The account the entry credits or debits when the line names it (camt CdtrAcct / DbtrAcct). */
+  account: string | null;
+  sender: { name: string | null; iban: string | null; bic: string | null; account: string | null };
+  /** Remittance information: the reference a customer quoted. */
+  reference: string | null;
+  /** IBANs named in free text (MT940 :86:), tried when `account` routes nowhere. */
+  mentionedAccounts: string[];
+}
+
+export interface ParsedStatement {
+  format: StatementFormat;
+  statementId: string | null;
+  /** The statement's own account (camt Acct/Id, MT940 :25:, BAI2 03). */
+  account: string | null;
+  currency: string | null;
+  lines: StatementLine[];
+}
+
+export class StatementError extends Error {}
+
+/** Digits after the decimal point, per ISO 4217, for the currencies Cashbook holds. */
+const EXPONENT: Record<string, number> = { jpy: 0 };
+
+export const MAX_LINE_AMOUNT = 99_999_999;
+
+/** "1234.5" (or "1234,5") in `currency` to minor units by string arithmetic, never floats. */
+export function minorUnits(text: string, currency: string, where: string): number {
+  const clean = text.trim().replace(',', '.');
+  const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(clean);
+  if (!match) throw new StatementError(`${where}: "${text}" is not an amount`);
+  const exponent = EXPONENT[currency] ?? 2;
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > exponent) throw new StatementError(`${where}: ${text} has more decimals than ${currency.toUpperCase()} allows`);
+  const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
+  if (!Number.isSafeInteger(minor) || minor > MAX_LINE_AMOUNT) throw new StatementError(`${where}: ${text} is above the largest amount Cashbook books (${MAX_LINE_AMOUNT} minor units)`);
+  return minor;
+}
+
+export function normalizeAccount(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const compact = text.replace(/[\s-]/g, '').toUpperCase();
+  return compact === '' ? null : compact;
+}

@@ -1,0 +1,84 @@
+// SWIFT MT940 (customer statement) and MT942 (interim report). Each :61: is a line; the
+// :86: after it is its detail, free text or the structured ?NN subfields German banks send
+// (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name).
+import { minorUnits, normalizeAccount, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+
+const LINE61 = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d{1,15},\d{0,3})([SNF][A-Z0-9]{3})([^\n]*?)(?:\/\/([^\n]*))?(?:\n([\s\S]*))?$/;
+const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
+
+function fields(text: string): [tag: string, value: string][] {
+  const out: [string, string][] = [];
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    const tag = /^:(\d{2}[A-Z]?):(.*)$/.exec(line);
+    if (tag) out.push([tag[1], tag[2]]);
+    else if (out.length > 0 && line !== '-' && !line.startsWith('{') && line !== '') out[out.length - 1][1] += `\n${line}`;
+  }
+  return out;
+}
+
+function details86(text: string): { reference: string | null; endToEndId: string | null; name: string | null; account: string | null; bic: string | null } {
+  const flat = text.replace(/\n/g, '');
+  if (/^\d{3}\?/.test(flat) || flat.startsWith('?')) {
+    const sub: Record<string, string[]> = {};
+    for (const match of flat.matchAll(/\?(\d{2})([^?]*)/g)) (sub[match[1]] ??= []).push(match[2]);
+    const remittance = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29'].flatMap((k) => sub[k] ?? []).join('');
+    const eref = /EREF\+(.*?)(?=[A-Z]{4}\+|$)/.exec(remittance)?.[1]?.trim() ?? null;
+    const svwz = /SVWZ\+(.*?)(?=[A-Z]{4}\+|$)/.exec(remittance)?.[1]?.trim() ?? null;
+    return {
+      reference: svwz ?? (remittance.replace(/[A-Z]{4}\+/g, ' ').trim() || null),
+      endToEndId: eref && eref !== 'NOTPROVIDED' ? eref : null,
+      name: [...(sub['32'] ?? []), ...(sub['33'] ?? [])].join('').trim() || null,
+      account: normalizeAccount(sub['31']?.[0]),
+      bic: sub['30']?.[0]?.trim() || null,
+    };
+  }
+  return { reference: text.replace(/\s+/g, ' ').trim() || null, endToEndId: null, name: null, account: null, bic: null };
+}
+
+function isoDate(yymmdd: string): string {
+  const year = Number(yymmdd.slice(0, 2));
+  return `${year >= 80 ? 1900 + year : 2000 + year}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
+}
+
+export function parseMt940(text: string): ParsedStatement {
+  const all = fields(text);
+  const statementId = all.find(([tag]) => tag === '20')?.[1].trim() ?? null;
+  const rawAccount = all.find(([tag]) => tag === '25')?.[1].trim();
+  if (!rawAccount) throw new StatementError('MT940: the :25: account is required');
+  const account = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
+  const opening = all.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
+  const currencyMatch = opening && /^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) || (opening && /([A-Z]{3})/.exec(opening[1]));
+  const currency = currencyMatch?.[1]?.toLowerCase();
+  if (!currency) throw new StatementError('MT940: the currency of :60F: (or :34F: in MT942) is required');
+  const lines: StatementLine[] = [];
+  all.forEach(([tag, value], position) => {
+    if (tag !== '61') return;
+    const where = `:61: line ${lines.length + 1}`;
+    const match = LINE61.exec(value);
+    if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
+    const [, valueDate, , mark, , amountText, , customerRef, bankRef] = match;
+    const next = all[position + 1];
+    const info = next && next[0] === '86' ? next[1] : '';
+    const detail = details86(info);
+    const mentioned = [...new Set([...(info.toUpperCase().replace(/\n/g, ' ').matchAll(IBAN))].map((m) => m[0].replace(/ /g, '')))];
+    const ref = customerRef.trim();
+    lines.push({
+      index: lines.length,
+      amount: minorUnits(amountText, currency, where),
+      currency,
+      direction: mark === 'C' || mark === 'RD' ? 'credit' : 'debit',
+      status: 'booked',
+      bookingDate: isoDate(valueDate),
+      bankReference: bankRef?.trim() || null,
+      endToEndId: detail.endToEndId ?? (ref !== '' && ref !== 'NONREF' ? ref : null),
+      reversal: mark === 'RC' || mark === 'RD',
+      returnReason: null,
+      account,
+      sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account },
+      reference: detail.reference,
+      mentionedAccounts: mentioned.filter((iban) => iban !== account),
+    });
+  });
+  return { format: 'mt940', statementId, account, currency, lines };
+}

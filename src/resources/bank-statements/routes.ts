@@ -1,0 +1,75 @@
+// POST /cashbook/v1/bank_statements (the file itself as the body, any content type),
+// GET /cashbook/v1/bank_statements[/:id], and the unmatched transfers:
+// GET /cashbook/v1/unmatched_transfers[/:id], POST …/:id/assign, POST …/:id/return.
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.ts';
+import { errors } from '../../core/errors.ts';
+import { listObjects, listParams } from '../../wire/list.ts';
+import { param, paramsObject } from '../../wire/params.ts';
+import { addReadRoute, addWriteRoute, authenticateRequest, type AppDeps } from '../../wire/route.ts';
+import { toWire } from '../../wire/wire-object.ts';
+import { importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, type BankStatement, type UnmatchedTransfer } from './service.ts';
+import { assignTransfer, returnTransfer } from './unmatched.ts';
+
+const STATEMENTS = '/cashbook/v1/bank_statements';
+const UNMATCHED = '/cashbook/v1/unmatched_transfers';
+
+export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // The body is the statement file, whatever its Content-Type says: read it as text here only.
+  void app.register(async (files) => {
+    files.removeAllContentTypeParsers();
+    files.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_STATEMENT_BYTES }, (_request, body, done) => done(null, body));
+    files.post(STATEMENTS, async (request, reply) => {
+      const ctx = await authenticateRequest(deps, request);
+      const text = typeof request.body === 'string' ? request.body : '';
+      if (text.trim() === '') throw new ApiError('Send the statement file as the request body.', { param: 'file' });
+      const parsed = parseOrRefuse(text);
+      const statement = await deps.store.write((tx) => importStatement(tx, ctx, parsed));
+      return reply.code(200).type('application/json').header('request-id', request.id).send(JSON.stringify(toWire(statement)));
+    });
+  });
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: STATEMENTS,
+    params: paramsObject({ ...listParams }),
+    handler: async ({ ctx, tx, params }) => listObjects(tx, ctx, 'bank_statements', 'bank_statement', STATEMENTS, params),
+  });
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: `${STATEMENTS}/:id`,
+    params: paramsObject({}),
+    handler: async ({ ctx, tx, path }) => {
+      const statement = await tx.get<BankStatement>('bank_statements', ctx.accountId, path.id);
+      if (!statement) throw errors.noSuch('bank_statement', path.id, 'id');
+      return toWire(statement);
+    },
+  });
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: UNMATCHED,
+    params: paramsObject({ ...listParams, status: param.enumOf(['open', 'assigned', 'returned']).optional() }),
+    handler: async ({ ctx, tx, params }) => listObjects(tx, ctx, 'unmatched_transfers', 'unmatched_transfer', UNMATCHED, params, params.status ? { status: params.status } : {}),
+  });
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: `${UNMATCHED}/:id`,
+    params: paramsObject({}),
+    handler: async ({ ctx, tx, path }) => {
+      const transfer = await tx.get<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, path.id);
+      if (!transfer) throw errors.noSuch('unmatched_transfer', path.id, 'id');
+      return toWire(transfer);
+    },
+  });
+  addWriteRoute(app, deps, {
+    method: 'POST',
+    url: `${UNMATCHED}/:id/assign`,
+    params: paramsObject({ customer: param.string({ max: 255 }) }),
+    handler: async ({ ctx, tx, params, path }) => toWire(await assignTransfer(tx, ctx, path.id, params.customer)),
+  });
+  addWriteRoute(app, deps, {
+    method: 'POST',
+    url: `${UNMATCHED}/:id/return`,
+    params: paramsObject({}),
+    handler: async ({ ctx, tx, path }) => toWire(await returnTransfer(tx, ctx, path.id)),
+  });
+}

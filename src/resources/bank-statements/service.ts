@@ -1,0 +1,226 @@
+// Bank statements in: a statement file from the merchant's bank, parsed (src/core/bank-files),
+// each booked entry handled once in one transaction for the whole file: a credit to a virtual
+// account Cashbook issued funds that customer; one that routes nowhere is kept as an unmatched
+// transfer; a reversal of an earlier funding books funding_reversed; a debit naming a refund
+// from a payment file settles it, a returned payment fails it. A refused file books nothing.
+import { createHash } from 'node:crypto';
+import { ApiError } from '../../core/errors.ts';
+import { parseStatement } from '../../core/bank-files/detect.ts';
+import { StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { BANK_TRANSFER_TYPE_BY_CURRENCY, type CashCurrency } from '../../core/money.ts';
+import type { StoredObject, Tx } from '../../store/types.ts';
+import type { RequestContext } from '../../wire/context.ts';
+import { receiveBankTransfer } from '../cash-balance/inflow.ts';
+import type { CashBalanceTransaction } from '../cash-balance/service.ts';
+import type { Customer } from '../customers/service.ts';
+import type { VirtualBankAccount } from '../funding-instructions/service.ts';
+import { returnedByBank, settleFromBank } from '../refunds/lifecycle.ts';
+import type { Refund } from '../refunds/object.ts';
+import { reverseFunding } from '../refunds/unreconciled.ts';
+import { customerContext } from '../test-clocks/service.ts';
+
+export type LineStatus = 'funded' | 'unmatched' | 'reversed' | 'duplicate' | 'ignored' | 'settled' | 'returned';
+
+export interface WireLine {
+  index: number;
+  amount: number;
+  currency: string;
+  direction: 'credit' | 'debit';
+  booking_date: string | null;
+  bank_reference: string | null;
+  status: LineStatus;
+  customer: string | null;
+  cash_balance_transaction: string | null;
+  unmatched_transfer: string | null;
+  refund: string | null;
+  reason: string | null;
+}
+
+export interface BankStatement extends StoredObject {
+  object: 'bank_statement';
+  livemode: boolean;
+  format: ParsedStatement['format'];
+  statement_id: string | null;
+  account: string | null;
+  lines: WireLine[];
+}
+
+export interface UnmatchedTransfer extends StoredObject {
+  object: 'unmatched_transfer';
+  livemode: boolean;
+  amount: number;
+  currency: string;
+  status: 'open' | 'assigned' | 'returned';
+  reference: string | null;
+  account: string | null;
+  sender: StatementLine['sender'];
+  bank_statement: string;
+  line: number;
+  reason: string;
+  customer: string | null;
+  cash_balance_transaction: string | null;
+}
+
+/** One booked entry seen: keyed by its identity, and for fundings what a reversal needs. */
+interface EntryRecord extends StoredObject {
+  statement: string;
+  line: number;
+  customer?: string;
+  funded?: string;
+  end_to_end_id?: string | null;
+  reversed?: boolean;
+}
+
+/** Largest file accepted; a 10,000-entry camt.053 is about 12 MB. */
+export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024;
+
+const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
+
+/** The entry's identity: the bank's reference, else a hash of what describes it. */
+function identity(line: StatementLine, statementAccount: string | null): string {
+  const account = line.account ?? statementAccount;
+  if (line.bankReference) return `se_${hash(['ref', account, line.direction, line.bankReference])}`;
+  return `se_${hash([account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId])}`;
+}
+
+/** Where the funding index of an account's credit lives, so a reversal can find it. */
+const fundingKey = (account: string | null, endToEndId: string, amount: number, currency: string) => `sf_${hash([account, endToEndId, amount, currency])}`;
+
+function senderDetails(type: string, line: StatementLine): Record<string, unknown> {
+  const { name, iban, bic, account } = line.sender;
+  switch (type) {
+    case 'eu_bank_transfer':
+      return { eu_bank_transfer: { bic, iban_last4: iban ? iban.slice(-4) : null, sender_name: name } };
+    case 'gb_bank_transfer':
+      return { gb_bank_transfer: { account_number_last4: account ? account.slice(-4) : null, sender_name: name, sort_code: null } };
+    case 'us_bank_transfer':
+      return { us_bank_transfer: { network: 'ach', sender_name: name } };
+    default:
+      return {};
+  }
+}
+
+async function findVirtualAccount(tx: Tx, ctx: RequestContext, line: StatementLine, statementAccount: string | null): Promise<VirtualBankAccount | undefined> {
+  for (const number of [line.account ?? statementAccount, ...line.mentionedAccounts]) {
+    if (!number) continue;
+    const found = await tx.find<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, { account_number: number });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export async function fundFromTransfer(tx: Tx, ctx: RequestContext, customerId: string, currency: string, amount: number, line: StatementLine): Promise<CashBalanceTransaction> {
+  const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, customerId);
+  if (!customer || customer._deleted) throw new ApiError(`No such customer: '${customerId}'`, { status: 404, code: 'resource_missing', param: 'customer' });
+  const type = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
+  const clocked = await customerContext(tx, ctx, customer);
+  return receiveBankTransfer(tx, clocked, customer, currency, amount, { type, reference: line.reference, sender: senderDetails(type, line) });
+}
+
+async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, line: StatementLine, statementAccount: string | null, reason: string): Promise<UnmatchedTransfer> {
+  const transfer: UnmatchedTransfer = {
+    id: ctx.ids('ubt'),
+    object: 'unmatched_transfer',
+    created: ctx.clock.nowSeconds(),
+    livemode: ctx.livemode,
+    amount: line.amount,
+    currency: line.currency,
+    status: 'open',
+    reference: line.reference,
+    account: line.account ?? statementAccount,
+    sender: line.sender,
+    bank_statement: statementId,
+    line: line.index,
+    reason,
+    customer: null,
+    cash_balance_transaction: null,
+  };
+  await tx.insert('unmatched_transfers', ctx.accountId, transfer);
+  return transfer;
+}
+
+async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine): Promise<WireLine> {
+  const out: WireLine = {
+    index: line.index, amount: line.amount, currency: line.currency, direction: line.direction, booking_date: line.bookingDate, bank_reference: line.bankReference,
+    status: 'ignored', customer: null, cash_balance_transaction: null, unmatched_transfer: null, refund: null, reason: null,
+  };
+  if (line.status !== 'booked') return { ...out, reason: line.status === 'pending' ? 'pending entry: imported again once booked' : 'information only' };
+  const key = identity(line, parsed.account);
+  if (await tx.get('statement_entries', ctx.accountId, key)) return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
+  const record: EntryRecord = { id: key, created: ctx.clock.nowSeconds(), statement: statementId, line: line.index };
+  await tx.insert('statement_entries', ctx.accountId, record);
+  const account = line.account ?? parsed.account;
+
+  // A payment from Cashbook's files, settled or sent back by the receiving bank.
+  const refund = line.endToEndId ? await tx.get<Refund>('refunds', ctx.accountId, line.endToEndId) : undefined;
+  if (refund && refund._outbound_file && refund.amount === line.amount && refund.currency === line.currency) {
+    if (line.direction === 'debit' && !line.reversal && refund.status === 'pending') {
+      await settleFromBank(tx, ctx, refund.id, line.bankReference);
+      return { ...out, status: 'settled', refund: refund.id, customer: refund._customer };
+    }
+    if (line.direction === 'credit' && (line.returnReason !== null || line.reversal) && (refund.status === 'pending' || refund.status === 'succeeded')) {
+      await returnedByBank(tx, ctx, refund.id, 'unknown');
+      return { ...out, status: 'returned', refund: refund.id, customer: refund._customer, reason: line.returnReason ? `returned by the receiving bank (${line.returnReason})` : 'reversed by the bank' };
+    }
+  }
+
+  if (line.direction === 'debit' && line.reversal) {
+    const funding = line.endToEndId ? await tx.getForUpdate<EntryRecord>('statement_entries', ctx.accountId, fundingKey(account, line.endToEndId, line.amount, line.currency)) : undefined;
+    if (!funding || funding.reversed || !funding.customer || !funding.funded) {
+      const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, 'a reversal that matches no funding of this account');
+      return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
+    }
+    const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, funding.customer);
+    const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, funding.funded);
+    if (!customer || !funded) return { ...out, reason: 'the funding it reverses is gone' };
+    const entries = await reverseFunding(tx, await customerContext(tx, ctx, customer), customer, funded);
+    await tx.update('statement_entries', ctx.accountId, { ...funding, reversed: true });
+    return { ...out, status: 'reversed', customer: customer.id, cash_balance_transaction: entries[0].id };
+  }
+  if (line.direction === 'debit') return { ...out, reason: "a debit that is not one of Cashbook's payments" };
+  if (line.returnReason !== null || line.reversal) {
+    const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, 'a returned payment that matches no payment of Cashbook');
+    return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
+  }
+
+  const virtual = await findVirtualAccount(tx, ctx, line, parsed.account);
+  let reason: string | undefined;
+  if (!virtual) reason = 'the account it credits is not a virtual account of this Cashbook account';
+  else if (virtual.currency !== line.currency) reason = `the virtual account takes ${virtual.currency.toUpperCase()}, not ${line.currency.toUpperCase()}`;
+  else {
+    const customer = await tx.get<Customer>('customers', ctx.accountId, virtual.customer);
+    if (!customer || customer._deleted) reason = 'the customer of this virtual account was deleted';
+  }
+  if (reason !== undefined || !virtual) {
+    const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, reason!);
+    return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
+  }
+  const funded = await fundFromTransfer(tx, ctx, virtual.customer, line.currency, line.amount, line);
+  if (line.endToEndId) {
+    const index = fundingKey(account, line.endToEndId, line.amount, line.currency);
+    if (!(await tx.get('statement_entries', ctx.accountId, index))) {
+      await tx.insert('statement_entries', ctx.accountId, { id: index, created: record.created, statement: statementId, line: line.index, customer: virtual.customer, funded: funded.id, end_to_end_id: line.endToEndId });
+    }
+  }
+  return { ...out, status: 'funded', customer: virtual.customer, cash_balance_transaction: funded.id };
+}
+
+export function parseOrRefuse(text: string): ParsedStatement {
+  try {
+    return parseStatement(text);
+  } catch (error) {
+    if (error instanceof StatementError) throw new ApiError(`This statement cannot be imported: ${error.message}. Nothing was booked.`, { param: 'file' });
+    throw error;
+  }
+}
+
+export async function importStatement(tx: Tx, ctx: RequestContext, parsed: ParsedStatement): Promise<BankStatement> {
+  // One import at a time per account: two imports of one file must book it once.
+  await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
+  const id = ctx.ids('bstmt');
+  const lines: WireLine[] = [];
+  for (const line of parsed.lines) lines.push(await handleLine(tx, ctx, id, parsed, line));
+  const statement: BankStatement = { id, object: 'bank_statement', created: ctx.clock.nowSeconds(), livemode: ctx.livemode, format: parsed.format, statement_id: parsed.statementId, account: parsed.account, lines };
+  await tx.insert('bank_statements', ctx.accountId, statement);
+  return statement;
+}
