@@ -128,6 +128,8 @@ describeEachStore('bank statements in', (server) => {
       { amount: '10.00', currency: 'GBP', creditorAccount: account, ref: 'BANKREF-3' },
       { amount: '5.00', currency: 'EUR', creditorAccount: account, status: 'PDNG', ref: 'BANKREF-4' },
       { amount: '42.00', currency: 'EUR', direction: 'DBIT', ref: 'BANKREF-5' },
+      { amount: '0.00', currency: 'EUR', creditorAccount: account, ref: 'BANKREF-6' },
+      { amount: '3.00', currency: 'CHF', creditorAccount: 'CH9300762011623852957', ref: 'BANKREF-7' },
     ]);
     const first = await importFile(s, file);
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -139,6 +141,8 @@ describeEachStore('bank statements in', (server) => {
       ['unmatched', 1_000, 'gbp', 'credit'],
       ['ignored', 500, 'eur', 'credit'],
       ['ignored', 4_200, 'eur', 'debit'],
+      ['ignored', 0, 'eur', 'credit'],
+      ['unmatched', 300, 'chf', 'credit'],
     ]);
     const funded = first.body.lines[0];
     assert.equal(funded.customer, customer.id);
@@ -149,7 +153,10 @@ describeEachStore('bank statements in', (server) => {
     assert.match(first.body.lines[2].reason!, /takes EUR, not GBP/);
 
     const again = await importFile(s, file);
-    assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate', 'duplicate', 'duplicate', 'ignored', 'duplicate']);
+    assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate', 'duplicate', 'duplicate', 'ignored', 'duplicate', 'ignored', 'duplicate']);
+    // A currency no cash balance holds cannot be assigned to a customer.
+    const chf = await s.request('POST', `/cashbook/v1/unmatched_transfers/${first.body.lines[6].unmatched_transfer}/assign`, { form: `customer=${customer.id}` });
+    assert.deepEqual([chf.status, (chf.body as { error?: { param?: string } }).error?.param], [400, 'currency']);
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 12_500, 'the same file twice books once');
     const listed = (await s.request('GET', '/cashbook/v1/bank_statements?limit=2')).body as { data: Statement[] };
     assert.deepEqual(listed.data.map((x) => x.id), [again.body.id, first.body.id]);

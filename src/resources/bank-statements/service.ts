@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { parseStatement } from '../../core/bank-files/detect.ts';
 import { StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
-import { BANK_TRANSFER_TYPE_BY_CURRENCY, type CashCurrency } from '../../core/money.ts';
+import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { receiveBankTransfer } from '../cash-balance/inflow.ts';
@@ -86,7 +86,7 @@ function identity(line: StatementLine, statementAccount: string | null): string 
 /** Where the funding index of an account's credit lives, so a reversal can find it. */
 const fundingKey = (account: string | null, endToEndId: string, amount: number, currency: string) => `sf_${hash([account, endToEndId, amount, currency])}`;
 
-function senderDetails(type: string, line: StatementLine): Record<string, unknown> {
+function senderDetails(type: string, line: Pick<StatementLine, 'sender'>): Record<string, unknown> {
   const { name, iban, bic, account } = line.sender;
   switch (type) {
     case 'eu_bank_transfer':
@@ -109,7 +109,15 @@ async function findVirtualAccount(tx: Tx, ctx: RequestContext, line: StatementLi
   return undefined;
 }
 
-export async function fundFromTransfer(tx: Tx, ctx: RequestContext, customerId: string, currency: string, amount: number, line: StatementLine): Promise<CashBalanceTransaction> {
+export async function fundFromTransfer(
+  tx: Tx,
+  ctx: RequestContext,
+  customerId: string,
+  currency: string,
+  amount: number,
+  line: Pick<StatementLine, 'reference' | 'sender'>,
+): Promise<CashBalanceTransaction> {
+  if (!isCashCurrency(currency)) throw new ApiError(`A cash balance cannot hold ${currency.toUpperCase()}.`, { param: 'currency' });
   const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, customerId);
   if (!customer || customer._deleted) throw new ApiError(`No such customer: '${customerId}'`, { status: 404, code: 'resource_missing', param: 'customer' });
   const type = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
@@ -145,6 +153,7 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
     status: 'ignored', customer: null, cash_balance_transaction: null, unmatched_transfer: null, refund: null, reason: null,
   };
   if (line.status !== 'booked') return { ...out, reason: line.status === 'pending' ? 'pending entry: imported again once booked' : 'information only' };
+  if (line.amount === 0) return { ...out, reason: 'an entry of zero moves no money' };
   const key = identity(line, parsed.account);
   if (await tx.get('statement_entries', ctx.accountId, key)) return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
   const record: EntryRecord = { id: key, created: ctx.clock.nowSeconds(), statement: statementId, line: line.index };

@@ -14,8 +14,7 @@ async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<Un
 
 export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, customerId: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
-  const line = { reference: transfer.reference, sender: transfer.sender, account: transfer.account } as Parameters<typeof fundFromTransfer>[5];
-  const funded = await fundFromTransfer(tx, ctx, customerId, transfer.currency, transfer.amount, { ...line, mentionedAccounts: [] });
+  const funded = await fundFromTransfer(tx, ctx, customerId, transfer.currency, transfer.amount, transfer);
   const assigned: UnmatchedTransfer = { ...transfer, status: 'assigned', customer: customerId, cash_balance_transaction: funded.id };
   await tx.update('unmatched_transfers', ctx.accountId, assigned);
   return assigned;
