@@ -28,6 +28,8 @@ import { testClockRoutes } from './resources/test-clocks/routes.ts';
 import { dashboardRoutes } from './resources/dashboard/routes.ts';
 import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 import { searchRoutes } from './resources/search/routes.ts';
+import { installRequestObservers } from './metrics/http.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
 import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
 import { bankStatementRoutes } from './resources/bank-statements/routes.ts';
@@ -40,6 +42,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Timeouts and the connection cap; default from the environment (connections.ts). */
   limits?: ConnectionLimits;
+  /** Request metrics (src/metrics/), when the server keeps them. */
+  metrics?: Metrics;
 }
 
 /** Every resource's routes, registered in one list. */
@@ -77,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
   });
+  installRequestObservers(app, options.metrics); // a log line per request, and its metrics
   installFormParsing(app);
   installErrorHandling(app);
   app.get('/healthz', async () => ({ ok: true }));

@@ -1,34 +1,52 @@
 // Starts Cashbook: opens the store, makes sure an account exists, and listens.
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { ensureDefaultAccount } from './resources/accounts/service.ts';
+import { DEFAULT_ACCOUNT_ID, ensureDefaultAccount } from './resources/accounts/service.ts';
 import { openStore } from './store/open.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 import { webhookConfigFromEnv } from './webhooks/config.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
 import { ApiLoad } from './webhooks/api-load.ts';
 import { startScheduler } from './resources/scheduler/worker.ts';
+import { addMetricsRoute, serveMetrics } from './metrics/http.ts';
+import { Metrics } from './metrics/metrics.ts';
+import type { Store } from './store/types.ts';
+import { redactUrl } from './store/url.ts';
 
-export async function startServer(config: Config) {
-  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
-  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const { app } = await buildApp({ store, logLevel: config.logLevel, publicUrl });
+export interface StartOptions extends Config {
+  /** An already opened store (the CLI opens it, to explain a database it cannot open). */
+  store?: Store;
+  /** Keep Prometheus metrics: served on the API port (`port: null`) or a port of their own. */
+  metrics?: { port: number | null };
+}
+
+export async function startServer(config: StartOptions) {
+  const store = config.store ?? (await openStore(config.databaseUrl, { poolSize: config.databasePoolSize }));
+  const metrics = config.metrics ? new Metrics() : undefined;
+  metrics?.attachStore(store);
+  // Without CASHBOOK_PUBLIC_URL, public links use the listening socket's address (right with --port 0 too).
+  const { app } = await buildApp({ store, logLevel: config.logLevel, publicUrl: config.publicUrl, metrics });
+  if (metrics && config.metrics?.port === null) addMetricsRoute(app, metrics);
   const account = await ensureDefaultAccount(store, Math.floor(Date.now() / 1000), config.apiKey);
-  if (account.created) {
-    app.log.info(`created the default account; its test secret key is ${account.key}`);
-    process.stdout.write(`\nCashbook test secret key: ${account.key}\n\n`);
-  }
+  if (account.created) app.log.info(`created the default account ${DEFAULT_ACCOUNT_ID} and its test secret key (shown on stdout once)`);
   if (account.moved) app.log.warn('CASHBOOK_API_KEY is a live key: it now belongs to the live-mode default account and no longer sees test objects');
   const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
   prune.unref();
   await app.listen({ host: config.host, port: config.port });
-  app.log.info(`dashboard at ${publicUrl.replace(/\/+$/, '')}/dashboard`);
+  const metricsServer = metrics && config.metrics?.port != null ? await serveMetrics(metrics, config.host, config.metrics.port) : undefined;
+  const address = app.server.address();
+  const listening = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
+  const base = (config.publicUrl ?? listening).replace(/\/+$/, '');
+  const metricsAt = metricsServer ? `http://${config.host}:${(metricsServer.address() as { port: number }).port}/metrics` : metrics ? `${listening}/metrics` : undefined;
+  process.stdout.write(startBanner({ listening, database: store.engine === 'sqlite' ? config.databaseUrl : redactUrl(config.databaseUrl), engine: store.engine, createdKey: account.created ? account.key : undefined, fixedKey: config.apiKey, dashboard: `${base}/dashboard`, metricsAt }));
+  app.log.info({ url: listening, dashboard: `${base}/dashboard`, metrics: metricsAt }, 'listening');
   const webhooks = webhookConfigFromEnv();
   const load = new ApiLoad().attach(app.server);
-  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log, load }) : undefined;
+  const worker = webhooks.enabled ? startWebhookWorker({ ...webhooks, store, log: app.log, load, onAttempt: metrics ? (ok) => metrics.webhookAttempt(ok) : undefined }) : undefined;
   const scheduler = startScheduler({ store, log: app.log, intervalMs: Number(process.env.CASHBOOK_SCHEDULER_INTERVAL_MS ?? 60_000) });
   const stop = async () => {
     clearInterval(prune);
+    metricsServer?.close();
     await worker?.stop();
     await scheduler.stop();
     // A keep-alive connection whose request was in flight when closing began would hold
@@ -42,4 +60,18 @@ export async function startServer(config: Config) {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return { app, store };
+}
+
+/** What a person starting the server reads first: where it is, and where a key comes from. */
+function startBanner(facts: { listening: string; database: string; engine: string; createdKey?: string; fixedKey?: string; dashboard: string; metricsAt?: string }): string {
+  const lines = [`Cashbook is serving ${facts.listening} on ${facts.database} (${facts.engine})`];
+  if (facts.createdKey) {
+    lines.push(`  test secret key: ${facts.createdKey}`, '    (made now for the new default account: shown only this once, Cashbook keeps its hash)', `    export CASHBOOK_API_KEY=${facts.createdKey}`);
+  } else if (facts.fixedKey) {
+    lines.push(`  secret key: CASHBOOK_API_KEY (…${facts.fixedKey.slice(-4)}) is a key of the default account${facts.fixedKey.startsWith('sk_live_') ? '\'s live mode' : ''}`);
+  }
+  lines.push('  keys: `npx cashbook keys list` shows this database\'s keys (last four characters); `npx cashbook keys create` makes a new one');
+  lines.push(`  dashboard: ${facts.dashboard}`);
+  if (facts.metricsAt) lines.push(`  metrics: ${facts.metricsAt}`);
+  return `\n${lines.join('\n')}\n\n`;
 }

@@ -1,7 +1,7 @@
 // Chooses the store from the database URL: a file path or sqlite: URL, or postgres://.
-import { PostgresStore } from './postgres/store.ts';
-import { SqliteStore } from './sqlite/store.ts';
+// Each store is imported only when chosen: a SQLite server never loads pg, and starts sooner.
 import type { Store } from './types.ts';
+import { isPostgresUrl } from './url.ts';
 
 export interface OpenOptions {
   /** Connections in the PostgreSQL pool (CASHBOOK_DATABASE_POOL_SIZE). */
@@ -9,11 +9,12 @@ export interface OpenOptions {
 }
 
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  if (isPostgresUrl(databaseUrl)) {
     const poolSize = options.poolSize ?? poolSizeFromEnv();
     if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1)) {
       throw new Error(`CASHBOOK_DATABASE_POOL_SIZE must be a positive integer, got ${poolSize}`);
     }
+    const { PostgresStore } = await import('./postgres/store.ts');
     const store = new PostgresStore(databaseUrl, { poolSize });
     try {
       await store.migrate();
@@ -24,6 +25,7 @@ export async function openStore(databaseUrl: string, options: OpenOptions = {}):
     return store;
   }
   const filename = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+  const { SqliteStore } = await import('./sqlite/store.ts');
   const store = new SqliteStore(filename);
   await store.migrate();
   return store;

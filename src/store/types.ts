@@ -92,6 +92,8 @@ export interface ReadTx {
    */
   due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key (one account's when given), oldest first: hashes and last four characters only. */
+  listApiKeys(accountId?: string): Promise<ApiKeyRecord[]>;
   getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined>;
 }
 
@@ -111,8 +113,32 @@ export interface Tx extends ReadTx {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/** Told about commits and retries, for metrics (src/metrics/). */
+export interface StoreObserver {
+  /** A commit made `transactions` writes durable (SQLite: a group) and COMMIT, fsync included, took `seconds`. */
+  commit(transactions: number, seconds: number): void;
+  /** A write was rolled back and is tried again after SQLSTATE `code` (PostgreSQL). */
+  retry(code: string): void;
+}
+
+/** Work waiting across all accounts, read for metrics. */
+export interface Backlog {
+  /** Webhook deliveries by status. */
+  deliveries: Record<string, number>;
+  /** Events marked for fan-out and not yet turned into deliveries. */
+  awaitingFanOut: number;
+  /** `created` (unix seconds) of the oldest event with a delivery or fan-out still pending; null when none. */
+  oldestPendingEvent: number | null;
+  /** `due_at` of the oldest pending real-clock job already due at `nowSeconds`; null when none. */
+  oldestDueJob: number | null;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Set by the server when it keeps metrics. */
+  observer?: StoreObserver;
+  /** A few aggregate reads over every account (metrics; not for the request path). */
+  backlog(nowSeconds: number): Promise<Backlog>;
   migrate(): Promise<void>;
   /** Runs `fn` in one transaction; resolves only after the commit is durable. */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;

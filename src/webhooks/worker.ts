@@ -27,6 +27,8 @@ export interface WorkerOptions extends Omit<WebhookConfig, 'enabled'> {
   leaseMs?: number;
   /** How hard this process's API is pressed (see `ApiLoad`); lets the worker yield to it (see `busy`). */
   load?: { sample(): LoadSample };
+  /** Told of every attempt's result (metrics). */
+  onAttempt?: (ok: boolean) => void;
 }
 
 interface EndpointState {
@@ -210,6 +212,7 @@ export class WebhookWorker {
       this.options.log?.warn?.(fields, outcome.ok ? 'webhook endpoint answers again' : 'webhook endpoint failing');
     }
     state.failing = !outcome.ok;
+    this.options.onAttempt?.(outcome.ok);
     this.outcomes.push(outcome);
     // The slot is free once the answer is in; recording it is batched with other answers
     // (the claim's lease covers the moment in between).

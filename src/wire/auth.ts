@@ -30,21 +30,28 @@ export function keyFromHeader(header: string | undefined): string | undefined {
   return undefined;
 }
 
+/** A remembered key is looked up again after this long, so `cashbook keys revoke` takes effect in running servers. */
+export const KEY_RECHECK_MS = 2000;
+
 /** Resolves keys to accounts, remembering recent hits so the hot path skips the database. */
 export class Authenticator {
-  private readonly cache = new Map<string, ApiKeyRecord>();
+  private readonly cache = new Map<string, { record: ApiKeyRecord; checkedAt: number }>();
   constructor(private readonly store: Store, private readonly cacheSize = 10_000) {}
 
   async authenticate(header: string | undefined): Promise<ApiKeyRecord> {
     const key = keyFromHeader(header);
     if (!key) throw new ApiError(NO_KEY_MESSAGE, { status: 401 });
     const hash = hashApiKey(key);
-    let record = this.cache.get(hash);
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    let record = cached && now - cached.checkedAt < KEY_RECHECK_MS ? cached.record : undefined;
     if (!record) {
       record = await this.store.read((tx) => tx.findApiKey(hash));
       if (record) {
-        if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-        this.cache.set(hash, record);
+        if (!cached && this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+        this.cache.set(hash, { record, checkedAt: now });
+      } else {
+        this.cache.delete(hash); // revoked
       }
     }
     // The lookup is by hash; the constant-time comparison guards against a hash-index timing oracle.

@@ -89,6 +89,7 @@ export async function authenticateRequest(deps: AppDeps, request: FastifyRequest
 
 async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
   const key = await deps.auth.authenticate(request.headers.authorization);
+  request.cashbookAccount = key.accountId; // for the request's log line
   const idempotencyKey = request.headers['idempotency-key'];
   return {
     accountId: key.accountId,

@@ -1,6 +1,7 @@
 // A seeded random workload over the money endpoints, checked by an auditor that knows only
 // what the test sent: fundings (some quoting an intent's reference, some Stripe's `reversal_`
-// convention), customer_balance PaymentIntents, amount changes, cancels, manual applies,
+// convention; in EUR and USD a third come in as MT940 bank statements crediting the
+// customer's virtual account, some imported twice, which must fund once), customer_balance PaymentIntents, amount changes, cancels, manual applies,
 // refunds to the bank and into the cash balance, returns and their cancels, credit balance
 // adjustments, invoices finalized, paid by hand and voided, and days passing on the customers'
 // test clock (45-day refund expiry, the 75-day return, the 90-day sweep), in three currencies
@@ -10,7 +11,8 @@
 // matched object and keeps the excess in the balance). Every few steps and at the end: the
 // books (ledger chains, balances, double-entry sums, merchant balance) and every object
 // against the ledger rows that name it.
-// The same workload also runs on eight concurrent clients, audited at the end.
+// The same workload also runs on eight concurrent clients, audited at the end, where the
+// built `cashbook verify` must also find the database clean.
 // Replay a failure with WORKLOAD_SEED=<seed printed in the message>; WORKLOAD_STEPS=<n> runs
 // longer, WORKLOAD_TRAIL=1 prints every step taken and the ledger rows by type at each audit.
 import assert from 'node:assert/strict';
@@ -23,6 +25,8 @@ import { advanceClock, assertBooks, DAY, refundToCashBalance } from './refund-he
 import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
 import type { Refund } from '../../src/resources/refunds/object.ts';
 import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
+import { databaseOf } from '../support/databases.ts';
+import { cashbook } from '../cli/binary.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
 const ACTORS = 8;
@@ -70,6 +74,32 @@ async function entriesOf(stripe: Stripe, customer: string): Promise<Stripe.Custo
 async function fingerprint(stripe: Stripe, customer: string) {
   const [balance, newest] = await Promise.all([stripe.customers.retrieveCashBalance(customer), stripe.customers.listCashBalanceTransactions(customer, { limit: 1 })]);
   return { available: balance.available ?? {}, newest: newest.data[0]?.id ?? null };
+}
+
+/** The customer's virtual account number for a currency (its funding instructions). */
+async function virtualAccount(stripe: Stripe, customer: string, currency: 'eur' | 'usd'): Promise<string> {
+  const instructions = await stripe.customers.createFundingInstructions(customer, {
+    bank_transfer: currency === 'eur' ? { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' } } : { type: 'us_bank_transfer' },
+    currency,
+    funding_type: 'bank_transfer',
+  });
+  const address = instructions.bank_transfer.financial_addresses[0];
+  return address.iban?.iban ?? address.aba!.account_number;
+}
+
+/** An MT940 statement of one virtual account with one booked credit (amount in minor units). */
+function mt940Credit(account: string, amount: number, currency: string, bankReference: string, reference?: string): string {
+  const decimal = `${Math.floor(amount / 100)},${String(amount % 100).padStart(2, '0')}`;
+  const tag86 = reference ? [`:86:${reference}`] : [];
+  return [':20:WORKLOAD', `:25:${account}`, ':28C:1/1', `:60F:C261201${currency.toUpperCase()}0,00`, `:61:2612011201C${decimal}NTRFNONREF//${bankReference}`, ...tag86, `:62F:C261201${currency.toUpperCase()}${decimal}`, '-'].join('\r\n');
+}
+
+/** Imports a statement; anything but a 200 is thrown as a Stripe-like error (statusCode). */
+async function importStatement(server: TestServer, body: string): Promise<{ lines: { status: string }[] }> {
+  const reply = await fetch(`${server.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${server.key}`, 'content-type': 'text/plain' }, body });
+  const json = (await reply.json()) as { lines: { status: string }[]; error?: { message: string } };
+  if (reply.status !== 200) throw Object.assign(new Error(json.error?.message ?? `status ${reply.status}`), { statusCode: reply.status });
+  return json;
 }
 
 /** Every object the workload made, against the ledger rows and the amounts the test sent. */
@@ -170,6 +200,8 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
     customers.push(customer.id);
     modes.set(customer.id, mode);
   }
+  const accounts = new Map<string, string>();
+  for (const customer of customers) for (const currency of ['eur', 'usd'] as const) accounts.set(key(customer, currency), await virtualAccount(stripe, customer, currency));
   const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set(), invoices: new Set() };
   const trail: string[] = [];
   /** Customer|currency whose last transfer quoted a reference: its excess may wait beside intents. */
@@ -213,7 +245,17 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
         const references = [...open.map((p) => p.next_action?.display_bank_transfer_instructions?.reference), ...invoices.map((i) => i.number)];
         const quoted = random.chance(0.3) ? (random.pick(references.filter((r): r is string => typeof r === 'string')) ?? undefined) : undefined;
         const reference = random.chance(0.12) ? `reversal_${actor}_${step}` : (quoted ?? undefined);
-        if (!(await attempt(customer, `fund ${customer} ${value} ${currency} ${reference ?? ''}`, () => fund(stripe, customer, value, currency, reference)))) continue;
+        const account = reference?.startsWith('reversal_') ? undefined : accounts.get(key(customer, currency));
+        const viaBank = account !== undefined && random.chance(0.35);
+        const twice = viaBank && random.chance(0.3);
+        const transfer = async () => {
+          const file = mt940Credit(account!, value, currency, `WL${seed}A${actor}S${step}`, reference);
+          const first = await importStatement(server, file);
+          assert.equal(first.lines[0]?.status, 'funded', `the statement credit to ${account} funds ${customer}`);
+          if (twice) assert.equal((await importStatement(server, file)).lines[0]?.status, 'duplicate', 'the same statement again funds nothing');
+        };
+        const what = `${viaBank ? `bank statement credit${twice ? ' (imported twice)' : ''}` : 'fund'} ${customer} ${value} ${currency} ${reference ?? ''}`;
+        if (!(await attempt(customer, what, viaBank ? transfer : () => fund(stripe, customer, value, currency, reference)))) continue;
         if (quoted && reference === quoted && currency !== 'jpy') referenceExcess.add(key(customer, currency));
         else referenceExcess.delete(key(customer, currency));
         audit.funded.set(key(customer, currency), (audit.funded.get(key(customer, currency)) ?? 0) + value);
@@ -323,6 +365,8 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
   try {
     await Promise.all(Array.from({ length: actors }, (_, actor) => act(actor)));
     await auditAll(server, customers, audit);
+    const verified = await cashbook(['verify', '--database-url', databaseOf(stripe)]);
+    assert.equal(verified.code, 0, `cashbook verify after the workload:\n${verified.stdout}\n${verified.stderr}`);
     if (process.env.WORKLOAD_TRAIL) console.log(trail.join('\n'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,6 @@
 // Helpers for the refund*, return*, reversal*, test-clock* and balance* suites (not a test file).
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
-import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
-import type { StoredPosting } from '../../src/resources/balance/journal.ts';
 import type { TestServer } from '../support/server.ts';
 import { assertAllCashLedgers } from '../support/invariants.ts';
 
@@ -29,44 +27,12 @@ export async function advanceClock(stripe: Stripe, clockId: string, frozenTime: 
 }
 
 /**
- * The books after a test: every cash ledger chains and matches its balance; postings sum to
- * zero per currency over all accounts; each customer's cash account equals its cash balance;
- * the merchant account equals GET /v1/balance and the sum of the balance transactions.
+ * The books after a test: every invariant `cashbook verify` checks (cash ledgers, the
+ * double-entry journal, the merchant balance, intents, refunds, invoices, 75/90-day jobs),
+ * over the whole database in one snapshot (src/verify/).
  */
 export async function assertBooks(server: TestServer): Promise<void> {
-  const { stripe } = server;
-  await assertAllCashLedgers(stripe);
-  const postings = await server.store.read((tx) => tx.all<StoredPosting>('ledger_postings', DEFAULT_ACCOUNT_ID, {}));
-  const byCurrency: Record<string, number> = {};
-  const byAccount = new Map<string, number>();
-  const journals = new Map<string, Record<string, number>>();
-  for (const p of postings) {
-    assert.ok(Number.isSafeInteger(p.amount) && p.amount !== 0, `bad posting ${p.id}`);
-    byCurrency[p.currency] = (byCurrency[p.currency] ?? 0) + p.amount;
-    byAccount.set(`${p.account}|${p.currency}`, (byAccount.get(`${p.account}|${p.currency}`) ?? 0) + p.amount);
-    const journal = journals.get(p.journal) ?? {};
-    journal[p.currency] = (journal[p.currency] ?? 0) + p.amount;
-    journals.set(p.journal, journal);
-  }
-  for (const [currency, sum] of Object.entries(byCurrency)) assert.equal(sum, 0, `${currency} does not sum to zero over all accounts`);
-  for (const [id, sums] of journals) for (const [currency, sum] of Object.entries(sums)) assert.equal(sum, 0, `journal ${id} unbalanced in ${currency}`);
-  for await (const customer of stripe.customers.list({ limit: 100 })) {
-    const balance = await stripe.customers.retrieveCashBalance(customer.id);
-    for (const [currency, amount] of Object.entries(balance.available ?? {})) {
-      assert.equal(byAccount.get(`cash_balance:${customer.id}|${currency}`) ?? 0, amount, `cash account of ${customer.id} ${currency}`);
-    }
-  }
-  const txnSums: Record<string, number> = {};
-  for await (const txn of stripe.balanceTransactions.list({ limit: 100 })) txnSums[txn.currency] = (txnSums[txn.currency] ?? 0) + txn.net;
-  const merchant = await stripe.balance.retrieve();
-  for (const [key, sum] of byAccount) {
-    const [account, currency] = key.split('|');
-    if (account === 'merchant_available') assert.equal(merchant.available.find((e) => e.currency === currency)?.amount, sum, `GET /v1/balance shows the merchant's ${currency}`);
-  }
-  for (const entry of merchant.available) {
-    assert.equal(entry.amount, byAccount.get(`merchant_available|${entry.currency}`) ?? 0, `merchant ${entry.currency} vs postings`);
-    assert.equal(entry.amount, txnSums[entry.currency] ?? 0, `merchant ${entry.currency} vs balance transactions`);
-  }
+  await assertAllCashLedgers(server.stripe);
 }
 
 export async function merchantBalance(stripe: Stripe, currency = 'usd'): Promise<number> {

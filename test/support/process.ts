@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerServerDatabase } from './databases.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -146,8 +147,8 @@ export interface CashbookProcessOptions {
 }
 
 /** Starts `cashbook serve` (src/cli.ts) as a child process and waits until /healthz answers. */
-export function startServerProcess(options: CashbookProcessOptions): Promise<ChildServer> {
-  return spawnNodeServer({
+export async function startServerProcess(options: CashbookProcessOptions): Promise<ChildServer> {
+  const server = await spawnNodeServer({
     args: [
       'src/cli.ts', 'serve',
       '--host', '127.0.0.1',
@@ -162,4 +163,6 @@ export function startServerProcess(options: CashbookProcessOptions): Promise<Chi
     readyTimeoutMs: options.readyTimeoutMs,
     launcher: options.launcher,
   });
+  registerServerDatabase(server.url, options.databaseUrl); // for the ledger checks (invariants.ts)
+  return server;
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { checkResponse, type Violation } from './openapi.ts';
 import { startWebhookWorker, type WorkerOptions } from '../../src/webhooks/worker.ts';
 import { dropPostgresDatabase, freshPostgresDatabase } from '../postgres/database.ts';
+import { registerServerDatabase, rememberClientDatabase } from './databases.ts';
 
 export const TEST_KEY = 'sk_test_cashbook_suite_0000000000000000';
 
@@ -45,7 +46,9 @@ export async function databaseUrlFor(kind: StoreKind): Promise<string> {
 
 export function sdk(url: string, key: string): Stripe {
   const { hostname, port } = new URL(url);
-  return new Stripe(key, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  const stripe = new Stripe(key, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  rememberClientDatabase(stripe, url); // for the ledger checks (invariants.ts)
+  return stripe;
 }
 
 /** Webhook delivery in tests: fast polls, short timeouts, retries within a second or two. */
@@ -69,6 +72,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
   const worker = startWebhookWorker({ ...TEST_WEBHOOKS, ...options.webhooks, store, log: app.log });
   const address = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
+  registerServerDatabase(url, databaseUrl);
   return {
     stripe: sdk(url, TEST_KEY),
     url,

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { ApiError } from '../../core/errors.ts';
 import { MIGRATIONS } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
-import type { ApiKeyRecord, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import type { ApiKeyRecord, Backlog, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoreObserver, StoredObject, Tx } from '../types.ts';
 import { columnParam, dueSql, listSql, renderStep, whereClause } from './sql.ts';
 
 /** Attempts of one write before it answers 409 with Stripe-Should-Retry. */
@@ -173,6 +173,14 @@ class PgReader implements ReadTx {
       created: row.created as number,
       last4: row.last4 as string,
     };
+  }
+
+  async listApiKeys(accountId?: string): Promise<ApiKeyRecord[]> {
+    if (accountId !== undefined && unstorable(accountId)) return [];
+    const rows = accountId === undefined
+      ? await this.query('SELECT key_hash, account_id, livemode, created, last4 FROM api_keys ORDER BY created, account_id, last4', [])
+      : await this.query('SELECT key_hash, account_id, livemode, created, last4 FROM api_keys WHERE account_id = $1 ORDER BY created, last4', [accountId]);
+    return rows.map((row) => ({ keyHash: row.key_hash as string, accountId: row.account_id as string, livemode: row.livemode as boolean, created: row.created as number, last4: row.last4 as string }));
   }
 
   async getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -510,6 +518,7 @@ class PgWriter extends PgReader implements Tx {
 
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
+  observer?: StoreObserver;
   private readonly pool: pg.Pool;
   private active = 0;
   private idle: (() => void)[] = [];
@@ -580,6 +589,7 @@ export class PostgresStore implements Store {
         } catch (error) {
           const code = sqlState(error);
           if (code === undefined || !RETRYABLE.has(code)) throw error;
+          this.observer?.retry(code);
           if (attempt >= MAX_WRITE_ATTEMPTS) throw conflictError();
           // Jittered backoff so the retries of colliding transactions spread out.
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
@@ -599,7 +609,9 @@ export class PostgresStore implements Store {
       try {
         result = await fn(tx);
         // COMMIT returns once the commit record is flushed (synchronous_commit on): durable.
+        const started = this.observer ? performance.now() : 0;
         await tx.commit();
+        this.observer?.commit(1, (performance.now() - started) / 1000);
       } catch (error) {
         // Also after a failed COMMIT; if the connection itself failed, the pool drops it.
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
@@ -625,6 +637,21 @@ export class PostgresStore implements Store {
     } finally {
       this.leave();
     }
+  }
+
+  /** Connections of this process's pool: open, idle, and callers waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.pool.options.max ?? 10 };
+  }
+
+  async backlog(nowSeconds: number): Promise<Backlog> {
+    const one = async (sql: string, params: unknown[] = []) => (await this.pool.query(sql, params)).rows;
+    const deliveries = Object.fromEntries((await one('SELECT status, COUNT(*)::bigint AS n FROM webhook_deliveries GROUP BY status')).map((r) => [r.status as string, r.n as number]));
+    const [fanOut] = await one('SELECT COUNT(*)::bigint AS n, MIN(created) AS oldest FROM events WHERE _fanout_due_at IS NOT NULL');
+    const [pending] = await one('SELECT MIN(created) AS oldest FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL');
+    const [job] = await one("SELECT MIN(due_at) AS due FROM scheduled_jobs WHERE status = 'pending' AND test_clock IS NULL AND due_at <= $1", [nowSeconds]);
+    const oldest = [fanOut.oldest, pending.oldest].filter((t): t is number => t !== null);
+    return { deliveries, awaitingFanOut: fanOut.n as number, oldestPendingEvent: oldest.length > 0 ? Math.min(...oldest) : null, oldestDueJob: (job.due as number | null) ?? null };
   }
 
   async pruneIdempotency(olderThanSeconds: number): Promise<number> {

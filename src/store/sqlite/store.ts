@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { MIGRATIONS } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
-import type { ApiKeyRecord, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoredObject, Tx } from '../types.ts';
+import type { ApiKeyRecord, Backlog, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoreObserver, StoredObject, Tx } from '../types.ts';
 import { dueSql, listSql, renderStep } from './sql.ts';
 
 interface Job {
@@ -151,6 +151,13 @@ class SqliteReader implements ReadTx {
     return { keyHash: row.key_hash, accountId: row.account_id, livemode: row.livemode === 1, created: row.created, last4: row.last4 };
   }
 
+  async listApiKeys(accountId?: string): Promise<ApiKeyRecord[]> {
+    const rows = (accountId === undefined
+      ? this.statements.get('SELECT * FROM api_keys ORDER BY created, account_id, last4').all()
+      : this.statements.get('SELECT * FROM api_keys WHERE account_id = ? ORDER BY created, last4').all(accountId)) as { key_hash: string; account_id: string; livemode: number; created: number; last4: string }[];
+    return rows.map((row) => ({ keyHash: row.key_hash, accountId: row.account_id, livemode: row.livemode === 1, created: row.created, last4: row.last4 }));
+  }
+
   async getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const row = this.statements.get('SELECT * FROM idempotency_keys WHERE account_id = ? AND key = ?').get(accountId, key) as
       | Record<string, string & number>
@@ -261,6 +268,7 @@ class SqliteWriter extends SqliteReader implements Tx {
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  observer?: StoreObserver;
   private readonly writeDb: Db;
   private readonly readDb: Db;
   private readonly writer: SqliteWriter;
@@ -337,7 +345,9 @@ export class SqliteStore implements Store {
         }
       }
       try {
+        const started = performance.now();
         this.commit.run();
+        this.observer?.commit(jobs.length, (performance.now() - started) / 1000);
       } catch (error) {
         if (this.writeDb.inTransaction) this.writeDb.exec('ROLLBACK');
         for (const job of jobs) job.reject(error);
@@ -346,6 +356,17 @@ export class SqliteStore implements Store {
       jobs.forEach((job, index) => (outcomes[index].ok ? job.resolve(outcomes[index].value) : job.reject(outcomes[index].value)));
     }
     this.draining = false;
+  }
+
+  async backlog(nowSeconds: number): Promise<Backlog> {
+    // On the read connection: committed data only, never in the way of a commit group.
+    const db = this.readDb;
+    const deliveries = Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    const fanOut = db.prepare('SELECT COUNT(*) AS n, MIN(created) AS oldest FROM events WHERE _fanout_due_at IS NOT NULL').get() as { n: number; oldest: number | null };
+    const pending = db.prepare('SELECT MIN(created) AS oldest FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL').get() as { oldest: number | null };
+    const job = db.prepare("SELECT MIN(due_at) AS due FROM scheduled_jobs WHERE status = 'pending' AND test_clock IS NULL AND due_at <= ?").get(nowSeconds) as { due: number | null };
+    const oldest = [fanOut.oldest, pending.oldest].filter((t): t is number => t !== null);
+    return { deliveries, awaitingFanOut: fanOut.n, oldestPendingEvent: oldest.length > 0 ? Math.min(...oldest) : null, oldestDueJob: job.due };
   }
 
   async pruneIdempotency(olderThanSeconds: number): Promise<number> {

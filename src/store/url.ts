@@ -1,0 +1,19 @@
+// Database URLs as Cashbook takes them: a SQLite file path or sqlite: URL, or postgres://.
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function sqliteFile(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/, '');
+}
+
+/** The URL as it may be printed or logged: its password replaced by ***. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return isPostgresUrl(url) ? 'postgres://…' : url;
+  }
+}
