@@ -18,6 +18,8 @@ import { spawnNodeServer, startServerProcess, type ChildServer } from '../test/s
 import { benchDatabase, type BenchStore } from './database.ts';
 import type { Scenario, Target } from './scenario.ts';
 import { bareRoute } from './scenarios/bare-route.ts';
+import { stripeShapedPost } from './scenarios/stripe-post.ts';
+import { preparePgbench, runPgbench } from './pgbench.ts';
 import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
 import { fundHotCustomer } from './scenarios/fund-hot-customer.ts';
 import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
@@ -25,9 +27,10 @@ import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
 import { webhookScenarios } from './scenarios/webhooks.ts';
 import { confirmCoveredIntent } from './scenarios/confirm-covered-intent.ts';
 
-/** Every scenario, in the order they run. The bare route comes first: it is the yardstick. */
+/** Every scenario, in the order they run. The ceilings (bare route, no-database POST) come first: they are the yardsticks. */
 const SCENARIOS: Scenario[] = [
   bareRoute,
+  stripeShapedPost,
   fundCashBalance,
   fundHotCustomer,
   retrieveCashBalance,
@@ -144,6 +147,8 @@ function roundOrder(round: number): Scenario[] {
 
 /** Each scenario's measurements, one per round, in scenario order. */
 const runs = new Map<Scenario, Row[]>();
+/** pgbench -N transactions per second, one per round (PostgreSQL only). */
+const pgbench: number[] = [];
 const record = (scenario: Scenario, row: Row) => runs.set(scenario, [...(runs.get(scenario) ?? []), row]);
 const database = await benchDatabase(store, args['database-url']);
 let serverPid = 0;
@@ -174,11 +179,17 @@ try {
     server = await startServerProcess({ databaseUrl: database.url, apiKey: BENCH_KEY, logLevel: 'warn', nodeFlags });
     serverPid = server.pid;
     const targets = { bare: { url: bare.url, key: '', pid: bare.pid }, cashbook: { url: server.url, key: BENCH_KEY, pid: server.pid } };
+    const withPgbench = store === 'postgres' && (await preparePgbench(database.url));
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) console.error(`  round ${round} of ${rounds}`);
       for (const scenario of roundOrder(round)) {
         const { pid, ...target } = targets[scenario.server];
         record(scenario, await measure(target, scenario, states.get(scenario), pid));
+      }
+      if (withPgbench) {
+        const result = runPgbench(database.url, connections, duration);
+        pgbench.push(result.tps);
+        console.error(`  pgbench -N: ${Math.round(result.tps)} tps, mean latency ${result.latencyMs} ms`);
       }
     }
   } finally {
@@ -207,6 +218,8 @@ const rows: Row[] = [...runs].map(([scenario, measured]) => ({
 }));
 
 const ceiling = rows.find((r) => r.name === bareRoute.name)!.requestsPerSecond;
+const postCeiling = rows.find((r) => r.name === stripeShapedPost.name)?.requestsPerSecond;
+const pgCeiling = pgbench.length > 0 ? median(pgbench) : undefined;
 const pad = (text: string, width: number) => text.padEnd(width);
 const lpad = (text: string, width: number) => text.padStart(width);
 const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
@@ -216,7 +229,8 @@ console.log(`Process model: each server under test runs in its own Node process 
 console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log('CPU µs/req: CPU time (user + system, all threads) of the server process per request; steadier than req/s when the machine is shared.');
 console.log('');
-console.log(pad('scenario', nameWidth) + lpad('req/s', 9) + lpad('p50 ms', 9) + lpad('p99 ms', 9) + lpad('vs bare', 9) + lpad('CPU µs/req', 12) + lpad('failed', 8));
+const ratio = (value: number, of: number | undefined) => (of ? `${(value / of).toFixed(2)}×` : '-');
+console.log(pad('scenario', nameWidth) + lpad('req/s', 9) + lpad('p50 ms', 9) + lpad('p99 ms', 9) + lpad('vs bare', 9) + lpad('vs POST', 9) + (pgCeiling ? lpad('vs pgbench', 12) : '') + lpad('CPU µs/req', 12) + lpad('failed', 8));
 for (const row of rows) {
   console.log(
     pad(row.name, nameWidth) +
@@ -224,10 +238,13 @@ for (const row of rows) {
       lpad(String(row.p50), 9) +
       lpad(String(row.p99), 9) +
       lpad(`${((100 * row.requestsPerSecond) / ceiling).toFixed(0)}%`, 9) +
+      lpad(ratio(row.requestsPerSecond, postCeiling), 9) +
+      (pgCeiling ? lpad(ratio(row.requestsPerSecond, pgCeiling), 12) : '') +
       lpad(String(row.cpuMicrosPerRequest ?? '-'), 12) +
       lpad(String(row.failures), 8),
   );
 }
+if (pgCeiling) console.log(pad(`pgbench -N, ${connections} clients (PostgreSQL ceiling)`, nameWidth) + lpad(String(Math.round(pgCeiling)), 9));
 // Scenarios measured against a baseline: the drop in each round (the two ran minutes apart at
 // most, so the machine's drift hits both alike), then the median.
 const comparisons = [...runs].flatMap(([scenario, measured]) => {
@@ -240,7 +257,7 @@ const comparisons = [...runs].flatMap(([scenario, measured]) => {
   console.log(`${scenario.name} vs ${baseline[0].name}: throughput ${percent(median(drops))} lower, CPU per request ${percent(median(cpu))} higher (median of ${measured.length} round(s); per round: ${drops.map(percent).join(', ')} lower)`);
   return [{ scenario: scenario.name, baseline: baseline[0].name, throughputDrops: drops, cpuIncreases: cpu }];
 });
-if (args.json) console.log(JSON.stringify({ connections, duration, warmup, rounds, store, rows, comparisons }, null, 2));
+if (args.json) console.log(JSON.stringify({ connections, duration, warmup, rounds, store, rows, comparisons, pgbench }, null, 2));
 if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
 
 /**

@@ -4,6 +4,7 @@
 // between them, so a backlog never holds up the requests around it.
 import type { Clock } from '../../core/clock.ts';
 import type { IdGenerator } from '../../core/ids.ts';
+import { isTransientConflict } from '../../store/conflict.ts';
 import type { DueRow, Store, Tx } from '../../store/types.ts';
 import { systemContext, type RequestContext } from '../../wire/context.ts';
 import { jobHandler, type ScheduledJob } from './jobs.ts';
@@ -30,6 +31,8 @@ async function runJob(tx: Tx, ctx: RequestContext, row: DueRow<ScheduledJob>): P
     });
     job.status = 'done';
   } catch (error) {
+    // A deadlock or serialization failure is no outcome of the job: the slice is tried again whole.
+    if (isTransientConflict(error)) throw error;
     job.status = 'failed';
     job.error = error instanceof Error ? error.message : String(error);
   }

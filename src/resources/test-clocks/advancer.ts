@@ -4,6 +4,8 @@
 // the app is ready again (the clock stays `advancing` in the database until it is done).
 import type { Clock } from '../../core/clock.ts';
 import type { IdGenerator } from '../../core/ids.ts';
+import { ApiError } from '../../core/errors.ts';
+import { isTransientConflict } from '../../store/conflict.ts';
 import type { Store } from '../../store/types.ts';
 import { systemContext } from '../../wire/context.ts';
 import { sliceBudget, yieldToRequests } from '../scheduler/run.ts';
@@ -11,6 +13,7 @@ import { advanceSlice, type TestClock } from './service.ts';
 
 export interface AdvancerLog {
   error(object: unknown, message?: string): void;
+  warn?(object: unknown, message?: string): void;
 }
 
 export class ClockAdvancer {
@@ -63,7 +66,16 @@ export class ClockAdvancer {
       // Let the request that started the advance commit and answer first.
       await yieldToRequests();
       while (!this.closed) {
-        const more = await this.store.write((tx) => advanceSlice(tx, ctx, clockId, sliceBudget()));
+        let more: boolean;
+        try {
+          more = await this.store.write((tx) => advanceSlice(tx, ctx, clockId, sliceBudget()));
+        } catch (error) {
+          // Busy customers (the store's retries spent on conflicts): try the slice again shortly.
+          if (!(error instanceof ApiError && error.code === 'lock_timeout') && !isTransientConflict(error)) throw error;
+          this.log?.warn?.({ test_clock: clockId }, 'test clock slice met concurrent writes; trying again');
+          await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+          continue;
+        }
         if (more) {
           await yieldToRequests();
           continue;
