@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CASHBOOK_CHROMIUM || '/usr/bin/chromium';
 const MISSING = `no browser at ${CHROMIUM}: install Debian's chromium to run the browser tests (apt-get install chromium), or point CASHBOOK_CHROMIUM at one`;
@@ -66,4 +66,106 @@ export function describeInChromium(name: string, body: (tab: BrowserTab) => void
       problems: () => problems,
     });
   });
+}
+
+// ---- helpers for the dashboard's tests (test/browser/dashboard*.test.ts) ----
+
+/** Where screenshots go: CASHBOOK_SCREENSHOTS, else /tmp/dashboard-shots (never the repository). */
+export const SHOTS_DIR = process.env.CASHBOOK_SCREENSHOTS || '/tmp/dashboard-shots';
+
+/** A full-page screenshot named `name`.png, for a reviewer to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: `${SHOTS_DIR}/${name}.png`, fullPage: true });
+}
+
+/** Waits until nothing is loading (no aria-busy) and no dialog is open: the view shows what the API said. */
+export async function settled(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[aria-busy=true], dialog'), undefined, { timeout });
+}
+
+/** Polls `locator`'s text until it matches (the page re-renders after each action); returns it. */
+export async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => last);
+    if (pattern.test(last)) return last;
+    if (Date.now() > deadline) assert.fail(`expected ${pattern} in ${JSON.stringify(last)}`);
+    await locator.page().waitForTimeout(50);
+  }
+}
+
+/** The page is no wider than its viewport: nothing needs a sideways scroll. */
+export async function assertNoHorizontalOverflow(page: Page): Promise<void> {
+  const [width, viewport] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(width <= viewport, `no horizontal overflow: scrollWidth ${width} > ${viewport}`);
+}
+
+/** Presses Tab until the focused element's text or accessible label matches `name` (keyboard-only use). */
+export async function tabTo(page: Page, name: RegExp, maxPresses = 120): Promise<void> {
+  for (let press = 0; press < maxPresses; press++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return '';
+      const labelled = element.getAttribute('aria-label') ?? '';
+      const label = (element as HTMLInputElement).labels?.[0]?.innerText ?? '';
+      return `${labelled} ${element.innerText ?? ''} ${label}`.trim();
+    });
+    if (name.test(focused)) return;
+  }
+  assert.fail(`no focusable element matching ${name} within ${maxPresses} tabs`);
+}
+
+/** Opens the dashboard at `hash`, signing in with `key` if the tab has none yet; resolves once the view has loaded. */
+export async function openDashboard(tab: BrowserTab, url: string, key: string, hash = '#/customers', viewport?: { width: number; height: number }): Promise<void> {
+  await tab.page().goto('about:blank'); // a load of its own, even when only the #hash differs
+  const status = await tab.visit(`${url}/dashboard${hash}`, viewport);
+  assert.equal(status, 200);
+  const page = tab.page();
+  await page.locator('main h1').first().waitFor();
+  if (await page.locator('#secret-key').isVisible()) {
+    await page.getByLabel('Secret key').fill(key);
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    await page.locator('#sign-out').waitFor();
+  }
+  await settled(page);
+}
+
+/**
+ * Performs one dashboard action as a merchant would: clicks `opener`, lets `fill` type into
+ * the dialog, asks for the review, checks it, and confirms with the button named `confirm`.
+ * Returns the review's text; the dialog is then closed or shows its outcome.
+ */
+export async function performAction(page: Page, opener: Locator, confirm: RegExp | string, fill: (dialog: Locator) => Promise<void> = async () => {}): Promise<string> {
+  await opener.click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await fill(dialog);
+  const review = dialog.getByRole('button', { name: 'Review' });
+  if (await review.count()) await review.click();
+  const button = dialog.getByRole('button', { name: confirm });
+  await button.waitFor();
+  const text = await dialog.innerText();
+  await button.click();
+  return text;
+}
+
+/** After an action: the dialog is gone (or shows `outcome`, which is returned once Done is clicked) and the view re-rendered. */
+export async function finishAction(page: Page, outcome?: RegExp): Promise<string> {
+  let text = '';
+  if (outcome) {
+    const dialog = page.getByRole('dialog');
+    text = await waitForText(dialog.getByRole('status'), outcome);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+  }
+  await settled(page);
+  return text;
+}
+
+/** No card of the page needs its own sideways scroll either (its table fits at this width). */
+export async function assertCardsFit(page: Page): Promise<void> {
+  const wide = await page.evaluate(() => [...document.querySelectorAll('.card')].filter((card) => card.scrollWidth > card.clientWidth + 1).map((card) => `${card.id || card.className}: ${card.scrollWidth} > ${card.clientWidth}`));
+  assert.deepEqual(wide, [], 'every card fits its content');
 }

@@ -11,44 +11,11 @@ import type { TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, fund, intent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
-
-interface Line {
-  index: number;
-  amount: number;
-  currency: string;
-  direction: string;
-  status: string;
-  customer: string | null;
-  cash_balance_transaction: string | null;
-  unmatched_transfer: string | null;
-  refund: string | null;
-  reason: string | null;
-}
-interface Statement {
-  id: string;
-  object: string;
-  format: string;
-  statement_id: string | null;
-  lines: Line[];
-  error?: { type: string; message: string; param?: string };
-}
+import { virtualAccount, type Statement } from './bank-helpers.ts';
 
 async function importFile(server: TestServer, body: string, key = server.key, type = 'application/xml'): Promise<{ status: number; body: Statement }> {
   const reply = await fetch(`${server.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body });
   return { status: reply.status, body: (await reply.json()) as Statement };
-}
-
-async function virtualAccount(stripe: Stripe, customer: string, currency: 'eur' | 'gbp' | 'usd') {
-  const type = { eur: 'eu_bank_transfer', gbp: 'gb_bank_transfer', usd: 'us_bank_transfer' }[currency] as Stripe.CustomerCreateFundingInstructionsParams.BankTransfer.Type;
-  const instructions = await stripe.customers.createFundingInstructions(customer, {
-    bank_transfer: { type, ...(currency === 'eur' ? { eu_bank_transfer: { country: 'NL' } } : {}) },
-    currency,
-    funding_type: 'bank_transfer',
-  });
-  const address = instructions.bank_transfer.financial_addresses[0];
-  if (address.iban) return { account: address.iban.iban };
-  if (address.sort_code) return { account: address.sort_code.account_number, sortCode: address.sort_code.sort_code };
-  return { account: address.aba!.account_number, routing: address.aba!.routing_number };
 }
 
 interface CamtEntry {
@@ -59,6 +26,10 @@ interface CamtEntry {
   creditorAccount?: string;
   debtorName?: string;
   debtorIban?: string;
+  /** The sender's account when it is no IBAN (DbtrAcct/Id/Othr/Id). */
+  debtorAccount?: string;
+  /** The sender's bank by clearing code (DbtrAgt/FinInstnId/ClrSysMmbId) instead of a BIC. */
+  debtorClearing?: { system: 'GBDSC' | 'USABA'; id: string };
   endToEndId?: string;
   ref?: string;
   remittance?: string;
@@ -75,7 +46,9 @@ function camt(kind: '053' | '054', version: '02' | '04' | '08', account: string,
   const ntry = entries.map((e) => {
     const credit = (e.direction ?? 'CRDT') === 'CRDT';
     const own = e.creditorAccount ? (/^[A-Z]{2}\d{2}/.test(e.creditorAccount) ? `<Id><IBAN>${e.creditorAccount}</IBAN></Id>` : `<Id><Othr><Id>${e.creditorAccount}</Id></Othr></Id>`) : '';
-    const counter = `${credit ? '<Dbtr>' : '<Cdtr>'}${name(e.debtorName ?? 'Sample Sender BV')}${credit ? '</Dbtr>' : '</Cdtr>'}${e.debtorIban ? `${credit ? '<DbtrAcct>' : '<CdtrAcct>'}<Id><IBAN>${e.debtorIban}</IBAN></Id>${credit ? '</DbtrAcct>' : '</CdtrAcct>'}` : ''}`;
+    const senderId = e.debtorIban ? `<Id><IBAN>${e.debtorIban}</IBAN></Id>` : e.debtorAccount ? `<Id><Othr><Id>${e.debtorAccount}</Id></Othr></Id>` : '';
+    const counter = `${credit ? '<Dbtr>' : '<Cdtr>'}${name(e.debtorName ?? 'Sample Sender BV')}${credit ? '</Dbtr>' : '</Cdtr>'}${senderId ? `${credit ? '<DbtrAcct>' : '<CdtrAcct>'}${senderId}${credit ? '</DbtrAcct>' : '</CdtrAcct>'}` : ''}`;
+    const agent = e.debtorClearing ? `<ClrSysMmbId><ClrSysId><Cd>${e.debtorClearing.system}</Cd></ClrSysId><MmbId>${e.debtorClearing.id}</MmbId></ClrSysMmbId>` : bic('INGBNL2AXXX');
     const ownAccount = own ? (credit ? `<CdtrAcct>${own}</CdtrAcct>` : `<DbtrAcct>${own}</DbtrAcct>`) : '';
     return `
       <Ntry>
@@ -91,7 +64,7 @@ function camt(kind: '053' | '054', version: '02' | '04' | '08', account: string,
           <Refs>${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<EndToEndId>${e.endToEndId ?? 'NOTPROVIDED'}</EndToEndId></Refs>
           <AmtDtls><TxAmt><Amt Ccy="${e.currency}">${e.amount}</Amt></TxAmt></AmtDtls>
           <RltdPties>${counter}${ownAccount}</RltdPties>
-          <RltdAgts><${credit ? 'DbtrAgt' : 'CdtrAgt'}><FinInstnId>${bic('INGBNL2AXXX')}</FinInstnId></${credit ? 'DbtrAgt' : 'CdtrAgt'}></RltdAgts>
+          <RltdAgts><${credit ? 'DbtrAgt' : 'CdtrAgt'}><FinInstnId>${agent}</FinInstnId></${credit ? 'DbtrAgt' : 'CdtrAgt'}></RltdAgts>
           ${e.remittance ? `<RmtInf><Ustrd>${e.remittance}</Ustrd></RmtInf>` : ''}
           ${e.returnReason ? `<RtrInf><Rsn><Cd>${e.returnReason}</Cd></Rsn></RtrInf>` : ''}
         </TxDtls></NtryDtls>
@@ -172,8 +145,12 @@ describeEachStore('bank statements in', (server) => {
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 12_500 + 999);
     const twice = await s.request('POST', `/cashbook/v1/unmatched_transfers/${unmatched}/assign`, { form: `customer=${customer.id}` });
     assert.equal(twice.status, 400);
-    const returned = await s.request('POST', `/cashbook/v1/unmatched_transfers/${first.body.lines[2].unmatched_transfer}/return`);
-    assert.equal((returned.body as { status: string }).status, 'returned');
+    // The GBP credit names its sender but no account: it cannot be sent back, and stays open.
+    const gbpTransfer = first.body.lines[2].unmatched_transfer;
+    const refused = await s.request('POST', `/cashbook/v1/unmatched_transfers/${gbpTransfer}/return`);
+    assert.deepEqual([refused.status, (refused.body as { error?: { param?: string } }).error?.param], [400, 'id']);
+    assert.match((refused.body as { error: { message: string } }).error.message, /cannot be sent back: the statement gives neither the sender's sort code and account number nor its IBAN/);
+    assert.equal(((await s.request('GET', `/cashbook/v1/unmatched_transfers/${gbpTransfer}`)).body as { status: string }).status, 'open');
     await assertBooks(s);
   });
 
@@ -305,6 +282,89 @@ describeEachStore('bank statements in', (server) => {
     const other = await importFile(s, file, key);
     assert.deepEqual(other.body.lines.map((l) => l.status), Array(5).fill('unmatched'), "another account's key: these virtual accounts are not its own");
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 1_500);
+  });
+
+  it("returning an unmatched transfer pays the sender's account as the statement gives it, or is refused; the file's debit settles it, a reversal reopens it", async () => {
+    const s = server();
+    const { stripe } = s;
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=usd&account_holder_name=Shop Inc&routing_number=021000021&account_number=123456789' });
+    const UNKNOWN = 'NL02ABNA0123456789';
+    const camtFile = await importFile(s, camt('053', '08', MASTER, [
+      { amount: '12.34', currency: 'GBP', creditorAccount: UNKNOWN, debtorName: 'Sam Smith', debtorAccount: '70872490', debtorClearing: { system: 'GBDSC', id: '40-47-84' }, ref: 'RET-1', remittance: 'Order 17' },
+      { amount: '5.00', currency: 'USD', creditorAccount: UNKNOWN, debtorName: 'Acme Corp', debtorAccount: '000999888777', debtorClearing: { system: 'USABA', id: '011000015' }, ref: 'RET-2' },
+      { amount: '6.00', currency: 'USD', creditorAccount: UNKNOWN, debtorName: 'No Routing Inc', debtorAccount: '12345678', ref: 'RET-3' },
+      { amount: '3.00', currency: 'CHF', creditorAccount: UNKNOWN, debtorName: 'Swiss AG', debtorIban: 'CH9300762011623852957', ref: 'RET-4' },
+    ]));
+    assert.deepEqual(camtFile.body.lines.map((l) => l.status), ['unmatched', 'unmatched', 'unmatched', 'unmatched']);
+    const mt940 = await importFile(s, [
+      ':20:RETURNS1', ':25:GB29NWBK60161331926819', ':28C:00001/001', ':60F:C261130GBP0,00',
+      ':61:2612011201C20,00NTRFNONREF//FPS-R1', ':86:?20SVWZ+Rent December?31GB82WEST12345698765432?32JANE DOE',
+      ':61:2612011201C4,00NTRFNONREF//FPS-R2', ':86:FASTER PAYMENT FROM SOMEONE',
+      ':62F:C261201GBP24,00', '-',
+    ].join('\n'), s.key, 'text/plain');
+    assert.deepEqual(mt940.body.lines.map((l) => l.status), ['unmatched', 'unmatched']);
+    const bai = await importFile(s, '01,A,B,261201,0800,1,,,2/\n02,B,A,1,261201,0800,USD,2/\n03,99887766,USD/\n16,195,700,Z,ACH-R1,,ACH CREDIT/\n49,700,2/\n98,700,1,3/\n99,700,1,5/\n', s.key, 'text/plain');
+    assert.equal(bai.body.lines[0].status, 'unmatched');
+    const [sortCode, aba, noRouting, chf] = camtFile.body.lines.map((l) => l.unmatched_transfer!);
+    const [gbIban, unstructured] = mt940.body.lines.map((l) => l.unmatched_transfer!);
+    const bai2Transfer = bai.body.lines[0].unmatched_transfer!;
+
+    const refusals: [string, RegExp][] = [
+      [noRouting, /ABA routing number and account number/],
+      [chf, /EUR, GBP and USD only, not CHF/],
+      [unstructured, /does not name the sender/],
+      [bai2Transfer, /does not name the sender/],
+    ];
+    for (const [id, message] of refusals) {
+      const reply = await s.request('POST', `/cashbook/v1/unmatched_transfers/${id}/return`);
+      const error = (reply.body as { error: { type: string; param?: string; message: string } }).error;
+      assert.deepEqual([reply.status, error.type, error.param], [400, 'invalid_request_error', 'id'], id);
+      assert.match(error.message, message);
+      const after = (await s.request('GET', `/cashbook/v1/unmatched_transfers/${id}`)).body as { status: string; return_status: string | null };
+      assert.deepEqual([after.status, after.return_status], ['open', null], 'a refused return changes nothing');
+    }
+    for (const id of [sortCode, aba, gbIban]) {
+      const reply = await s.request('POST', `/cashbook/v1/unmatched_transfers/${id}/return`);
+      assert.deepEqual([reply.status, (reply.body as { return_status: string }).return_status], [200, 'pending'], JSON.stringify(reply.body));
+    }
+    const pending = (await s.request('GET', '/cashbook/v1/unmatched_transfers?status=returned&limit=100')).body as { data: { id: string }[] };
+    assert.deepEqual(pending.data.map((t) => t.id).sort(), [sortCode, aba, gbIban].sort());
+
+    const gbp = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' })).body as { id: string; refunds: string[]; unmatched_transfers: string[]; amount: number };
+    assert.deepEqual([gbp.refunds, [...gbp.unmatched_transfers].sort(), gbp.amount], [[], [sortCode, gbIban].sort(), 1_234 + 2_000]);
+    const xml = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${gbp.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
+    const block = (id: string) => [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${id}</EndToEndId>`))!;
+    assert.match(block(sortCode), /<InstdAmt Ccy="GBP">12\.34<\/InstdAmt><\/Amt><CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC<\/Cd><\/ClrSysId><MmbId>404784<\/MmbId><\/ClrSysMmbId><\/FinInstnId><\/CdtrAgt><Cdtr><Nm>Sam Smith<\/Nm><\/Cdtr><CdtrAcct><Id><Othr><Id>70872490<\/Id>/);
+    assert.match(block(sortCode), /<Ustrd>Return of your transfer Order 17<\/Ustrd>/);
+    assert.match(block(gbIban), /<MmbId>123456<\/MmbId>.*<Nm>JANE DOE<\/Nm>.*<Id>98765432<\/Id>/, 'sort code and account number read out of the GB IBAN');
+    const usd = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=usd' })).body as { id: string; unmatched_transfers: string[]; format: string };
+    assert.deepEqual([usd.format, usd.unmatched_transfers], ['nacha', [aba]]);
+    const nacha = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${usd.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
+    const entry = nacha.split('\n').find((l) => l[0] === '6')!;
+    assert.deepEqual([entry.slice(3, 12), entry.slice(12, 29).trim(), Number(entry.slice(29, 39)), entry.slice(54, 76).trim()], ['011000015', '000999888777', 500, 'ACME CORP']);
+
+    // MT940: the debit names the transfer in EREF+ (settled); a later RD (reversal of that debit) brings it back.
+    const settled = await importFile(s, [
+      ':20:RETURNS2', ':25:GB29NWBK60161331926819', ':28C:00002/001', ':60F:C261201GBP24,00',
+      ':61:2612021202D12,34NTRFNONREF//OUT-R1', `:86:?20EREF+${sortCode}?21SVWZ+Return?32Sam Smith`,
+      ':61:2612021202D20,00NTRFNONREF//OUT-R2', `:86:?20EREF+${gbIban}?32JANE DOE`,
+      ':62F:C261202GBP-8,34', '-',
+    ].join('\n'), s.key, 'text/plain');
+    assert.deepEqual(settled.body.lines.map((l) => [l.status, l.unmatched_transfer]), [['settled', sortCode], ['settled', gbIban]]);
+    const bounced = await importFile(s, [
+      ':20:RETURNS3', ':25:GB29NWBK60161331926819', ':28C:00003/001', ':60F:C261202GBP0,00',
+      ':61:2612031203RD20,00NTRFNONREF//RTN-R2', `:86:?20EREF+${gbIban}?32JANE DOE`,
+      ':62F:C261203GBP20,00', '-',
+    ].join('\n'), s.key, 'text/plain');
+    assert.deepEqual(bounced.body.lines.map((l) => [l.status, l.unmatched_transfer, l.reason]), [['returned', gbIban, 'reversed by the bank']]);
+    const states = await Promise.all([sortCode, gbIban].map(async (id) => (await s.request('GET', `/cashbook/v1/unmatched_transfers/${id}`)).body as { status: string; return_status: string | null; outbound_transfer_file: string | null; return_failure_reason: string | null }));
+    assert.deepEqual(states.map((t) => [t.status, t.return_status, t.outbound_transfer_file, t.return_failure_reason]), [['returned', 'settled', gbp.id, null], ['open', null, null, 'reversed by the bank']]);
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const assigned = await s.request('POST', `/cashbook/v1/unmatched_transfers/${gbIban}/assign`, { form: `customer=${customer.id}` });
+    assert.equal(assigned.status, 200, 'the money that came back can be placed again');
+    assert.equal(await balanceOf(stripe, customer.id, 'gbp'), 2_000);
+    await assertBooks(s);
   });
 
   it('money out closes its loop: a debit naming a refund settles it; a returned payment fails it and the money comes back', async () => {

@@ -19,6 +19,7 @@ interface FileObject {
   count: number;
   amount: number;
   refunds: string[];
+  unmatched_transfers: string[];
   error?: { param?: string; message: string };
 }
 
@@ -151,7 +152,7 @@ describeEachStore('payment files for the merchant bank', (server) => {
     assert.deepEqual([Number(fileControl.slice(1, 7)), Number(fileControl.slice(7, 13)), Number(fileControl.slice(13, 21)), Number(fileControl.slice(43, 55))], [1, 1, 4, 2_004]);
   });
 
-  it('two file requests at once never put one refund in two files', async () => {
+  it('two file requests at once never put one refund or returned unmatched transfer in two files', async () => {
     const s = server();
     await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });
     const refunds: Stripe.Refund[] = [];
@@ -160,12 +161,29 @@ describeEachStore('payment files for the merchant bank', (server) => {
       await pendingWithDetails(s, refund, { account_holder_name: `Customer ${i}`, sort_code: '40-47-84', account_number: String(70872490 + i) });
       refunds.push(refund);
     }
+    // Credits to the merchant's own account that route to no customer, returned to their senders.
+    const statement = [':20:OUTFILES', ':25:GB29NWBK60161331926819', ':60F:C261130GBP0,00'];
+    for (let i = 0; i < 4; i++) statement.push(`:61:2612011201C${i + 1},00NTRFNONREF//IN-${i}`, `:86:?20SVWZ+Wrong ref ${i}?31GB82WEST1234569876543${i}?32SENDER ${i}`);
+    const imported = await fetch(`${s.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: [...statement, ':62F:C261201GBP10,00', '-'].join('\n') });
+    const lines = ((await imported.json()) as { lines: { status: string; unmatched_transfer: string }[] }).lines;
+    assert.deepEqual(lines.map((l) => l.status), Array(4).fill('unmatched'));
+    const transfers: string[] = [];
+    for (const line of lines) {
+      const returned = await s.request('POST', `/cashbook/v1/unmatched_transfers/${line.unmatched_transfer}/return`);
+      if (returned.status === 200) transfers.push(line.unmatched_transfer);
+      else assert.match((returned.body as FileObject).error!.message, /cannot be sent back/, 'only an IBAN with wrong check digits is refused');
+    }
+    assert.ok(transfers.length >= 1);
     const replies = await Promise.all([0, 1, 2].map(() => s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' })));
     const files = replies.filter((r) => r.status === 200).map((r) => r.body as FileObject);
     assert.ok(replies.every((r) => r.status === 200 || (r.status === 400 && (r.body as FileObject).error?.param === 'currency')));
     const held = files.flatMap((f) => f.refunds);
     assert.equal(new Set(held).size, held.length, 'no refund in two files');
     assert.deepEqual([...held].sort(), refunds.map((r) => r.id).sort(), 'every refund in a file');
+    const heldTransfers = files.flatMap((f) => f.unmatched_transfers);
+    assert.equal(new Set(heldTransfers).size, heldTransfers.length, 'no unmatched transfer in two files');
+    assert.deepEqual([...heldTransfers].sort(), [...transfers].sort(), 'every returned transfer in a file');
+    for (const f of files) assert.equal(f.count, f.refunds.length + f.unmatched_transfers.length);
     const xml = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${files[0].id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
     assert.deepEqual(childNames(xml, 'CdtTrfTxInf'), ['PmtId', 'Amt', 'CdtrAgt', 'Cdtr', 'CdtrAcct', 'RmtInf']);
     assert.match(xml, /<CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC<\/Cd><\/ClrSysId><MmbId>404784<\/MmbId><\/ClrSysMmbId><\/FinInstnId><\/CdtrAgt>/);

@@ -27,6 +27,7 @@ import type { Refund } from '../../src/resources/refunds/object.ts';
 import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
 import { databaseOf } from '../support/databases.ts';
 import { cashbook } from '../cli/binary.ts';
+import { virtualAccount, type Statement } from './bank-helpers.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
 const ACTORS = 8;
@@ -76,17 +77,6 @@ async function fingerprint(stripe: Stripe, customer: string) {
   return { available: balance.available ?? {}, newest: newest.data[0]?.id ?? null };
 }
 
-/** The customer's virtual account number for a currency (its funding instructions). */
-async function virtualAccount(stripe: Stripe, customer: string, currency: 'eur' | 'usd'): Promise<string> {
-  const instructions = await stripe.customers.createFundingInstructions(customer, {
-    bank_transfer: currency === 'eur' ? { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' } } : { type: 'us_bank_transfer' },
-    currency,
-    funding_type: 'bank_transfer',
-  });
-  const address = instructions.bank_transfer.financial_addresses[0];
-  return address.iban?.iban ?? address.aba!.account_number;
-}
-
 /** An MT940 statement of one virtual account with one booked credit (amount in minor units). */
 function mt940Credit(account: string, amount: number, currency: string, bankReference: string, reference?: string): string {
   const decimal = `${Math.floor(amount / 100)},${String(amount % 100).padStart(2, '0')}`;
@@ -95,9 +85,9 @@ function mt940Credit(account: string, amount: number, currency: string, bankRefe
 }
 
 /** Imports a statement; anything but a 200 is thrown as a Stripe-like error (statusCode). */
-async function importStatement(server: TestServer, body: string): Promise<{ lines: { status: string }[] }> {
+async function importStatement(server: TestServer, body: string): Promise<Statement> {
   const reply = await fetch(`${server.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${server.key}`, 'content-type': 'text/plain' }, body });
-  const json = (await reply.json()) as { lines: { status: string }[]; error?: { message: string } };
+  const json = (await reply.json()) as Statement;
   if (reply.status !== 200) throw Object.assign(new Error(json.error?.message ?? `status ${reply.status}`), { statusCode: reply.status });
   return json;
 }
@@ -201,7 +191,7 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
     modes.set(customer.id, mode);
   }
   const accounts = new Map<string, string>();
-  for (const customer of customers) for (const currency of ['eur', 'usd'] as const) accounts.set(key(customer, currency), await virtualAccount(stripe, customer, currency));
+  for (const customer of customers) for (const currency of ['eur', 'usd'] as const) accounts.set(key(customer, currency), (await virtualAccount(stripe, customer, currency)).account);
   const audit: Audit = { funded: new Map(), reversed: new Map(), intents: new Map(), returns: new Map(), bankRefunds: new Set(), invoices: new Set() };
   const trail: string[] = [];
   /** Customer|currency whose last transfer quoted a reference: its excess may wait beside intents. */

@@ -63,7 +63,7 @@ export function parseBai2(text: string): ParsedStatement {
           reversal: false,
           returnReason: null,
           account,
-          sender: { name: null, iban: null, bic: null, account: null },
+          sender: { name: null, iban: null, bic: null, account: null, clearing: null },
           reference: info === '' ? null : info,
           mentionedAccounts: [],
         });

@@ -48,6 +48,11 @@ function bic(node: unknown): string | null {
   return str(fin.BICFI) ?? str(fin.BIC);
 }
 
+/** The agent's clearing member id (FinInstnId/ClrSysMmbId/MmbId): a sort code (GBDSC), an ABA routing number (USABA). */
+function clearing(node: unknown): string | null {
+  return normalizeAccount(str(obj(obj(obj(node).FinInstnId).ClrSysMmbId).MmbId));
+}
+
 function statusOf(node: unknown): 'booked' | 'pending' | 'info' {
   const code = str(obj(node).Cd) ?? str(node);
   if (code === 'BOOK') return 'booked';
@@ -106,6 +111,7 @@ export function parseCamt(xml: string): ParsedStatement {
           iban: senderAccount && /^[A-Z]{2}\d{2}/.test(senderAccount) ? senderAccount : null,
           bic: bic(counterparty.agent),
           account: senderAccount,
+          clearing: clearing(counterparty.agent),
         },
         reference: structured ?? (ustrd === '' ? null : ustrd),
         mentionedAccounts: [],

@@ -20,7 +20,13 @@ export interface StatementLine {
   returnReason: string | null;
   /** The account the entry credits or debits when the line names it (camt CdtrAcct / DbtrAcct). */
   account: string | null;
-  sender: { name: string | null; iban: string | null; bic: string | null; account: string | null };
+  /**
+   * The other party (the sender of a credit, the payee of a debit), as far as the file names it:
+   * `account` its account (an IBAN or another number), `clearing` its bank's clearing code
+   * (camt `ClrSysMmbId/MmbId`: a UK sort code, a US ABA routing number). What a returned
+   * unmatched transfer is paid back to.
+   */
+  sender: { name: string | null; iban: string | null; bic: string | null; account: string | null; clearing: string | null };
   /** Remittance information: the reference a customer quoted. */
   reference: string | null;
   /** IBANs named in free text (MT940 :86:), tried when `account` routes nowhere. */

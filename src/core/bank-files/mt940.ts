@@ -75,7 +75,7 @@ export function parseMt940(text: string): ParsedStatement {
       reversal: mark === 'RC' || mark === 'RD',
       returnReason: null,
       account,
-      sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account },
+      sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account, clearing: null },
       reference: detail.reference,
       mentionedAccounts: mentioned.filter((iban) => iban !== account),
     });

@@ -1,6 +1,7 @@
 // POST /cashbook/v1/bank_statements (the file itself as the body, any content type),
 // GET /cashbook/v1/bank_statements[/:id], and the unmatched transfers:
-// GET /cashbook/v1/unmatched_transfers[/:id], POST …/:id/assign, POST …/:id/return.
+// GET /cashbook/v1/unmatched_transfers[/:id], POST …/:id/assign, POST …/:id/return (paid back
+// to the sender by the next payment file).
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.ts';
 import { errors } from '../../core/errors.ts';
@@ -8,7 +9,7 @@ import { listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, authenticateRequest, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
-import { importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, type BankStatement, type UnmatchedTransfer } from './service.ts';
+import { importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
 import { assignTransfer, returnTransfer } from './unmatched.ts';
 
 const STATEMENTS = '/cashbook/v1/bank_statements';
@@ -48,7 +49,10 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
     method: 'GET',
     url: UNMATCHED,
     params: paramsObject({ ...listParams, status: param.enumOf(['open', 'assigned', 'returned']).optional() }),
-    handler: async ({ ctx, tx, params }) => listObjects(tx, ctx, 'unmatched_transfers', 'unmatched_transfer', UNMATCHED, params, params.status ? { status: params.status } : {}),
+    handler: async ({ ctx, tx, params }) => {
+      const page = await listObjects(tx, ctx, 'unmatched_transfers', 'unmatched_transfer', UNMATCHED, params, params.status ? { status: params.status } : {});
+      return { ...page, data: page.data.map((transfer) => transferToWire(transfer as unknown as UnmatchedTransfer)) };
+    },
   });
   addReadRoute(app, deps, {
     method: 'GET',
@@ -57,19 +61,19 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ ctx, tx, path }) => {
       const transfer = await tx.get<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, path.id);
       if (!transfer) throw errors.noSuch('unmatched_transfer', path.id, 'id');
-      return toWire(transfer);
+      return transferToWire(transfer);
     },
   });
   addWriteRoute(app, deps, {
     method: 'POST',
     url: `${UNMATCHED}/:id/assign`,
     params: paramsObject({ customer: param.string({ max: 255 }) }),
-    handler: async ({ ctx, tx, params, path }) => toWire(await assignTransfer(tx, ctx, path.id, params.customer)),
+    handler: async ({ ctx, tx, params, path }) => transferToWire(await assignTransfer(tx, ctx, path.id, params.customer)),
   });
   addWriteRoute(app, deps, {
     method: 'POST',
     url: `${UNMATCHED}/:id/return`,
     params: paramsObject({}),
-    handler: async ({ ctx, tx, path }) => toWire(await returnTransfer(tx, ctx, path.id)),
+    handler: async ({ ctx, tx, path }) => transferToWire(await returnTransfer(tx, ctx, path.id)),
   });
 }

@@ -2,14 +2,17 @@
 // each booked entry handled once in one transaction for the whole file: a credit to a virtual
 // account Cashbook issued funds that customer; one that routes nowhere is kept as an unmatched
 // transfer; a reversal of an earlier funding books funding_reversed; a debit naming a refund
-// from a payment file settles it, a returned payment fails it. A refused file books nothing.
+// (or a returned unmatched transfer) from a payment file settles it, a returned payment fails
+// it (reopens the transfer). A refused file books nothing.
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { parseStatement } from '../../core/bank-files/detect.ts';
 import { StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
+import type { PayoutAccount } from '../../core/payout-account.ts';
 import type { RequestContext } from '../../wire/context.ts';
+import { toWire } from '../../wire/wire-object.ts';
 import { receiveBankTransfer } from '../cash-balance/inflow.ts';
 import type { CashBalanceTransaction } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
@@ -59,6 +62,23 @@ export interface UnmatchedTransfer extends StoredObject {
   reason: string;
   customer: string | null;
   cash_balance_transaction: string | null;
+  /**
+   * A returned transfer's payment back to the sender: `pending` until a statement shows the
+   * payment-file debit, then `settled`; null otherwise (also for transfers marked returned
+   * before Cashbook paid them out, which no file takes: they were sent back by hand).
+   */
+  return_status?: 'pending' | 'settled' | null;
+  /** The payment file that pays it back (the payment's end-to-end id is the transfer's id). */
+  outbound_transfer_file?: string | null;
+  /** Why the sender's bank sent the last payment back, when it did. */
+  return_failure_reason?: string | null;
+  /** The sender's account as read from the statement, fixed when the return was asked for. */
+  _payout_account?: PayoutAccount;
+}
+
+/** The wire shape, with the return fields transfers kept before them lack. */
+export function transferToWire(transfer: UnmatchedTransfer): Record<string, unknown> {
+  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, ...transfer });
 }
 
 /** One booked entry seen: keyed by its identity, and for fundings what a reversal needs. */
@@ -87,12 +107,12 @@ function identity(line: StatementLine, statementAccount: string | null): string 
 const fundingKey = (account: string | null, endToEndId: string, amount: number, currency: string) => `sf_${hash([account, endToEndId, amount, currency])}`;
 
 function senderDetails(type: string, line: Pick<StatementLine, 'sender'>): Record<string, unknown> {
-  const { name, iban, bic, account } = line.sender;
+  const { name, iban, bic, account, clearing } = line.sender;
   switch (type) {
     case 'eu_bank_transfer':
       return { eu_bank_transfer: { bic, iban_last4: iban ? iban.slice(-4) : null, sender_name: name } };
     case 'gb_bank_transfer':
-      return { gb_bank_transfer: { account_number_last4: account ? account.slice(-4) : null, sender_name: name, sort_code: null } };
+      return { gb_bank_transfer: { account_number_last4: account ? account.slice(-4) : null, sender_name: name, sort_code: clearing && /^\d{6}$/.test(clearing) ? clearing : null } };
     case 'us_bank_transfer':
       return { us_bank_transfer: { network: 'ach', sender_name: name } };
     default:
@@ -142,6 +162,9 @@ async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, l
     reason,
     customer: null,
     cash_balance_transaction: null,
+    return_status: null,
+    outbound_transfer_file: null,
+    return_failure_reason: null,
   };
   await tx.insert('unmatched_transfers', ctx.accountId, transfer);
   return transfer;
@@ -170,6 +193,21 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
     if (line.direction === 'credit' && (line.returnReason !== null || line.reversal) && (refund.status === 'pending' || refund.status === 'succeeded')) {
       await returnedByBank(tx, ctx, refund.id, 'unknown');
       return { ...out, status: 'returned', refund: refund.id, customer: refund._customer, reason: line.returnReason ? `returned by the receiving bank (${line.returnReason})` : 'reversed by the bank' };
+    }
+  }
+
+  // The payment back of a returned unmatched transfer, from a payment file.
+  const sentBack = line.endToEndId?.startsWith('ubt_') ? await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, line.endToEndId) : undefined;
+  if (sentBack && sentBack.status === 'returned' && sentBack.outbound_transfer_file && sentBack.amount === line.amount && sentBack.currency === line.currency) {
+    if (line.direction === 'debit' && !line.reversal && sentBack.return_status === 'pending') {
+      await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, return_status: 'settled' });
+      return { ...out, status: 'settled', unmatched_transfer: sentBack.id };
+    }
+    if (line.direction === 'credit' && (line.returnReason !== null || line.reversal) && (sentBack.return_status === 'pending' || sentBack.return_status === 'settled')) {
+      const reason = line.returnReason ? `returned by the receiving bank (${line.returnReason})` : 'reversed by the bank';
+      // Bounced: the money is back in the merchant's account, so the transfer is open again (assign it, or return it once more).
+      await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, status: 'open', return_status: null, outbound_transfer_file: null, return_failure_reason: reason });
+      return { ...out, status: 'returned', unmatched_transfer: sentBack.id, reason };
     }
   }
 

@@ -1,6 +1,9 @@
 // Credits that routed to no customer: kept until the merchant assigns one to a customer
-// (funding it, once) or marks it to be sent back.
+// (funding it, once) or returns it: the payment files then pay it back to the sender's
+// account as the statement named it (src/resources/outbound-files), and a later statement
+// settles that payment or reopens the transfer when the sender's bank sends it back.
 import { ApiError, errors } from '../../core/errors.ts';
+import { senderPayoutAccount } from '../../core/payment-files/sender-account.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
@@ -20,10 +23,18 @@ export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, cu
   return assigned;
 }
 
-/** Marks it to be sent back to the sender (the money-out files pay it). */
+/**
+ * To be sent back to the sender: `returned` with `return_status: pending`, and the next
+ * payment file of its currency pays it. Refused (400, nothing changes) when the statement did
+ * not give the sender's account and name, or the currency is not one Cashbook pays out.
+ */
 export async function returnTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
-  const returned: UnmatchedTransfer = { ...transfer, status: 'returned' };
+  const payout = senderPayoutAccount(transfer.currency, transfer.sender);
+  if (!payout.ok) {
+    throw new ApiError(`This unmatched transfer cannot be sent back: ${payout.message}. Assign it to a customer instead, or pay it back outside Cashbook.`, { param: 'id' });
+  }
+  const returned: UnmatchedTransfer = { ...transfer, status: 'returned', return_status: 'pending', outbound_transfer_file: null, _payout_account: payout.account };
   await tx.update('unmatched_transfers', ctx.accountId, returned);
   return returned;
 }

@@ -1,13 +1,15 @@
 // Money out to the merchant's bank: the merchant's own accounts (what the files debit) and
 // payment files holding every pending refund or return (with the customer's bank details)
-// that no earlier file holds. A refund goes in one file at most: each is locked and
-// re-checked in the file's transaction, so concurrent requests split the refunds.
+// and every returned unmatched transfer (paid back to the sender's account from the
+// statement) that no earlier file holds. Each goes in one file at most: it is locked and
+// re-checked in the file's transaction, so concurrent requests split them.
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
 import { nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
+import type { UnmatchedTransfer } from '../bank-statements/service.ts';
 import type { Refund } from '../refunds/object.ts';
 
 export type OutboundCurrency = 'eur' | 'gbp' | 'usd';
@@ -90,7 +92,17 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     const what = refund._origin === 'customer_balance' ? 'Return of your balance' : 'Refund';
     payments.push({ endToEndId: refund.id, amount: refund.amount, creditor: refund._payout_account, remittance: `${what} ${refund.id}` });
   }
-  if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund or return is waiting for a payment file.`, { param: 'currency' });
+  const transfers: string[] = [];
+  const returned = await tx.all<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, { status: 'returned', currency, outbound_transfer_file: null });
+  for (const candidate of returned) {
+    if (candidate.return_status !== 'pending' || !candidate._payout_account) continue; // marked returned before Cashbook paid returns out
+    const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, candidate.id);
+    if (!transfer || transfer.status !== 'returned' || transfer.return_status !== 'pending' || transfer.outbound_transfer_file || !transfer._payout_account) continue; // a concurrent file took it
+    await tx.update('unmatched_transfers', ctx.accountId, { ...transfer, outbound_transfer_file: id });
+    transfers.push(transfer.id);
+    payments.push({ endToEndId: transfer.id, amount: transfer.amount, creditor: transfer._payout_account, remittance: `Return of your transfer${transfer.reference ? ` ${transfer.reference}` : ''}` }); // the sender's own reference; the end-to-end id is the transfer's
+  }
+  if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund, return or returned unmatched transfer is waiting for a payment file.`, { param: 'currency' });
   const now = new Date(ctx.clock.nowSeconds() * 1000);
   const date = `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
   const content = currency === 'usd'
@@ -120,7 +132,7 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     count: payments.length,
     amount: payments.reduce((sum, p) => sum + p.amount, 0),
     refunds: held,
-    unmatched_transfers: [],
+    unmatched_transfers: transfers,
     _content: content,
   };
   await tx.insert('outbound_transfer_files', ctx.accountId, file);

@@ -1,0 +1,40 @@
+// Money: integers of minor units in, exact text out, and typed major units back in (parsed as
+// text, never through a float).
+
+/** The currencies a cash balance holds, and the bank transfer each arrives by. */
+export const CASH_CURRENCIES = ['usd', 'eur', 'gbp', 'jpy', 'mxn'];
+export const TRANSFER_TYPE = { usd: 'us_bank_transfer', eur: 'eu_bank_transfer', gbp: 'gb_bank_transfer', jpy: 'jp_bank_transfer', mxn: 'mx_bank_transfer' };
+/** Countries a EUR virtual account (IBAN) can be issued in. */
+export const EU_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'];
+/** Currencies a credit balance may also be kept in. */
+export const CREDIT_CURRENCIES = [...CASH_CURRENCIES, 'aud', 'cad', 'chf', 'czk', 'dkk', 'hkd', 'huf', 'nok', 'nzd', 'pln', 'sek', 'sgd'];
+
+const ZERO_DECIMAL = new Set(['jpy']);
+export const decimals = (currency) => (ZERO_DECIMAL.has(currency) ? 0 : 2);
+
+/** 123456 usd is "1,234.56 USD"; negative amounts get a real minus sign. */
+export function formatAmount(amount, currency) {
+  return `${amount < 0 ? '−' : ''}${majorUnits(Math.abs(amount), currency, true)} ${currency.toUpperCase()}`;
+}
+
+/** 1234 usd is "12.34" (what the user would type), with thousands separators if `grouped`. */
+export function majorUnits(amount, currency, grouped = false) {
+  const digits = decimals(currency);
+  const absolute = Math.abs(amount);
+  let major = String(Math.floor(absolute / 10 ** digits));
+  if (grouped) major = major.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const minor = digits === 0 ? '' : `.${String(absolute % 10 ** digits).padStart(digits, '0')}`;
+  return `${amount < 0 ? '-' : ''}${major}${minor}`;
+}
+
+/** "12.34" in a two-decimal currency is 1234. Throws an Error with a message for the user. */
+export function parseAmount(text, currency, { max } = {}) {
+  const digits = decimals(currency);
+  const cleaned = String(text).trim().replace(/,/g, '');
+  const match = new RegExp(digits === 0 ? '^(\\d+)$' : '^(\\d+)(?:\\.(\\d{1,2}))?$').exec(cleaned);
+  if (!match) throw new Error(digits === 0 ? `Enter a whole number of ${currency.toUpperCase()}.` : `Enter an amount like 12.34 (${currency.toUpperCase()}).`);
+  const amount = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('Enter an amount greater than zero.');
+  if (max !== undefined && amount > max) throw new Error(`Enter at most ${formatAmount(max, currency)}.`);
+  return amount;
+}

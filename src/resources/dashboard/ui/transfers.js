@@ -1,0 +1,90 @@
+// Unmatched bank transfers: credits of imported bank statements that routed to no customer.
+// Each open one can be assigned to a customer (funding the cash balance, once) or sent back
+// to its sender (the next payment file pays it).
+import { api } from './api.js';
+import { amount, button, el, field, idText, status, table, time } from './dom.js';
+import { openAction } from './dialog.js';
+import { formatAmount } from './money.js';
+import { pagedList } from './paged.js';
+import { statusFilter } from './payments.js';
+
+const STATUSES = ['open', 'assigned', 'returned'];
+
+const sender = (transfer) => [transfer.sender?.name ?? el('span', { class: 'muted' }, 'unknown sender'), transfer.sender?.iban || transfer.sender?.account ? el('div', {}, idText(transfer.sender.iban ?? transfer.sender.account)) : null];
+
+/** A customer from what the user typed: a cus_ id, or an email only one customer has. */
+async function findCustomer(text) {
+  const typed = text.trim();
+  if (typed === '') throw new Error('Enter the customer’s id (cus_…) or email.');
+  if (/^cus_/.test(typed)) return api('GET', `/v1/customers/${encodeURIComponent(typed)}`);
+  const page = await api('GET', '/v1/customers', { email: typed, limit: 2 });
+  if (page.data.length === 0) throw new Error(`No customer has the email ${typed}.`);
+  if (page.data.length > 1) throw new Error(`More than one customer has the email ${typed}: enter the customer’s id instead.`);
+  return page.data[0];
+}
+
+function assign(transfer) {
+  const input = el('input', { name: 'customer', autocomplete: 'off', required: true, placeholder: 'cus_… or ada@example.com' });
+  let customer;
+  openAction({
+    title: 'Assign this transfer to a customer',
+    intro: [el('p', {}, `${formatAmount(transfer.amount, transfer.currency)} from `, sender(transfer)[0], transfer.reference ? ` (reference ${transfer.reference})` : '', '.')],
+    fields: [field('Customer', input, 'Its id, or its email. The transfer funds its cash balance.')],
+    review: async () => {
+      customer = await findCustomer(input.value);
+      const shown = formatAmount(transfer.amount, transfer.currency);
+      return {
+        lines: [['Transfer', idText(transfer.id)], ['Amount', shown], ['From', sender(transfer)], ['Reference', transfer.reference ?? ''], ['Into the cash balance of', [customer.name ?? customer.email ?? '', ' ', idText(customer.id)]]],
+        confirm: `Assign ${shown}`,
+      };
+    },
+    send: () => api('POST', `/cashbook/v1/unmatched_transfers/${transfer.id}/assign`, { customer: customer.id }),
+  });
+}
+
+function sendBack(transfer) {
+  openAction({
+    title: 'Return this transfer to its sender',
+    review: () => ({
+      lines: [['Transfer', idText(transfer.id)], ['Amount', amount(transfer.amount, transfer.currency)], ['Back to', sender(transfer)], ['Reference', transfer.reference ?? '']],
+      confirm: `Return ${formatAmount(transfer.amount, transfer.currency)}`,
+    }),
+    send: () => api('POST', `/cashbook/v1/unmatched_transfers/${transfer.id}/return`),
+  });
+}
+
+const actions = (transfer) => (transfer.status !== 'open' ? '' : el('div', { class: 'buttons-inline' },
+  button('Assign…', () => assign(transfer), { 'data-key': `assign:${transfer.id}` }),
+  button('Return…', () => sendBack(transfer), { 'data-key': `return:${transfer.id}` })));
+
+const COLUMNS = [
+  { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id)] },
+  { label: 'Received', cell: (transfer) => time(transfer.created) },
+  { label: 'Amount', amount: true, cell: (transfer) => amount(transfer.amount, transfer.currency) },
+  { label: 'From', cell: sender },
+  { label: 'Why unmatched', class: 'wrap', cell: (transfer) => transfer.reason ?? '' },
+  { label: 'Status', class: 'status-cell', cell: (transfer) => [status(transfer.status),
+    transfer.customer ? el('div', {}, el('a', { href: `#/customers/${transfer.customer}`, class: 'id' }, transfer.customer)) : null,
+    transfer.return_status ? el('div', { class: 'muted' }, `payment back: ${transfer.return_status}`) : null] },
+  { label: 'Actions', class: 'actions', cell: actions },
+];
+
+export async function transfersView(params) {
+  const chosen = STATUSES.includes(params.get('status')) ? params.get('status') : '';
+  const list = await pagedList({
+    key: `transfers:status=${chosen}`,
+    label: 'transfers',
+    id: 'transfers',
+    load: (page) => api('GET', '/cashbook/v1/unmatched_transfers', { ...page, status: chosen || undefined }),
+    render: (data) => table(COLUMNS, data, chosen ? `No ${chosen} transfers.` : 'No unmatched transfers: every imported credit found its customer.', 'Unmatched transfers'),
+  });
+  return {
+    title: 'Unmatched transfers',
+    nodes: [
+      el('h1', { tabindex: '-1' }, 'Unmatched transfers'),
+      el('p', { class: 'muted' }, 'Credits from imported bank statements that reached no customer’s account.'),
+      statusFilter('#/transfers', STATUSES, chosen),
+      el('div', { class: 'card' }, list),
+    ],
+  };
+}
