@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseStatement } from '../../src/core/bank-files/detect.ts';
 import { minorUnits, StatementError } from '../../src/core/bank-files/entry.ts';
+import { senderPayoutAccount } from '../../src/core/payment-files/sender-account.ts';
 
 describe('bank statement parsing', () => {
   it('property: any amount written with a comma or a point reads back to its exact minor units', () => {
@@ -26,5 +27,25 @@ describe('bank statement parsing', () => {
     assert.deepEqual([mt.lines[0].direction, mt.lines[0].reversal, mt.lines[0].amount, mt.lines[0].endToEndId, mt.lines[0].bankReference, mt.lines[0].sender.name], ['debit', true, 1000, 'E2E-5', 'B-1', 'ACME']);
     assert.equal(parseStatement('01,A,B,261201,0800,1,,,2/\n03,123,USD/\n16,399,100,V,261201,0800,R1,C1,TEXT/\n').lines[0].bankReference, 'R1', 'a V funds type carries two more fields');
     assert.throws(() => parseStatement('{"not":"a statement"}'), StatementError);
+  });
+
+  it("keeps the sender's account and its bank's clearing code, and reads from them where a returned transfer is paid", () => {
+    const camt = parseStatement(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>S</Id><Acct><Id><IBAN>GB29NWBK60161331926819</IBAN></Id></Acct>
+      <Ntry><Amt Ccy="GBP">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Nm>Sam Smith</Nm></Pty></Dbtr><DbtrAcct><Id><Othr><Id>70872490</Id></Othr></Id></DbtrAcct></RltdPties>
+      <RltdAgts><DbtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC</Cd></ClrSysId><MmbId>40-47-84</MmbId></ClrSysMmbId></FinInstnId></DbtrAgt></RltdAgts></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`);
+    assert.deepEqual(camt.lines[0].sender, { name: 'Sam Smith', iban: null, bic: null, account: '70872490', clearing: '404784' });
+    assert.deepEqual(senderPayoutAccount('gbp', camt.lines[0].sender), { ok: true, account: { type: 'gb_bank_transfer', account_holder_name: 'Sam Smith', sort_code: '404784', account_number: '70872490' } });
+
+    const sender = (over: Partial<{ name: string | null; iban: string | null; account: string | null; clearing: string | null }>) => ({ name: 'Jane Doe', iban: null, bic: null, account: null, clearing: null, ...over });
+    assert.deepEqual(senderPayoutAccount('eur', sender({ iban: 'DE89370400440532013000', account: 'DE89370400440532013000' })), { ok: true, account: { type: 'eu_bank_transfer', account_holder_name: 'Jane Doe', iban: 'DE89370400440532013000' } });
+    assert.deepEqual(senderPayoutAccount('gbp', sender({ iban: 'GB82WEST12345698765432' })), { ok: true, account: { type: 'gb_bank_transfer', account_holder_name: 'Jane Doe', sort_code: '123456', account_number: '98765432' } }, 'a GB IBAN holds the sort code and account number');
+    assert.deepEqual(senderPayoutAccount('gbp', sender({ iban: 'FR1420041010050500013M02606' })), { ok: true, account: { type: 'eu_bank_transfer', account_holder_name: 'Jane Doe', iban: 'FR1420041010050500013M02606' } }, 'GBP from abroad goes back by IBAN');
+    assert.deepEqual(senderPayoutAccount('usd', sender({ clearing: '011000015', account: '000999888777' })), { ok: true, account: { type: 'us_bank_transfer', account_holder_name: 'Jane Doe', routing_number: '011000015', account_number: '000999888777' } });
+    const refused = (currency: string, over: Parameters<typeof sender>[0]) => senderPayoutAccount(currency, sender(over)).ok;
+    assert.equal(refused('eur', { iban: 'DE89370400440532013001' }), false, 'an IBAN with wrong check digits');
+    assert.equal(refused('eur', {}), false, 'no IBAN (MT940 without ?31, BAI2)');
+    assert.equal(refused('eur', { name: null, iban: 'DE89370400440532013000' }), false, 'no name');
+    assert.equal(refused('usd', { clearing: '011000016', account: '000999888777' }), false, 'an ABA routing number with a wrong check digit');
+    assert.equal(refused('chf', { iban: 'CH9300762011623852957' }), false, 'a currency Cashbook does not pay out');
   });
 });

@@ -364,6 +364,11 @@ describeEachStore('bank statements in', (server) => {
     const assigned = await s.request('POST', `/cashbook/v1/unmatched_transfers/${gbIban}/assign`, { form: `customer=${customer.id}` });
     assert.equal(assigned.status, 200, 'the money that came back can be placed again');
     assert.equal(await balanceOf(stripe, customer.id, 'gbp'), 2_000);
+    // A funding's gb_bank_transfer details carry the sender's sort code when the statement names it.
+    const { account: gbAccount } = await virtualAccount(stripe, customer.id, 'gbp');
+    const funded = await importFile(s, camt('053', '08', MASTER, [{ amount: '1.00', currency: 'GBP', creditorAccount: gbAccount, debtorName: 'Sam Smith', debtorAccount: '70872490', debtorClearing: { system: 'GBDSC', id: '404784' }, ref: 'RET-GB' }]));
+    const fundedEntry = await stripe.customers.retrieveCashBalanceTransaction(customer.id, funded.body.lines[0].cash_balance_transaction!);
+    assert.deepEqual(fundedEntry.funded?.bank_transfer.gb_bank_transfer, { account_number_last4: '2490', sender_name: 'Sam Smith', sort_code: '404784' } as unknown);
     await assertBooks(s);
   });
 
