@@ -114,7 +114,7 @@ describeEachStore('test clock advances in the background', (server, kind) => {
   it('the real-clock scheduler catching up on hundreds of due jobs serves other requests between its slices', async (t) => {
     const { stripe, store } = server();
     const customer = await stripe.customers.create(); // on the real clock
-    await fundMany(stripe, customer.id, 300);
+    await fundMany(stripe, customer.id, 150); // 300 due jobs: a dozen slices
     const other = await stripe.customers.create();
     let running = true;
     let served = 0;
@@ -140,7 +140,7 @@ describeEachStore('test clock advances in the background', (server, kind) => {
     await Promise.all(clients);
     t.diagnostic(`catch-up ${catchUpMs.toFixed(0)} ms; ${served} request pairs served meanwhile, the longest ${longestMs.toFixed(1)} ms`);
     const rows = await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 100 }).autoPagingToArray({ limit: 10_000 });
-    assert.equal(rows.filter((row) => row.type === 'transferred_to_balance').length, 300);
+    assert.equal(rows.filter((row) => row.type === 'transferred_to_balance').length, 150);
     assert.ok(served >= 10, `only ${served} request pairs were served during a ${catchUpMs.toFixed(0)} ms catch-up`);
     assert.ok(longestMs < catchUpMs / 3, `a request pair waited ${longestMs.toFixed(0)} ms of a ${catchUpMs.toFixed(0)} ms catch-up`);
     await assertBooks(server());
