@@ -5,17 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { addApiOptions, apiTarget, callApi, type ApiOptions } from './api.ts';
+import { formatAmount as major } from '../core/money.ts';
 import { CliError, plainMessage } from './errors.ts';
 
 interface StatementLine { amount: number; currency: string; direction: string; status: string }
 interface Statement { id: string; format: string; statement_id: string | null; lines: StatementLine[] }
 
-const ZERO_DECIMAL = new Set(['jpy', 'krw', 'vnd', 'clp', 'isk', 'ugx', 'xof', 'xaf']);
-
-function major(amount: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
-  return `${(amount / 10 ** digits).toFixed(digits)} ${currency.toUpperCase()}`;
-}
 
 /** `FILE: bstmt_… camt.053 STMT-1, 4 lines: 2 funded (150.00 EUR), 1 unmatched, 1 duplicate`. */
 export function statementSummary(file: string, statement: Statement): string {

@@ -44,3 +44,18 @@ export function checkPositiveAmount(amount: number, param = 'amount'): number {
   }
   return amount;
 }
+
+/** Digits after the decimal point of a currency's major unit (JPY has none; every cash currency here else two). */
+export function minorUnitExponent(currency: string): number {
+  return currency.toLowerCase() === 'jpy' ? 0 : 2;
+}
+
+/** Minor units as the customer reads them, by string arithmetic: `1,234.50 EUR`, `1,200 JPY`. */
+export function formatAmount(amount: number, currency: string): string {
+  const digits = minorUnitExponent(currency);
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  const whole = String(Math.floor(abs / 10 ** digits)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const value = digits === 0 ? whole : `${whole}.${String(abs % 10 ** digits).padStart(digits, '0')}`;
+  return `${sign}${value} ${currency.toUpperCase()}`;
+}

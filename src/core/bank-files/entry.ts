@@ -1,5 +1,6 @@
 // What every statement format is read into: one line per booked (or pending, or
 // information-only) entry, amounts in exact integer minor units. Pure data, no I/O.
+import { minorUnitExponent } from '../money.ts';
 
 export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'bai2';
 
@@ -45,7 +46,6 @@ export interface ParsedStatement {
 export class StatementError extends Error {}
 
 /** Digits after the decimal point, per ISO 4217, for the currencies Cashbook holds. */
-const EXPONENT: Record<string, number> = { jpy: 0 };
 
 export const MAX_LINE_AMOUNT = 99_999_999;
 
@@ -54,7 +54,7 @@ export function minorUnits(text: string, currency: string, where: string): numbe
   const clean = text.trim().replace(',', '.');
   const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(clean);
   if (!match) throw new StatementError(`${where}: "${text}" is not an amount`);
-  const exponent = EXPONENT[currency] ?? 2;
+  const exponent = minorUnitExponent(currency);
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > exponent) throw new StatementError(`${where}: ${text} has more decimals than ${currency.toUpperCase()} allows`);
   const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');

@@ -1,15 +1,9 @@
 // The hosted bank-transfer instructions page: self-contained HTML, every value escaped.
+import { formatAmount } from '../../core/money.ts';
 
 const escape = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const ZERO_DECIMAL = new Set(['jpy']);
-
-export function formatAmount(amount: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
-  const value = digits === 0 ? String(amount) : `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, '0')}`;
-  return `${value.replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${currency.toUpperCase()}`;
-}
 
 const LABELS: Record<string, string> = {
   account_holder_name: 'Account holder', account_number: 'Account number', account_type: 'Account type', bank_code: 'Bank code',

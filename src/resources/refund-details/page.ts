@@ -1,7 +1,7 @@
 // The customer's bank-details page for a refund: a plain form (no script), every value
 // escaped, one set of fields per transfer type.
 import type { PayoutAccount } from '../../core/payout-account.ts';
-import { formatAmount } from '../hosted-instructions/page.ts';
+import { formatAmount } from '../../core/money.ts';
 
 const escape = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
