@@ -20,7 +20,7 @@ import type { Scenario, Target } from './scenario.ts';
 import { bareRoute } from './scenarios/bare-route.ts';
 import { stripeShapedPost } from './scenarios/stripe-post.ts';
 import { preparePgbench, runPgbench } from './pgbench.ts';
-import { fundCashBalance } from './scenarios/fund-cash-balance.ts';
+import { fundCashBalance, fundTwentyCustomers } from './scenarios/fund-cash-balance.ts';
 import { fundHotCustomer } from './scenarios/fund-hot-customer.ts';
 import { listCashTransactions } from './scenarios/list-cash-transactions.ts';
 import { retrieveCashBalance } from './scenarios/retrieve-cash-balance.ts';
@@ -32,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   bareRoute,
   stripeShapedPost,
   fundCashBalance,
+  fundTwentyCustomers,
   fundHotCustomer,
   retrieveCashBalance,
   listCashTransactions(100),

@@ -49,10 +49,13 @@ function integer(options: { min?: number; max?: number } = {}) {
   });
 }
 
+/** Built once: a schema per request cost a sixth of a funding's CPU (issue 17). */
+const anyInteger = integer();
+
 /** A positive amount in minor units, bounded by Stripe's eight-digit limit. */
 function amount() {
   return z.unknown().transform((value, ctx) => {
-    const parsed = integer().safeParse(value);
+    const parsed = anyInteger.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0] as { message: string; params?: { stripeCode?: string } };
       return fail(ctx, issue.message, issue.params?.stripeCode);
