@@ -11,24 +11,13 @@ import type Stripe from 'stripe';
 import { assertAllCashLedgers } from '../support/invariants.ts';
 import { startServerProcess, type ChildServer, type ExitStatus } from '../support/process.ts';
 import { sdk, tempDir } from '../support/server.ts';
+import { rng } from '../support/random.ts';
 
 const KEY = 'sk_test_cashbook_crash_00000000000000000';
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 4);
 const CONCURRENCY = 24;
 const CUSTOMERS = 4;
 const CURRENCIES = ['usd', 'eur', 'gbp'] as const;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Call {
   key: string;

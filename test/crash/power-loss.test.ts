@@ -18,18 +18,7 @@ import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { assertVerified } from '../support/invariants.ts';
 import { startTestServer, tempDir, type TestServer } from '../support/server.ts';
 import { databaseOf } from '../support/databases.ts';
-
-/** mulberry32, so a failing run can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/random.ts';
 
 /** The WAL header's checkpoint sequence: it changes when the WAL restarts from its beginning. */
 function walCheckpointSequence(wal: string): number {

@@ -28,6 +28,7 @@ import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
 import { databaseOf } from '../support/databases.ts';
 import { cashbook } from '../cli/binary.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
+import { rng } from '../support/random.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
 const ACTORS = 8;
@@ -35,16 +36,9 @@ const CURRENCIES = ['usd', 'eur', 'jpy'] as const;
 const MODES: Mode[] = ['automatic', 'automatic', 'manual'];
 const OPEN = new Set(['requires_action', 'requires_payment_method', 'requires_confirmation']);
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed exactly. */
+/** Seeded (test/support/random.ts), so a failing run can be replayed exactly. */
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed);
   return {
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
     pick: <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(next() * items.length)]),

@@ -12,6 +12,7 @@ import { assertAllCashLedgers, assertCashLedger } from '../support/invariants.ts
 import { startServerProcess, type ChildServer } from '../support/process.ts';
 import { sdk } from '../support/server.ts';
 import { dropPostgresDatabase, freshPostgresDatabase } from './database.ts';
+import { rng } from '../support/random.ts';
 
 const KEY = 'sk_test_cashbook_multiprocess_000000000000';
 const CLIENTS = 50;
@@ -131,17 +132,6 @@ async function checkEffects(stripe: Stripe, customers: string[], calls: Call[]):
   assert.equal(await assertAllCashLedgers(stripe), customers.length);
   const paid = intents.filter((i) => i.status === 'succeeded').length;
   console.log(`checked ${calls.length} calls: ${calls.filter((c) => c.kind === 'fund').length} fundings, ${intents.length} intents (${paid} paid from the cash balance), ${stats.retries} client retries`);
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('postgres: several processes on one database', () => {
