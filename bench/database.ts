@@ -37,7 +37,7 @@ export async function benchDatabase(store: BenchStore, databaseUrl?: string): Pr
   const file = path.join(dir, 'bench.db');
   return {
     url: file,
-    description: `${file} (fresh, WAL, synchronous=FULL)`,
+    description: `${file} (fresh, WAL, synchronous=NORMAL with the WAL fdatasynced before each answer)`,
     cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -36,7 +36,8 @@ export async function lockRouting(tx: Tx, accountId: string): Promise<void> {
 export async function refreshRouting(tx: Tx, accountId: string): Promise<void> {
   const enabled = await tx.all<Route & StoredObject>('webhook_endpoints', accountId, { status: 'enabled' });
   const endpoints = enabled.map(({ id, livemode, enabled_events }) => ({ id, livemode, enabled_events }));
-  const existing = await tx.get<RoutingRow>('webhook_routing', accountId, accountId);
+  // Locked: a copy read earlier in the transaction (the store may read it ahead) could be stale.
+  const existing = await tx.getForUpdate<RoutingRow>('webhook_routing', accountId, accountId);
   const row: RoutingRow = { id: accountId, object: 'webhook_routing', created: existing?.created ?? 0, endpoints };
   if (endpoints.length === 0) {
     if (existing) await tx.remove('webhook_routing', accountId, accountId);

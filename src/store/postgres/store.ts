@@ -39,10 +39,9 @@ const types = {
 };
 
 /**
- * Every statement goes over the simple query protocol with its values inlined as literals
- * (see literal()): with node-postgres, a Parse/Bind/Execute round trip costs about twice
- * the client CPU and latency of a simple query, which outweighs the server re-planning
- * these one-table, primary-key statements. It also lets writes share one message.
+ * Reads outside a write transaction go over the simple query protocol with their values
+ * inlined as literals (see literal()): one short message each, no prepared statement to
+ * keep per connection. Write transactions use prepared statements, pipelined (see PgWriter).
  */
 async function run(db: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
   return db.query<Row>(values.length === 0 ? text : inline(text, values));
@@ -64,8 +63,8 @@ function sqlState(error: unknown): string | undefined {
  * there stops the rest of its message, COMMIT included. `stale`: a miss means the row changed
  * since it was read, and the transaction is retried (40001).
  */
-function oneRow(write: string, params: unknown[], stale: boolean, what: string): string {
-  return inline(`WITH w AS (${write} RETURNING 1) SELECT cashbook_one_row(count(*), ${stale}, $${params.length + 1}) FROM w`, [...params, what]);
+function oneRow(write: string, params: unknown[], stale: boolean, what: string): Pending {
+  return { text: `WITH w AS (${write} RETURNING 1) SELECT cashbook_one_row(count(*), $${params.length + 1}, $${params.length + 2}) FROM w`, values: [...params, stale, what] };
 }
 
 export function conflictError(): ApiError {
@@ -85,6 +84,11 @@ class PgReader implements ReadTx {
 
   /** Runs one reading statement. The writer overrides this to send queued writes first. */
   protected query(text: string, params: unknown[]): Promise<Row[]> {
+    return run(this.db, text, params).then((result) => result.rows);
+  }
+
+  /** A statement whose plan depends on its values (lists, due work): always sent with them inlined. */
+  protected queryInline(text: string, params: unknown[]): Promise<Row[]> {
     return run(this.db, text, params).then((result) => result.rows);
   }
 
@@ -125,7 +129,7 @@ class PgReader implements ReadTx {
     const cursor = query.startingAfter ?? query.endingBefore;
     if (cursor !== undefined && unstorable(cursor)) return { data: [], hasMore: false };
     const { sql, params } = listSql(table, accountId, query);
-    const rows = await this.query(sql, params);
+    const rows = await this.queryInline(sql, params);
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit).map((row) => JSON.parse(row.data as string) as T);
     if (query.endingBefore !== undefined) page.reverse();
@@ -157,7 +161,7 @@ class PgReader implements ReadTx {
     if (query.accountId !== undefined && unstorable(query.accountId)) return [];
     // Locked (and skipped when another transaction holds them) only inside a write.
     const { sql, params } = dueSql(table, query, this.unlockedReads !== undefined);
-    const rows = await this.query(sql, params);
+    const rows = await this.queryInline(sql, params);
     return rows.map((row) => ({ accountId: row.account_id as string, object: JSON.parse(row.data as string) as T }));
   }
 
@@ -240,9 +244,41 @@ function inline(text: string, params: unknown[]): string {
 }
 
 interface Pending {
-  sql: string;
+  text: string;
+  /** Parameters: the statement is sent prepared (named, parsed and planned once per connection). */
+  values?: unknown[];
+  /** Sent with its values inlined instead (queries whose best plan depends on the values: lists). */
+  inline?: boolean;
   /** Receives the rows of a read sent ahead of need (see accountHint). */
   onRows?: (rows: Row[]) => void;
+}
+
+/** Prepared statement names by text, shared by every connection (each prepares a name once). */
+const statementNames = new Map<string, string>();
+/** Texts beyond this many are sent unnamed (parsed each time), so no connection keeps unbounded statements. */
+const MAX_PREPARED = 2000;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `cb${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** A parameter as node-postgres sends it, refused where inlining would have refused it. */
+function parameter(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
+  if (typeof value === 'string' && unstorable(value)) throw new Error('text with NUL cannot be stored');
+  return value;
+}
+
+function queryConfig(p: Pending): pg.QueryConfig {
+  if (p.values === undefined || p.values.length === 0) return { text: p.text };
+  if (p.inline) return { text: inline(p.text, p.values) };
+  return { name: statementName(p.text), text: p.text, values: p.values.map(parameter) };
 }
 
 interface CachedRow {
@@ -257,17 +293,21 @@ interface CachedRow {
  *
  * Round trips dominate the cost of a transaction, so writes whose result a caller does not
  * need (BEGIN, SAVEPOINT, INSERT, UPDATE, DELETE) are queued and sent together with the next
- * statement that must return something (or with COMMIT), as one multi-statement message.
+ * statement that must return something (or with COMMIT), pipelined in one socket write.
+ * Statements are prepared (named): the server parses and plans each text once per
+ * connection instead of once per execution, which was about two thirds of its time per
+ * funding (issue 17). After an error the server ignores the rest of the transaction, so
+ * the first error in the batch is the one thrown, and a COMMIT behind it only rolls back.
  * A write that must touch one row is checked by the database itself (oneRow()), so a miss
- * stops the message before its COMMIT: checking the answer would be too late, as the COMMIT
- * sent with it has run by then. Reads repeated within the transaction are answered
+ * aborts the transaction before its COMMIT: checking the answer would be too late, as the
+ * COMMIT sent with it has run by then. Reads repeated within the transaction are answered
  * from what it already read or wrote (a row it locked cannot change under it; an unlocked
  * row is read once, so the transaction sees one version of it, and update() still refuses a
  * row that changed since). A savepoint rolled back forgets every cached read.
  */
 class PgWriter extends PgReader implements Tx {
   private savepoints = 0;
-  private pending: Pending[] = [{ sql: 'BEGIN' }];
+  private pending: Pending[] = [{ text: 'BEGIN' }];
   private readonly rows = new Map<string, CachedRow>();
   private readonly queries = new Map<string, Row[]>();
   private readonly balances = new Map<string, Record<string, number>>();
@@ -278,48 +318,68 @@ class PgWriter extends PgReader implements Tx {
   }
 
   private enqueue(text: string, params: unknown[]): void {
-    this.pending.push({ sql: inline(text, params) });
+    this.pending.push({ text, values: params });
   }
 
   /** Queues a write that must touch exactly one row (see oneRow()). */
   private enqueueOneRow(text: string, params: unknown[], stale: boolean, what: string): void {
-    this.pending.push({ sql: oneRow(text, params, stale, what) });
+    this.pending.push(oneRow(text, params, stale, what));
   }
 
-  /** Sends every queued statement, then `text` (if any), in one message; returns `text`'s rows. */
-  private async flush(text?: string, params: unknown[] = []): Promise<Row[]> {
-    if (this.pending.length === 0) return text === undefined ? [] : (await run(this.db, text, params)).rows;
-    const batch = this.pending;
+  /** Sends every queued statement, then `last` (if any), pipelined in one write; returns `last`'s rows. */
+  private async flush(last?: Pending): Promise<Row[]> {
+    const batch = last === undefined ? this.pending : [...this.pending, last];
     this.pending = [];
-    const sql = [...batch.map((p) => p.sql), ...(text === undefined ? [] : [inline(text, params)])].join(';\n');
-    const result = (await this.db.query<Row>(sql)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
-    const results = Array.isArray(result) ? result : [result];
-    batch.forEach((p, i) => p.onRows?.(results[i].rows));
-    return text === undefined ? [] : results[results.length - 1].rows;
+    if (batch.length === 0) return [];
+    // Corked: the statements' messages leave in one write instead of one each.
+    const stream = (this.db as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+    stream?.cork?.();
+    let sent: Promise<pg.QueryResult<Row>>[];
+    try {
+      sent = batch.map((p) => this.db.query<Row>(queryConfig(p)));
+    } finally {
+      stream?.uncork?.();
+    }
+    const results = await Promise.allSettled(sent);
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') throw result.reason;
+      batch[i].onRows?.(result.value.rows);
+    }
+    const final = results[results.length - 1] as PromiseFulfilledResult<pg.QueryResult<Row>>;
+    // A COMMIT that answers ROLLBACK means the transaction had failed: never report it durable.
+    if (final.value.command === 'ROLLBACK' && batch[batch.length - 1].text === 'COMMIT') throw new Error('the transaction was rolled back at COMMIT');
+    return last === undefined ? [] : final.value.rows;
   }
 
   protected override query(text: string, params: unknown[]): Promise<Row[]> {
-    return this.flush(text, params);
+    return this.flush({ text, values: params });
+  }
+
+  protected override queryInline(text: string, params: unknown[]): Promise<Row[]> {
+    return this.flush({ text, values: params, inline: true });
   }
 
   /**
-   * Nearly every command reads the account it acts for (its settings), usually well into the
-   * transaction. The first statement that names an account takes that read along, so it
-   * costs no round trip of its own; the row is then answered from the transaction's cache.
+   * Nearly every command reads the account it acts for (its settings) and, when it emits an
+   * event, the account's webhook routing row, usually well into the transaction. The first
+   * statement that names an account takes both reads along, so they cost no round trip of
+   * their own; the rows are then answered from the transaction's cache.
    */
   private accountHint(accountId: string): void {
     if (this.accountsRead.has(accountId) || unstorable(accountId)) return;
     this.accountsRead.add(accountId);
-    const text = 'SELECT id, data FROM accounts WHERE account_id = $1 AND id = $1';
-    this.pending.push({
-      sql: inline(text, [accountId]),
-      onRows: (rows) => {
-        const key = `accounts\u0000${accountId}`;
-        if (this.rows.has(key)) return;
-        this.remember('accounts', rows);
-        this.cacheRow('accounts', accountId, { data: rows[0] ? (rows[0].data as string) : null, locked: false });
-      },
-    });
+    for (const table of ['accounts', 'webhook_routing']) {
+      this.pending.push({
+        text: `SELECT id, data FROM ${table} WHERE account_id = $1 AND id = $1`,
+        values: [accountId],
+        onRows: (rows) => {
+          const key = `${table}\u0000${accountId}`;
+          if (this.rows.has(key)) return;
+          this.remember(table, rows);
+          this.cacheRow(table, accountId, { data: rows[0] ? (rows[0].data as string) : null, locked: false });
+        },
+      });
+    }
   }
 
   override getIdempotency(accountId: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -329,8 +389,7 @@ class PgWriter extends PgReader implements Tx {
 
   /** Sends what is queued and commits; resolves once the commit is durable. */
   async commit(): Promise<void> {
-    this.pending.push({ sql: 'COMMIT' });
-    await this.flush();
+    await this.flush({ text: 'COMMIT' });
   }
 
   private forgetTable(table: string): void {
@@ -492,7 +551,7 @@ class PgWriter extends PgReader implements Tx {
     // than RELEASEd: COMMIT or an outer ROLLBACK TO ends it anyway.
     const name = `sp${++this.savepoints}`;
     const marker = this.pending.length;
-    this.pending.push({ sql: `SAVEPOINT ${name}` });
+    this.pending.push({ text: `SAVEPOINT ${name}` });
     const queued = this.pending;
     const reads = new Map(this.unlockedReads);
     try {
@@ -504,7 +563,7 @@ class PgWriter extends PgReader implements Tx {
       } else {
         // Statements after it were sent (the failing one among them, perhaps): the queued
         // rest is dropped and the server rolls back to it.
-        this.pending = [{ sql: `ROLLBACK TO SAVEPOINT ${name}` }];
+        this.pending = [{ text: `ROLLBACK TO SAVEPOINT ${name}` }];
       }
       this.unlockedReads!.clear();
       for (const [key, value] of reads) this.unlockedReads!.set(key, value);
@@ -529,6 +588,8 @@ export class PostgresStore implements Store {
       connectionString: url,
       max: options.poolSize ?? 10,
       types,
+      // Statements sent without waiting for the previous answer (PgWriter batches them).
+      pipeline: true,
       // Never hang forever on a lock a dead client left behind: a lock wait this long becomes
       // a retry (55P03), then a 409.
       options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000 -c standard_conforming_strings=on',
