@@ -140,4 +140,26 @@ describe('SQLite durability without fsync in COMMIT [sqlite]', () => {
     await assertVerified(snapshot.db);
     fs.rmSync(copies, { recursive: true, force: true });
   });
+
+  it('after a failed fdatasync acknowledges nothing more: the write fails with a 500, and so does every later one', async () => {
+    const failing = await startTestServer({ store: 'sqlite' });
+    const real = fs.fdatasync;
+    try {
+      const customer = await failing.stripe.customers.create({ email: 'eio@example.com' });
+      (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = ((_fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+        setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+      }) as typeof fs.fdatasync;
+      const first = await failing.request('POST', `/v1/test_helpers/customers/${customer.id}/fund_cash_balance`, { form: 'amount=100&currency=usd' });
+      (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = real;
+      const later = await failing.request('POST', '/v1/customers', { form: 'email=after@example.com' });
+      for (const response of [first, later]) {
+        assert.equal(response.status, 500);
+        assert.equal((response.body as { error: { type: string } }).error.type, 'api_error');
+      }
+    } finally {
+      (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = real;
+      failing.violations.length = 0; // the 500s are this test's point
+      await failing.close();
+    }
+  });
 });
