@@ -212,16 +212,11 @@ class PgReader implements ReadTx {
 
 /** A SQL literal for a parameter, for statements sent together in one simple-protocol message. */
 function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
+  value = parameter(value); // the same refusals as a sent parameter
+  if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
-    return String(value);
-  }
-  if (typeof value === 'string') {
-    if (unstorable(value)) throw new Error('text with NUL cannot be stored');
-    return quote(value);
-  }
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return quote(value);
   if (Array.isArray(value)) {
     // An untyped array literal ('{"a","b"}'), coerced to the column's array type.
     return quote(`{${value.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
