@@ -78,3 +78,17 @@ export function capConnections(server: Server, maxConnections: number): void {
     response.once('close', () => state.busy--);
   });
 }
+
+/**
+ * Closes the app gracefully: requests in flight finish, and each keep-alive socket is closed
+ * as soon as it is idle (one whose request was in flight when closing began, or a browser's
+ * spare socket, would otherwise hold app.close() open until its keep-alive or headers timeout).
+ */
+export async function closeApp(app: { server: Server; close(): Promise<unknown> }): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_ACCOUNT_ID, ensureDefaultAccount } from './resources/accounts/service.ts';
 import { openStore } from './store/open.ts';
+import { closeApp } from './connections.ts';
 import { KEY_RETENTION_SECONDS } from './wire/idempotency.ts';
 import { webhookConfigFromEnv } from './webhooks/config.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
@@ -49,11 +50,7 @@ export async function startServer(config: StartOptions) {
     metricsServer?.close();
     await worker?.stop();
     await scheduler.stop();
-    // A keep-alive connection whose request was in flight when closing began would hold
-    // app.close() open until its keep-alive timeout: close each one as soon as it is idle.
-    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-    await app.close();
-    clearInterval(sweep);
+    await closeApp(app);
     await store.close();
     process.exit(0);
   };

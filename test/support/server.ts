@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import { buildApp } from '../../src/app.ts';
 import { ensureDefaultAccount } from '../../src/resources/accounts/service.ts';
 import { openStore } from '../../src/store/open.ts';
+import { closeApp } from '../../src/connections.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { checkResponse, type Violation } from './openapi.ts';
@@ -101,7 +102,7 @@ export async function startTestServer(options: { store?: StoreKind; clock?: Cloc
     },
     async close() {
       await worker.stop();
-      await app.close();
+      await closeApp(app); // a browser's keep-alive sockets would hold a plain close open
       await store.close();
       if (options.store === 'postgres') await dropPostgresDatabase(databaseUrl);
       else fs.rmSync(path.dirname(databaseUrl), { recursive: true, force: true }); // the test's own temp folder
