@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Store } from '../store/types.ts';
-import { isPostgresUrl, redactUrl, sqliteFile } from '../store/url.ts';
+import { isPostgresUrl, redactUrl, sqliteFile, unsupportedScheme } from '../store/url.ts';
 import { CliError, errorCode, plainMessage } from './errors.ts';
 
 export { isPostgresUrl, sqliteFile };
@@ -40,7 +40,11 @@ export function addDatabaseOption(command: Command): Command {
 }
 
 export function databaseUrl(options: { databaseUrl?: string }): string {
-  return options.databaseUrl ?? (process.env.CASHBOOK_DATABASE_URL || DEFAULT_DATABASE);
+  const url = options.databaseUrl ?? (process.env.CASHBOOK_DATABASE_URL || DEFAULT_DATABASE);
+  const scheme = unsupportedScheme(url);
+  // Refused before anything opens it: `mysql:thing` must not become a SQLite file of that name.
+  if (scheme) throw new CliError(`cannot use the database ${redactUrl(url)}: Cashbook takes a SQLite file path, a sqlite: URL or a postgres:// URL, not ${scheme}:`);
+  return url;
 }
 
 /** Refuses a SQLite file that does not exist, for commands that only read or change a database. */

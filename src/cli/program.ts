@@ -37,6 +37,9 @@ export async function main(argv: string[]): Promise<void> {
     if (first !== undefined && !first.startsWith('-') && !names.includes(first) && first !== 'help') {
       throw new CliError(`unknown command '${first}': use one of ${names.join(', ')} (see \`cashbook --help\`)`);
     }
+    if (first === 'help' && argv[3] !== undefined && !argv[3].startsWith('-') && !names.includes(argv[3])) {
+      throw new CliError(`no help for '${argv[3]}': it is not a command (use one of ${names.join(', ')})`);
+    }
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2); // already printed

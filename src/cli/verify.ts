@@ -1,7 +1,7 @@
 // `cashbook verify`: the auditor (src/verify/) over a whole database, or one account.
 import type { Command } from 'commander';
 import { CliError } from './errors.ts';
-import { addDatabaseOption, databaseUrl, requireExisting } from './options.ts';
+import { addDatabaseOption, databaseError, databaseUrl, requireExisting } from './options.ts';
 
 export async function runVerify(options: { databaseUrl?: string; account?: string; json?: boolean }): Promise<void> {
   const url = databaseUrl(options);
@@ -12,6 +12,8 @@ export async function runVerify(options: { databaseUrl?: string; account?: strin
     report = await verifyDatabase(url, { account: options.account });
   } catch (error) {
     if (error instanceof SnapshotError) throw new CliError(error.message);
+    // A database that cannot be opened or reached: the one line `serve` gives.
+    if ((error as { code?: unknown }).code !== undefined) throw databaseError(url, error);
     throw error;
   }
   console.log(options.json ? JSON.stringify(report) : formatReport(report));

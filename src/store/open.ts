@@ -1,7 +1,7 @@
 // Chooses the store from the database URL: a file path or sqlite: URL, or postgres://.
 // Each store is imported only when chosen: a SQLite server never loads pg, and starts sooner.
 import type { Store } from './types.ts';
-import { isPostgresUrl } from './url.ts';
+import { isPostgresUrl, unsupportedScheme } from './url.ts';
 
 export interface OpenOptions {
   /** Connections in the PostgreSQL pool (CASHBOOK_DATABASE_POOL_SIZE). */
@@ -9,6 +9,8 @@ export interface OpenOptions {
 }
 
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  const scheme = unsupportedScheme(databaseUrl);
+  if (scheme) throw new Error(`database URL scheme ${scheme}: is not supported: give a SQLite file path, a sqlite: URL or a postgres:// URL`);
   if (isPostgresUrl(databaseUrl)) {
     const poolSize = options.poolSize ?? poolSizeFromEnv();
     if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1)) {

@@ -3,6 +3,12 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+/** A URL scheme Cashbook does not speak (mysql:, http:, …), or undefined for a file path or a supported URL. */
+export function unsupportedScheme(url: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  return scheme && !/^(sqlite|postgres|postgresql)$/i.test(scheme) ? scheme : undefined;
+}
+
 export function sqliteFile(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/, '');
 }

@@ -3,7 +3,7 @@
 import { cashAccount, MERCHANT } from '../core/double-entry.ts';
 import { CASH_TRANSACTION_SIGN, type CashTransactionType } from '../core/ledger.ts';
 import { checkInvoiceAmounts } from '../core/invoice.ts';
-import { isLot } from '../core/refund.ts';
+import { AUTO_RETURN_AFTER_SECONDS, isLot, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
 import type { BalanceRow, Row } from './snapshot.ts';
 
 export const CHECKS = {
@@ -16,7 +16,7 @@ export const CHECKS = {
   payment_intent: "each PaymentIntent's amount_received equals the money applied to it",
   refund: 'no refund exceeds its charge',
   invoice: 'no invoice is paid in part, and its amounts add up',
-  funding_job: "every funded entry's 75/90-day job exists (and has not failed)",
+  funding_job: "every funded entry's 75/90-day job exists, is due on its day and has not failed, and a done 75-day job's return or sweep exists",
   credit_balance: 'each credit balance equals the sum of its transactions',
 } as const;
 
@@ -46,15 +46,15 @@ export interface Data {
 }
 
 interface Customer { id: string; balance: number; currency: string | null; _deleted?: boolean; _credit_balances?: Record<string, number> }
-interface CashEntry { id: string; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string } }
+interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string } }
 interface Posting { id: string; journal: string; account: string; currency: string; amount: number }
 interface LedgerBalance { id: string; account: string; currency: string; amount: number }
 interface BalanceTransaction { id: string; currency: string; net: number }
 interface Intent { id: string; amount: number; amount_received: number; status: string; currency: string; _applied?: number; next_action?: { display_bank_transfer_instructions?: { amount_remaining?: number } } | null }
 interface Charge { id: string; amount: number; amount_refunded: number; refunded: boolean }
-interface Refund { id: string; amount: number; status: string; charge: string | null }
+interface Refund { id: string; amount: number; status: string; charge: string | null; customer?: string | null; _expires_at?: number | null; _sweep_on_expiry?: boolean }
 interface Invoice { id: string; status: string; subtotal: number; total: number; starting_balance: number; ending_balance: number | null; amount_due: number; amount_paid: number; amount_remaining: number; lines: { data: { amount: number }[] } }
-interface Job { id: string; kind: string; target: string; status: string; error?: string }
+interface Job { id: string; kind: string; target: string; status: string; due_at: number; error?: string; follow_up?: string }
 interface CreditEntry { id: string; customer: string; currency: string; amount: number; ending_balance: number }
 
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -271,14 +271,26 @@ function invoices(data: Data, push: Push): void {
   }
 }
 
+const FUNDING_JOB_DAY = { funding_return: AUTO_RETURN_AFTER_SECONDS, funding_sweep: SWEEP_AFTER_SECONDS } as Record<string, number>;
+
 function fundingJobs(data: Data, push: Push): void {
-  const jobs = groupBy(data.jobs.filter((j) => j.object.kind === 'funding_return' || j.object.kind === 'funding_sweep'), (j) => key(j.account, j.object.target));
+  const jobs = groupBy(data.jobs.filter((j) => j.object.kind in FUNDING_JOB_DAY), (j) => key(j.account, j.object.target));
+  const sweeps = new Set(data.jobs.filter((j) => j.object.kind === 'funding_sweep').map((j) => key(j.account, j.object.id)));
+  const returns = new Map(data.refunds.map((r) => [key(r.account, r.object.id), r.object]));
   for (const { account, object: entry } of data.cashEntries) {
     if (entry.type !== 'funded' || !isLot(entry)) continue;
     const found = jobs.get(key(account, entry.id)) ?? [];
     if (!found.some((j) => j.object.kind === 'funding_return')) push('funding_job', account, [entry.id, entry.customer], `${entry.id} (funded ${entry.net_amount} ${entry.currency}) has no 75-day return job`);
-    for (const job of found) {
-      if (job.object.status === 'failed') push('funding_job', account, [job.object.id, entry.id], `${job.object.kind} job ${job.object.id} of ${entry.id} failed: ${job.object.error ?? 'no error recorded'}`);
+    for (const { object: job } of found) {
+      const due = entry.created + FUNDING_JOB_DAY[job.kind];
+      if (job.due_at !== due) push('funding_job', account, [job.id, entry.id], `${job.kind} job ${job.id} of ${entry.id} is due at ${job.due_at}, not ${due}`);
+      if (job.status === 'failed' || job.status === 'canceled') push('funding_job', account, [job.id, entry.id], `${job.kind} job ${job.id} of ${entry.id} ${job.status}: ${job.error ?? 'no error recorded'}`);
+      if (job.kind !== 'funding_return' || job.status !== 'done' || !job.follow_up) continue;
+      // Day 75 left money in the cash balance: a day-90 sweep of this lot, or a return that sweeps on expiry.
+      const followed = job.follow_up.startsWith('re_')
+        ? returns.get(key(account, job.follow_up))?._sweep_on_expiry === true
+        : sweeps.has(key(account, job.follow_up)) && (jobs.get(key(account, entry.id)) ?? []).some((j) => j.object.id === job.follow_up);
+      if (!followed) push('funding_job', account, [job.id, entry.id, job.follow_up], `the 75-day job ${job.id} of ${entry.id} left ${job.follow_up} to follow it, which does not exist`);
     }
   }
 }

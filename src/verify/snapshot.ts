@@ -120,7 +120,9 @@ async function openPostgres(url: string): Promise<Snapshot> {
   try {
     await client.connect();
   } catch (error) {
-    throw new SnapshotError(`cannot connect to ${redactUrl(url)}: ${(error as Error).message || (error as { code?: string }).code}`);
+    const code = (error as { code?: string }).code;
+    const reason = code === 'ECONNREFUSED' ? 'connection refused (is PostgreSQL running there?)' : (error as Error).message || code;
+    throw new SnapshotError(`cannot use the PostgreSQL database ${redactUrl(url)}: ${reason}`);
   }
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -51,6 +51,10 @@ describe('the cashbook command', () => {
       ['a port in use', ['serve', '--port', String(busyPort), '--database-url', path.join(dir, 'busy.db')], new RegExp(`port ${busyPort} on 127\\.0\\.0\\.1 is already in use`)],
       ['a database folder that does not exist', ['serve', '--database-url', path.join(dir, 'missing', 'x.db')], /folder .*missing does not exist/],
       ['PostgreSQL that is not running', ['migrate', '--database-url', `postgres://cashbook:pw@127.0.0.1:${nobody}/cashbook`], /cannot use the PostgreSQL database postgres:\/\/cashbook:\*\*\*@127\.0\.0\.1:\d+\/cashbook: connection refused/],
+      ['verify of PostgreSQL that is not running', ['verify', '--database-url', `postgres://cashbook:pw@127.0.0.1:${nobody}/cashbook`], /cannot use the PostgreSQL database postgres:\/\/cashbook:\*\*\*@127\.0\.0\.1:\d+\/cashbook: connection refused/],
+      ['a database URL of another engine', ['migrate', '--database-url', 'mysql:thing'], /takes a SQLite file path, a sqlite: URL or a postgres:\/\/ URL, not mysql:/],
+      ['serve on a database URL of another engine', ['serve', '--database-url', 'mysql://user@host/db'], /not mysql:/],
+      ['help for a command that does not exist', ['help', 'bogus'], /no help for 'bogus': it is not a command/],
       ['a log level that does not exist', ['serve', '--log-level', 'loud'], /--log-level.*Allowed choices/],
       ['a metrics switch that is not one', ['serve', '--database-url', path.join(dir, 'm.db')], /CASHBOOK_METRICS=maybe is not a switch/, { CASHBOOK_METRICS: 'maybe' }],
       ['a malformed CASHBOOK_API_KEY', ['serve', '--database-url', path.join(dir, 'k.db')], /must look like a secret key/, { CASHBOOK_API_KEY: 'new' }],
@@ -80,6 +84,7 @@ describe('the cashbook command', () => {
     }
     // The refused serve commands made no database where the folder was missing.
     assert.equal(fs.existsSync(path.join(dir, 'missing')), false);
+    assert.equal(fs.existsSync(path.join(dir, 'mysql:thing')), false, 'a URL of another engine made no SQLite file');
   });
 
   it('migrates, and makes accounts', async () => {

@@ -98,6 +98,30 @@ for (const kind of STORES) {
       else assert.equal(families.has('cashbook_postgres_pool_connections'), false);
     });
 
+    it('counts a reused key with other parameters, and a failing receiver as failed attempts with its delivery pending', async () => {
+      const stripe = sdk(server.url, server.createdKey!);
+      const failing = http.createServer((request, response) => request.resume().on('end', () => response.writeHead(500).end('down')));
+      await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+      try {
+        const customer = await stripe.customers.create();
+        await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 300, currency: 'usd' }, { idempotencyKey: 'metrics-reused' });
+        await assert.rejects(stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 301, currency: 'usd' }, { idempotencyKey: 'metrics-reused' }), { type: 'StripeIdempotencyError' });
+        await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${(failing.address() as { port: number }).port}/down`, enabled_events: ['customer.updated'] });
+        await stripe.customers.update(customer.id, { name: 'Pending Delivery' });
+        const families = await until('a failed attempt and a pending delivery aged past a second', async () => {
+          const now = await scrape(`${server.url}/metrics`);
+          const failed = seriesValue(now, 'cashbook_webhook_attempts_total', { result: 'failed' }) ?? 0;
+          const age = seriesValue(now, 'cashbook_webhook_oldest_pending_seconds') ?? 0;
+          return failed >= 1 && age >= 1 ? now : undefined;
+        });
+        assert.equal(value(families, 'cashbook_idempotency_total', { outcome: 'mismatch' }), 1);
+        assert.ok(value(families, 'cashbook_webhook_deliveries', { status: 'pending' }) >= 1, 'the failed delivery waits for its retry');
+        assert.equal(value(families, 'cashbook_http_requests_total', { method: 'POST', route: '/v1/test_helpers/customers/:customer/fund_cash_balance', status: '400' }), 1);
+      } finally {
+        failing.close();
+      }
+    });
+
     it('logs one JSON line per request: request id, account, route, status, duration', async () => {
       const stripe = sdk(server.url, server.createdKey!);
       const made = await stripe.customers.create({ email: 'logged@example.com' });

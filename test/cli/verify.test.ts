@@ -8,6 +8,7 @@ import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
 import { databaseOf } from '../support/databases.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent, newCustomer } from '../integration/payments-helpers.ts';
+import { advanceClock, DAY } from '../integration/refund-helpers.ts';
 import { cashbook, openRaw, type RawDb } from './binary.ts';
 
 const ACCOUNT = DEFAULT_ACCOUNT_ID;
@@ -48,6 +49,7 @@ describeEachStore('cashbook verify', (server) => {
   let paid: Stripe.PaymentIntent;
   let refund: Stripe.Refund;
   let invoice: Stripe.Invoice;
+  let aged: Stripe.Customer; // on a test clock past day 75: its day-75 job is done and left a sweep
 
   before(async () => {
     stripe = server().stripe;
@@ -66,6 +68,10 @@ describeEachStore('cashbook verify', (server) => {
     assert.equal(invoice.status, 'paid');
     await stripe.customers.createBalanceTransaction(plain.id, { amount: -1_500, currency: 'usd', description: 'credit' });
     await stripe.customers.createBalanceTransaction(plain.id, { amount: 400, currency: 'usd', description: 'debit' });
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
+    aged = await stripe.customers.create({ test_clock: clock.id }); // no email: day 75 schedules the day-90 sweep
+    await fund(stripe, aged.id, 800);
+    await advanceClock(stripe, clock.id, clock.frozen_time + 76 * DAY);
   });
 
   it('is clean on a database the API wrote, for all accounts, one account and as JSON', async () => {
@@ -121,7 +127,13 @@ describeEachStore('cashbook verify', (server) => {
       const posting = postings.find((p) => p.account.startsWith('cash_balance:'))!;
       const merchantTotal = ledgerBalances.find((b) => b.account === 'merchant_available' && b.currency === 'usd')!;
       const job = jobs.find((j) => j.kind === 'funding_return' && j.target === firstFunding.id)!;
-      assert.ok(firstFunding && applied && posting && merchantTotal && job, 'the objects to break exist');
+      const plainPosting = postings.find((p) => p.account === `cash_balance:${plain.id}`)!;
+      const agedFunding = cash.find((e) => e.customer === aged.id && e.type === 'funded')!;
+      const agedJob = jobs.find((j) => j.kind === 'funding_return' && j.target === agedFunding.id) as { id: string; status?: string; follow_up?: string };
+      const sweep = jobs.find((j) => j.kind === 'funding_sweep' && j.target === agedFunding.id)!;
+      assert.ok(firstFunding && applied && posting && plainPosting && merchantTotal && job && sweep, 'the objects to break exist');
+      assert.equal(agedJob.status, 'done');
+      assert.equal(agedJob.follow_up, sweep.id, 'the day-75 job names the sweep it left');
       const charge = (await stripe.charges.list({ payment_intent: paid.id })).data[0];
       assert.equal(cash.filter((e) => e.customer === payer.id).at(-1)!.id, applied.id, 'the payer\'s last entry is the one overdrawn');
 
@@ -142,6 +154,11 @@ describeEachStore('cashbook verify', (server) => {
         ['refund', charge.id, async () => [await edit(raw, 'refunds', refund.id, (o) => ((o.amount as number) = charge.amount + 1))]],
         ['invoice', invoice.id, async () => [await edit(raw, 'invoices', invoice.id, (o) => ((o.amount_paid as number) -= 1))]],
         ['funding_job', firstFunding.id, async () => [await edit(raw, 'scheduled_jobs', job.id, (o) => (o.target = 'ccsbtxn_elsewhere'))]],
+        // The day-90 sweep the done day-75 job left is gone from its lot; a job due on the wrong day.
+        ['funding_job', sweep.id, async () => [await edit(raw, 'scheduled_jobs', sweep.id, (o) => (o.target = 'ccsbtxn_elsewhere'))]],
+        ['funding_job', job.id, async () => [await edit(raw, 'scheduled_jobs', job.id, (o) => ((o.due_at as number) += DAY))]],
+        // A posting moved from one customer's cash account to another's: the journal still sums to zero.
+        ['cash_account', plain.id, async () => [await edit(raw, 'ledger_postings', plainPosting.id, (o) => (o.account = `cash_balance:${payer.id}`))]],
         ['credit_balance', plain.id, async () => [await edit(raw, 'customers', plain.id, (o) => ((o.balance as number) += 1))]],
       ];
       for (const [check, id, breakIt] of cases) {

@@ -24,7 +24,7 @@ import { fund, intent, type Mode } from './payments-helpers.ts';
 import { advanceClock, assertBooks, DAY, refundToCashBalance } from './refund-helpers.ts';
 import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
 import type { Refund } from '../../src/resources/refunds/object.ts';
-import { assertCreditLedger, assertInvoiceAmounts } from './invoice-helpers.ts';
+import { assertInvoiceAmounts } from './invoice-helpers.ts';
 import { databaseOf } from '../support/databases.ts';
 import { cashbook } from '../cli/binary.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
@@ -86,7 +86,11 @@ async function importStatement(server: TestServer, body: string): Promise<Statem
   return json;
 }
 
-/** Every object the workload made, against the ledger rows and the amounts the test sent. */
+/**
+ * Every object the workload made, against the ledger rows and the amounts the test sent.
+ * The books' own invariants (amount_received, refunds within their charge, invoices paid
+ * whole, credit and cash chains, 75/90-day jobs) are the auditor's, run first: not repeated.
+ */
 async function auditAll(server: TestServer, customers: string[], audit: Audit): Promise<void> {
   const { stripe } = server;
   await assertBooks(server);
@@ -124,16 +128,9 @@ async function auditAll(server: TestServer, customers: string[], audit: Audit): 
     if (pi.status === 'succeeded') {
       assert.equal(held, pi.amount, `${id}: a succeeded intent was paid in full from the cash balance`);
       assert.equal(pi.amount_received, pi.amount);
-      const charge = await stripe.charges.retrieve(pi.latest_charge as string);
-      assert.equal(charge.amount, pi.amount);
-      let refunded = 0;
       for await (const refund of stripe.refunds.list({ payment_intent: id, limit: 100 })) {
-        // An expired refund fails into the cash balance: the charge keeps it as refunded.
-        if (refund.status !== 'canceled') refunded += refund.amount;
         if (refundedToCash.has(refund.id)) assert.equal(refundedToCash.get(refund.id), refund.amount, `${refund.id} credited its amount`);
       }
-      assert.ok(refunded <= charge.amount, `${id}: refunds ${refunded} within the charge ${charge.amount}`);
-      assert.equal(charge.amount_refunded, refunded, `${id}: charge.amount_refunded`);
     } else if (pi.status === 'requires_action') {
       assert.ok(held < pi.amount, `${id}: waiting with ${held} of ${pi.amount}`);
       assert.equal(pi.next_action?.display_bank_transfer_instructions?.amount_remaining, pi.amount - held, `${id}: amount_remaining`);
@@ -141,14 +138,8 @@ async function auditAll(server: TestServer, customers: string[], audit: Audit): 
       assert.equal(held, 0, `${id} (${pi.status}) holds no cash`);
     }
   }
-  for (const id of audit.invoices) {
-    const invoice = await stripe.invoices.retrieve(id);
-    assertInvoiceAmounts(invoice);
-    // Paid whole or not at all: the cash balance never funds an invoice partially.
-    if (invoice.status === 'open' || invoice.status === 'void') assert.equal(invoice.amount_paid, 0, `${id} (${invoice.status}) paid nothing`);
-    if (invoice.status === 'paid') assert.equal(invoice.amount_paid, invoice.amount_due, `${id} paid in full`);
-  }
-  for (const customer of customers) await assertCreditLedger(stripe, customer);
+  // What the API shows of each invoice adds up as the stored one does (the auditor read those).
+  for (const id of audit.invoices) assertInvoiceAmounts(await stripe.invoices.retrieve(id));
   const stillOut = new Map<string, number>();
   // Every return of these customers, the 75-day process's too: the API does not say whose a
   // return is, so the auditor reads that one internal field from the store.

@@ -75,10 +75,11 @@ registerJobHandler('funding_return', async (tx, ctx, job) => {
   if (!left) return;
   const sweepAt = left.created + SWEEP_AFTER_SECONDS;
   if (customer.email) {
-    await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.remaining }, { expiresAt: sweepAt, sweepOnExpiry: true });
-  } else {
-    await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
+    const refund = await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.remaining }, { expiresAt: sweepAt, sweepOnExpiry: true });
+    return refund.id;
   }
+  const sweep = await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
+  return sweep.id;
 });
 
 // Day 90: whatever is left of the funding moves to the merchant balance.

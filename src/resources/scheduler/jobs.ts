@@ -19,9 +19,12 @@ export interface ScheduledJob extends StoredObject {
   livemode: boolean;
   status: 'pending' | 'done' | 'failed' | 'canceled';
   error?: string;
+  /** What a done job left to follow it (the day-75 job's return or sweep job), for the auditor. */
+  follow_up?: string;
 }
 
-export type JobHandler = (tx: Tx, ctx: RequestContext, job: ScheduledJob) => Promise<void>;
+/** Runs a due job; answers the id of what it left to follow it, if anything. */
+export type JobHandler = (tx: Tx, ctx: RequestContext, job: ScheduledJob) => Promise<string | void>;
 const handlers = new Map<JobKind, JobHandler>();
 
 export function registerJobHandler(kind: JobKind, handler: JobHandler): void {

@@ -25,11 +25,12 @@ async function runJob(tx: Tx, ctx: RequestContext, row: DueRow<ScheduledJob>): P
   const job = row.object;
   const handler = jobHandler(job.kind);
   try {
-    await tx.savepoint(async () => {
+    const followUp = await tx.savepoint(async () => {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(tx, ctx, job);
+      return handler(tx, ctx, job);
     });
     job.status = 'done';
+    if (typeof followUp === 'string') job.follow_up = followUp;
   } catch (error) {
     // A deadlock or serialization failure is no outcome of the job: the slice is tried again whole.
     if (isTransientConflict(error)) throw error;
