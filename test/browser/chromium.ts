@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CASHBOOK_CHROMIUM || '/usr/bin/chromium';
 const MISSING = `no browser at ${CHROMIUM}: install Debian's chromium to run the browser tests (apt-get install chromium), or point CASHBOOK_CHROMIUM at one`;
@@ -23,6 +23,24 @@ export interface BrowserTab {
   expectClean(status: number | undefined): Promise<void>;
   /** Problems seen since the last visit (for checks between actions on one page). */
   problems(): string[];
+  /**
+   * Runs `body` in a tab of its own browser context (a time zone, a locale: what only a new
+   * context can set), watched for the same problems, and closes it; the file's own tab is
+   * left as it was, so only a test that asks pays for the new context.
+   */
+  withContext(options: BrowserContextOptions, body: (page: Page, problems: string[]) => Promise<void>): Promise<void>;
+}
+
+/** Collects a page's console errors, page errors, failed requests and 4xx/5xx sub-resources into `sink()`. */
+function watch(page: Page, sink: () => string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error') sink().push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => sink().push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => sink().push(`failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') sink().push(`${response.status()}: ${response.url()}`);
+  });
 }
 
 export function describeInChromium(name: string, body: (tab: BrowserTab) => void): void {
@@ -38,14 +56,7 @@ export function describeInChromium(name: string, body: (tab: BrowserTab) => void
     before(async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
       page = await browser.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400 && response.request().resourceType() !== 'document') problems.push(`${response.status()}: ${response.url()}`);
-      });
+      watch(page, () => problems);
     });
     after(async () => {
       await browser?.close();
@@ -64,6 +75,17 @@ export function describeInChromium(name: string, body: (tab: BrowserTab) => void
         assert.ok(width <= page.viewportSize()!.width, `no horizontal overflow: scrollWidth ${width}`);
       },
       problems: () => problems,
+      async withContext(options, run) {
+        const context = await browser.newContext({ viewport: DESKTOP, ...options });
+        try {
+          const own = await context.newPage();
+          const seen: string[] = [];
+          watch(own, () => seen);
+          await run(own, seen);
+        } finally {
+          await context.close();
+        }
+      },
     });
   });
 }
@@ -123,7 +145,11 @@ export async function openDashboard(tab: BrowserTab, url: string, key: string, h
   await tab.page().goto('about:blank'); // a load of its own, even when only the #hash differs
   const status = await tab.visit(`${url}/dashboard${hash}`, viewport);
   assert.equal(status, 200);
-  const page = tab.page();
+  await signInIfAsked(tab.page(), key);
+}
+
+/** On a dashboard page just loaded: signs in with `key` if it asks, and waits for the view. */
+export async function signInIfAsked(page: Page, key: string): Promise<void> {
   await page.locator('main h1').first().waitFor();
   if (await page.locator('#secret-key').isVisible()) {
     await page.getByLabel('Secret key').fill(key);
@@ -138,7 +164,7 @@ export async function openDashboard(tab: BrowserTab, url: string, key: string, h
  * the dialog, asks for the review, checks it, and confirms with the button named `confirm`.
  * Returns the review's text; the dialog is then closed or shows its outcome.
  */
-export async function performAction(page: Page, opener: Locator, confirm: RegExp | string, fill: (dialog: Locator) => Promise<void> = async () => {}): Promise<string> {
+export async function performAction(page: Page, opener: Locator, confirm: RegExp | string, fill: (dialog: Locator) => Promise<void> = async () => {}, onReview?: (dialog: Locator) => Promise<void>): Promise<string> {
   await opener.click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
@@ -148,6 +174,7 @@ export async function performAction(page: Page, opener: Locator, confirm: RegExp
   const button = dialog.getByRole('button', { name: confirm });
   await button.waitFor();
   const text = await dialog.innerText();
+  await onReview?.(dialog); // e.g. a screenshot of the review step
   await button.click();
   return text;
 }

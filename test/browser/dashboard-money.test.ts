@@ -4,14 +4,16 @@
 // and each effect checked through the official SDK: applying the cash balance to a waiting
 // payment, refunding a payment to the bank or into the cash balance, returning cash balance
 // funds to the bank and cancelling that return, new payments (paid at once, or waiting with
-// bank transfer instructions), credit balance adjustments, paying an invoice; the payments
-// and refunds views with their status filters and paging; and the main actions by keyboard.
+// bank transfer instructions), credit balance adjustments, paying an invoice, a return's bank
+// details link (opened and used); the payments and refunds views with their status filters
+// and paging; the main actions at phone width (screenshots of each review step); and the main
+// actions and paging by keyboard.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, fund, intent, newCustomer } from '../integration/payments-helpers.ts';
-import { assertCardsFit, describeInChromium, finishAction, openDashboard, performAction, PHONE, screenshot, settled, tabTo, waitForText } from './chromium.ts';
+import { assertCardsFit, assertNoHorizontalOverflow, describeInChromium, finishAction, openDashboard, performAction, PHONE, screenshot, settled, tabTo, waitForText } from './chromium.ts';
 
 type WithInstructions = Stripe.PaymentIntent & { next_action: { display_bank_transfer_instructions: Stripe.PaymentIntent.NextAction.DisplayBankTransferInstructions } };
 
@@ -177,6 +179,24 @@ describeInChromium('dashboard money actions in Chromium', (tab) => {
       assert.ok(!(await ids('#refunds')).includes(first.id));
       await assertCardsFit(page());
       await screenshot(page(), 'refunds-desktop');
+
+      // The waiting one: a bank details link, which opens the customer's refund page; the
+      // details given there move the return on (checked through the API).
+      await openDashboard(tab, url, key, `#/refunds/${pending.id}`);
+      await page().getByRole('button', { name: 'Make a bank details link' }).click();
+      await settled(page());
+      const link = page().locator('.link-out a');
+      const href = (await link.getAttribute('href'))!;
+      assert.equal(await link.innerText(), href);
+      assert.match(await page().locator('.link-out').innerText(), /Send the customer this link/);
+      assert.equal((await page().goto(href))?.status(), 200);
+      assert.match(await page().innerText('body'), /1\.00/, 'the refund page names the amount');
+      await page().getByLabel('Account holder name').fill('Rita Return');
+      await page().getByLabel('IBAN').fill('GB82 WEST 1234 5698 7654 32');
+      await page().getByRole('button', { name: 'Send my refund to this account' }).click();
+      await page().waitForLoadState();
+      await waitForText(page().locator('body'), /Thank you/);
+      assert.equal((await stripe.refunds.retrieve(pending.id)).status, 'pending');
       assert.deepEqual(problems(), []);
       await openDashboard(tab, url, key, '#/refunds', PHONE);
       await expectClean(200);
@@ -371,7 +391,55 @@ describeInChromium('dashboard money actions in Chromium', (tab) => {
       await screenshot(page(), 'customer-payments-phone');
     });
 
-    it('keyboard only: opens a customer, returns funds to the bank and refunds a payment without the mouse', async () => {
+    it('at phone width: applies the cash balance, refunds, returns and makes a payment, each review step fitting the screen', async () => {
+      const { url, key, stripe } = server();
+      const customer = await stripe.customers.create({ name: 'Phoebe Phone', email: 'phoebe@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      await fund(stripe, customer.id, 5000);
+      const paid = await intent(stripe, customer.id, 1000); // covered: paid at once, in either mode
+      const waiting = await intent(stripe, customer.id, 8000); // manual: nothing applied, it waits
+      assert.deepEqual([paid.status, waiting.status], ['succeeded', 'requires_action']);
+      await openDashboard(tab, url, key, `#/customers/${customer.id}`, PHONE);
+      await expectClean(200);
+      const reviewed = (name: string) => async () => {
+        await assertNoHorizontalOverflow(page());
+        await screenshot(page(), name);
+      };
+
+      await performAction(page(), row(waiting.id).getByRole('button', { name: 'Apply cash balance…' }), 'Apply 10.00 USD', async (d) => {
+        await d.getByLabel('Amount to apply').fill('10');
+      }, reviewed('review-apply-phone'));
+      await finishAction(page(), /Applied\. 70\.00 USD is still to pay/);
+      assert.equal(((await stripe.paymentIntents.retrieve(waiting.id)) as WithInstructions).next_action.display_bank_transfer_instructions.amount_remaining, 7000);
+
+      await performAction(page(), row(paid.id).getByRole('button', { name: 'Refund…' }), 'Refund 4.00 USD', async (d) => {
+        await d.getByLabel('Amount').fill('4');
+      }, reviewed('review-refund-phone'));
+      await finishAction(page(), /Refund of 4\.00 USD created: requires action/);
+      const [refund] = (await stripe.refunds.list({ payment_intent: paid.id })).data;
+      assert.deepEqual([refund.amount, refund.status], [400, 'requires_action']);
+
+      await performAction(page(), page().getByRole('button', { name: 'Return funds to bank…' }), 'Return 15.00 USD', async (d) => {
+        await d.getByLabel('Amount').fill('15');
+      }, reviewed('review-return-phone'));
+      await finishAction(page(), /Return of 15\.00 USD created/);
+      const [returned] = (await stripe.refunds.list({ limit: 1 })).data;
+      assert.deepEqual([returned.amount, returned.charge, returned.instructions_email], [1500, null, 'phoebe@example.com']);
+      assert.equal(await balanceOf(stripe, customer.id), 5000 - 1000 - 1000 - 1500);
+
+      await performAction(page(), page().getByRole('button', { name: 'New payment…' }), 'Create and confirm 7.50 USD', async (d) => {
+        await d.getByLabel('Amount').fill('7.50');
+        await d.getByLabel('Description').fill('Phone order');
+      }, reviewed('review-new-payment-phone'));
+      await finishAction(page(), /Paid from the cash balance: 7\.50 USD\./);
+      const [made] = (await stripe.paymentIntents.list({ customer: customer.id, limit: 1 })).data;
+      assert.deepEqual([made.amount, made.description, made.status], [750, 'Phone order', 'succeeded']);
+      assert.equal(await balanceOf(stripe, customer.id), 1500 - 750);
+      await waitForText(page().locator('.balance[data-currency="usd"] .value'), /^7\.50 USD$/);
+      await assertNoHorizontalOverflow(page());
+      assert.deepEqual(problems(), []);
+    });
+
+    it('keyboard only: opens a customer, returns funds, refunds, applies the balance, makes a payment, adjusts credit, cancels the return and pages, without the mouse', async () => {
       const { url, key, stripe } = server();
       const customer = await stripe.customers.create({ name: 'Keyboard Kim', email: 'kim@example.com' });
       await fund(stripe, customer.id, 3000);
@@ -413,6 +481,86 @@ describeInChromium('dashboard money actions in Chromium', (tab) => {
       await settled(page());
       assert.equal((await stripe.charges.retrieve(paid.latest_charge as string)).amount_refunded, 1000);
       assert.equal(await balanceOf(stripe, customer.id), 3000 - 525);
+
+      // Apply the cash balance to a waiting payment (the customer now reconciles by hand).
+      await stripe.customers.updateCashBalance(customer.id, { settings: { reconciliation_mode: 'manual' } });
+      const waiting = await intent(stripe, customer.id, 5000);
+      assert.equal(waiting.status, 'requires_action');
+      await page().reload();
+      await page().locator('#customer-id').waitFor();
+      await settled(page());
+      await tabTo(page(), /^Apply cash balance…$/);
+      await page().keyboard.press('Enter');
+      await dialog().waitFor();
+      await page().keyboard.type('3'); // the dialog starts in its amount field
+      await page().keyboard.press('Enter');
+      await dialog().getByRole('button', { name: 'Apply 3.00 USD' }).waitFor();
+      assert.equal(await page().evaluate(() => document.activeElement?.textContent), 'Apply 3.00 USD');
+      await page().keyboard.press('Enter');
+      await waitForText(dialog().getByRole('status'), /Applied\. 47\.00 USD is still to pay/);
+      await page().keyboard.press('Enter'); // Done
+      await settled(page());
+      assert.equal(((await stripe.paymentIntents.retrieve(waiting.id)) as WithInstructions).next_action.display_bank_transfer_instructions.amount_remaining, 4700);
+      assert.equal(await balanceOf(stripe, customer.id), 2475 - 300);
+
+      // A new payment, paid at once from the balance.
+      await tabTo(page(), /^New payment…$/);
+      await page().keyboard.press('Enter');
+      await dialog().waitFor();
+      await page().keyboard.type('5');
+      await page().keyboard.press('Enter');
+      await dialog().getByRole('button', { name: 'Create and confirm 5.00 USD' }).waitFor();
+      await page().keyboard.press('Enter');
+      await waitForText(dialog().getByRole('status'), /Paid from the cash balance: 5\.00 USD\./);
+      await page().keyboard.press('Enter'); // Done
+      await settled(page());
+      const [made] = (await stripe.paymentIntents.list({ customer: customer.id, limit: 1 })).data;
+      assert.deepEqual([made.amount, made.status], [500, 'succeeded']);
+      assert.equal(await balanceOf(stripe, customer.id), 2175 - 500);
+
+      // A credit balance adjustment: the direction is a radio group, then the amount.
+      await tabTo(page(), /^Adjust credit balance…$/);
+      await page().keyboard.press('Enter');
+      await dialog().waitFor();
+      await tabTo(page(), /^Amount$/);
+      await page().keyboard.type('1.50');
+      await page().keyboard.press('Enter');
+      await dialog().getByRole('button', { name: 'Credit 1.50 USD' }).waitFor();
+      await page().keyboard.press('Enter');
+      await settled(page());
+      assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, -150);
+
+      // The return, cancelled from its page.
+      await openDashboard(tab, url, key, `#/refunds/${returned.id}`);
+      await tabTo(page(), /^Cancel return…$/);
+      await page().keyboard.press('Enter');
+      await dialog().getByRole('button', { name: 'Cancel return of 5.25 USD' }).waitFor();
+      assert.equal(await page().evaluate(() => document.activeElement?.textContent), 'Cancel return of 5.25 USD');
+      await page().keyboard.press('Enter');
+      await settled(page());
+      assert.equal((await stripe.refunds.retrieve(returned.id)).status, 'canceled');
+      assert.equal(await balanceOf(stripe, customer.id), 1675 + 525);
+
+      // Paging: older, then newer again, focus staying on the pager.
+      await openDashboard(tab, url, key, '#/events');
+      const size = Number(await page().getByRole('combobox', { name: 'events per page' }).inputValue());
+      const first = await stripe.events.list({ limit: size });
+      assert.deepEqual(await ids('#events'), first.data.map((e) => e.id));
+      const shownChanges = async (old: (string | null)[]) => {
+        await page().waitForFunction((before) => JSON.stringify([...document.querySelectorAll('#events tbody tr')].map((r) => r.getAttribute('data-id'))) !== before, JSON.stringify(old));
+        await settled(page());
+      };
+      await tabTo(page(), /Older events/);
+      await page().keyboard.press('Enter');
+      await shownChanges(first.data.map((e) => e.id));
+      assert.deepEqual(await ids('#events'), (await stripe.events.list({ limit: size, starting_after: first.data.at(-1)!.id })).data.map((e) => e.id));
+      assert.equal(await page().evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Older events');
+      await page().keyboard.press('Shift+Tab');
+      assert.equal(await page().evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Newer events');
+      const second = await ids('#events');
+      await page().keyboard.press('Enter');
+      await shownChanges(second);
+      assert.deepEqual(await ids('#events'), first.data.map((e) => e.id));
       assert.deepEqual(problems(), []);
     });
   });

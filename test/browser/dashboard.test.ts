@@ -1,7 +1,8 @@
 // The dashboard in a real browser, part one: what it serves, signing in, the customer list
 // (names, search by email / text / metadata / id, paging both ways with a page size), one
 // customer's cash balance settings (the simulated transfer in the customer's currency, the
-// reconciliation mode with the account's own default, the virtual bank accounts), events
+// reconciliation mode with the account's own default, the virtual bank accounts as they are,
+// issued only on request), new customers, events
 // (filter by type, paging, the JSON of one), at desktop and phone width with no console error
 // or failed request. What the page shows and does is checked through the official SDK.
 // The money actions are in dashboard-money.test.ts, unmatched transfers in
@@ -57,7 +58,11 @@ describeInChromium('dashboard in Chromium', (tab) => {
       const grace = await stripe.customers.create({ name: 'Grace Hopper', email: 'grace@example.com', metadata: { plan: 'gold' } });
       await fund(stripe, grace.id, 1234, 'eur');
 
+      await expectClean(await visit(`${url}/dashboard`, PHONE));
+      await page().getByRole('heading', { name: 'Sign in with a secret key' }).waitFor();
+      await screenshot(page(), 'sign-in-phone');
       await expectClean(await visit(`${url}/dashboard`));
+      await screenshot(page(), 'sign-in-desktop');
       await page().getByLabel('Secret key').fill('sk_test_not_a_key_of_this_server');
       await page().getByRole('button', { name: 'Open dashboard' }).click();
       await waitForText(page().locator('#error'), /Invalid API Key provided/);
@@ -132,6 +137,24 @@ describeInChromium('dashboard in Chromium', (tab) => {
       await screenshot(page(), 'customers-phone');
       await openDashboard(tab, url, key, `#/customers?q=${encodeURIComponent('Pager Person')}`, PHONE);
       await expectClean(200);
+      assert.equal((await ids('#customers')).length, 10);
+      await screenshot(page(), 'customers-search-phone');
+    });
+
+    it('makes a new customer from the list: it opens, and the API has it', async () => {
+      const { url, key, stripe } = server();
+      await openDashboard(tab, url, key, '#/customers');
+      const form = page().locator('form', { has: page().getByRole('button', { name: 'New customer' }) });
+      await form.getByLabel('Email').fill('new.person@example.com');
+      await form.getByLabel('Name').fill('Nora New');
+      await page().getByRole('button', { name: 'New customer' }).click();
+      await page().getByRole('heading', { name: 'Nora New' }).waitFor();
+      await settled(page());
+      const [made] = (await stripe.customers.list({ email: 'new.person@example.com' })).data;
+      assert.deepEqual([made.name, made.email], ['Nora New', 'new.person@example.com']);
+      assert.equal(await page().innerText('#customer-id'), made.id);
+      assert.ok(new RegExp(`#/customers/${made.id}$`).test(page().url()));
+      assert.deepEqual(problems(), []);
     });
 
     it('a EUR-only customer: the simulated transfer is in EUR, "account default" shows the account\'s mode, the mode saves, bank details per currency', async () => {
@@ -179,24 +202,39 @@ describeInChromium('dashboard in Chromium', (tab) => {
         await waitForText(mode.locator('option:checked'), choice === 'merchant_default' ? /Account default \(automatic\)/ : new RegExp(choice, 'i'));
       }
 
-      // Its bank accounts: the same ones the API gives the customer.
-      await page().locator('#bank-accounts').getByLabel('Currency').selectOption('eur');
+      // Its bank accounts: none issued yet for the EUR it holds, and looking makes none.
+      const eurRegion = page().getByRole('region', { name: 'EUR bank account' });
+      assert.match(await eurRegion.innerText(), /No EUR bank account issued yet/);
+      const existing = async () => (await stripe.rawRequest('GET', `/cashbook/v1/customers/${customer.id}/funding_instructions`, {})) as unknown as { data: Stripe.FundingInstructions[] };
+      assert.deepEqual((await existing()).data, [], 'showing the page issued no account');
+      // Asked for: an IBAN in Germany, then shown after a reload too, the same one the API gives.
+      assert.equal(await page().locator('#bank-accounts').getByLabel('Currency').inputValue(), 'eur', 'the held currency without an account first');
       await page().getByLabel('IBAN country').selectOption('DE');
-      await page().getByRole('button', { name: 'Show bank details' }).click();
+      await page().getByRole('button', { name: 'Get bank details for EUR' }).click();
       await settled(page());
-      const eur = await stripe.customers.createFundingInstructions(customer.id, { currency: 'eur', funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'DE' } } });
-      const iban = eur.bank_transfer.financial_addresses[0].iban!;
-      const eurShown = await waitForText(page().getByRole('region', { name: 'EUR bank account' }), /IBAN/);
+      const issued = (await existing()).data;
+      assert.equal(issued.length, 1);
+      const iban = issued[0].bank_transfer.financial_addresses[0].iban!;
+      assert.equal(iban.country, 'DE');
+      const again = await stripe.customers.createFundingInstructions(customer.id, { currency: 'eur', funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'DE' } } });
+      assert.equal(again.bank_transfer.financial_addresses[0].iban!.iban, iban.iban, 'POST gets the same account, it makes no second one');
+      await page().reload();
+      await page().locator('#customer-id').waitFor();
+      await settled(page());
+      const eurShown = await waitForText(eurRegion, /IBAN/);
       for (const value of [iban.iban, iban.bic, iban.account_holder_name]) assert.ok(eurShown.includes(value), `${value} in ${eurShown}`);
+      // Another currency, on request only.
+      assert.equal(await page().getByRole('region', { name: 'USD bank account' }).count(), 0, 'no USD held, none issued: nothing shown');
       await page().locator('#bank-accounts').getByLabel('Currency').selectOption('usd');
       assert.ok(await page().getByLabel('IBAN country').isHidden(), 'a country is only asked for EUR');
-      await page().getByRole('button', { name: 'Show bank details' }).click();
+      await page().getByRole('button', { name: 'Get bank details for USD' }).click();
       await settled(page());
-      const usd = await stripe.customers.createFundingInstructions(customer.id, { currency: 'usd', funding_type: 'bank_transfer', bank_transfer: { type: 'us_bank_transfer' } });
+      const usd = (await existing()).data.find((i) => i.currency === 'usd')!;
       const aba = usd.bank_transfer.financial_addresses.find((a) => a.type === 'aba')!.aba!;
-      const usdShown = await page().getByRole('region', { name: 'USD bank account' }).innerText();
+      const usdShown = await waitForText(page().getByRole('region', { name: 'USD bank account' }), /ABA/);
       for (const value of [aba.routing_number, aba.account_number, aba.bank_name]) assert.ok(usdShown.includes(value), `${value} in ${usdShown}`);
-      assert.ok(await page().getByRole('region', { name: 'EUR bank account' }).isVisible(), 'both stay shown');
+      assert.ok(await eurRegion.isVisible(), 'both stay shown');
+      assert.equal((await existing()).data.length, 2);
       assert.deepEqual(problems(), []);
       await assertCardsFit(page());
       await screenshot(page(), 'customer-desktop');

@@ -6,6 +6,7 @@ import Stripe from 'stripe';
 import { isValidAbaRoutingNumber, isValidClabe, isValidIban } from '../../src/core/bank-details.ts';
 import { assertCashLedger } from '../support/invariants.ts';
 import { describeEachStore } from '../support/suite.ts';
+import { intent } from './payments-helpers.ts';
 
 type Params = Stripe.CustomerCreateFundingInstructionsParams;
 
@@ -108,6 +109,32 @@ describeEachStore('funding instructions', (server) => {
       await assertCashLedger(stripe, customer.id);
     });
   }
+
+  it('lists the funding instructions a customer already has (GET /cashbook/v1/customers/:id/funding_instructions), making none', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({ email: 'listed@example.com' });
+    type Listed = { object: string; data: Stripe.FundingInstructions[]; has_more: boolean; url: string };
+    const list = async (id = customer.id) => JSON.parse(JSON.stringify(await stripe.rawRequest('GET', `/cashbook/v1/customers/${id}/funding_instructions`, {}))) as Listed;
+    assert.deepEqual(await list(), { object: 'list', data: [], has_more: false, url: `/cashbook/v1/customers/${customer.id}/funding_instructions` });
+    await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 500, currency: 'gbp' });
+    assert.deepEqual((await list()).data, [], 'a balance alone issues no account, and reading issues none');
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { gbp: 500 });
+
+    const nl = await stripe.customers.createFundingInstructions(customer.id, { funding_type: 'bank_transfer', currency: 'eur', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' } } });
+    const de = await stripe.customers.createFundingInstructions(customer.id, { funding_type: 'bank_transfer', currency: 'eur', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'DE' } } });
+    // A waiting payment allocates the account its instructions name: it is listed too.
+    const waiting = await intent(stripe, customer.id, 9_000);
+    assert.equal(waiting.status, 'requires_action');
+    const listed = await list();
+    assert.deepEqual(listed.data.map((i) => [i.currency, i.bank_transfer.type, i.bank_transfer.country]), [['eur', 'eu_bank_transfer', 'NL'], ['eur', 'eu_bank_transfer', 'DE'], ['usd', 'us_bank_transfer', 'US']], 'oldest first');
+    assert.deepEqual(listed.data.slice(0, 2), JSON.parse(JSON.stringify([nl, de])), 'what POST answered, field for field');
+    const usd = await stripe.customers.createFundingInstructions(customer.id, { funding_type: 'bank_transfer', currency: 'usd', bank_transfer: { type: 'us_bank_transfer' } });
+    assert.deepEqual(listed.data[2], JSON.parse(JSON.stringify(usd)));
+    assert.equal((await list()).data.length, 3, 'POST for an existing account makes no second one');
+
+    await assert.rejects(list('cus_missing'), (error: Stripe.errors.StripeError) => error.statusCode === 404 && error.code === 'resource_missing');
+    assert.equal((await fetch(`${server().url}/cashbook/v1/customers/${customer.id}/funding_instructions`)).status, 401);
+  });
 
   it('gives a different valid IBAN per EU country, each stable', async () => {
     const { stripe } = server();

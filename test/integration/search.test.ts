@@ -86,6 +86,30 @@ describeEachStore('search', (server) => {
     assert.deepEqual(await invoices(`customer:'${customer.id}' status:'open'`), []);
   });
 
+  it("finds invoices by Stripe's finalization error fields (last_finalization_error_code / _type)", async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({ email: 'search-finalize@example.com' });
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 900, currency: 'usd' });
+    const draft = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include' });
+    const open = await stripe.invoices.finalizeInvoice(draft.id);
+    assert.equal(open.last_finalization_error, null, 'finalized without an error');
+    const invoices = async (query: string) => ids((await stripe.invoices.search({ query, limit: 100 })).data);
+    // No finalization error: null matches, any code or type does not, and negation flips both.
+    assert.deepEqual(await invoices(`customer:'${customer.id}' last_finalization_error_code:null`), [open.id]);
+    assert.deepEqual(await invoices(`customer:'${customer.id}' last_finalization_error_type:null`), [open.id]);
+    assert.deepEqual(await invoices(`customer:'${customer.id}' last_finalization_error_code:'customer_tax_location_invalid'`), []);
+    assert.deepEqual(await invoices(`customer:'${customer.id}' last_finalization_error_type:'invalid_request_error'`), []);
+    assert.deepEqual(await invoices(`customer:'${customer.id}' -last_finalization_error_code:'customer_tax_location_invalid'`), [open.id]);
+    assert.deepEqual(await invoices(`customer:'${customer.id}' -last_finalization_error_type:null`), []);
+    // Exact-match fields: no substring, no comparison; and the refusal of an unknown field names them.
+    await assert.rejects(stripe.invoices.search({ query: "last_finalization_error_code~'tax'" }), rejectsWith(400, { param: 'query' }));
+    await assert.rejects(stripe.invoices.search({ query: "last_finalization_error_type>'a'" }), rejectsWith(400, { param: 'query' }));
+    await assert.rejects(stripe.invoices.search({ query: "nosuch:'x'" }), (error: Stripe.errors.StripeError) => {
+      assert.match(error.message, /last_finalization_error_code, last_finalization_error_type/);
+      return true;
+    });
+  });
+
   it('refuses malformed queries, unknown fields and wrong operators with a 400 naming query', async () => {
     const { stripe } = server();
     const bad = [

@@ -11,7 +11,13 @@ const FIELDS: Record<SearchResource, Record<string, FieldKind>> = {
   customers: { created: 'number', email: 'text', name: 'text', phone: 'text' },
   payment_intents: { amount: 'number', created: 'number', currency: 'token', customer: 'token', status: 'token' },
   charges: { amount: 'number', created: 'number', currency: 'token', customer: 'token', disputed: 'flag', payment_intent: 'token', refunded: 'flag', status: 'token' },
-  invoices: { created: 'number', currency: 'token', customer: 'token', number: 'text', receipt_number: 'text', status: 'token', subscription: 'token', total: 'number' },
+  invoices: { created: 'number', currency: 'token', customer: 'token', last_finalization_error_code: 'token', last_finalization_error_type: 'token', number: 'text', receipt_number: 'text', status: 'token', subscription: 'token', total: 'number' },
+};
+
+/** Query fields that name a nested value of the object (Stripe's invoice finalization error fields). */
+const NESTED: Record<string, [string, string]> = {
+  last_finalization_error_code: ['last_finalization_error', 'code'],
+  last_finalization_error_type: ['last_finalization_error', 'type'],
 };
 
 /** Stripe needs at least three characters for a substring match. */
@@ -51,6 +57,8 @@ export function checkSearchQuery(resource: SearchResource, query: SearchQuery): 
 
 function fieldValue(object: Record<string, unknown>, clause: Clause): unknown {
   if (clause.field === 'metadata') return (object.metadata as Record<string, string> | undefined)?.[clause.key!];
+  const nested = NESTED[clause.field];
+  if (nested) return (object[nested[0]] as Record<string, unknown> | null | undefined)?.[nested[1]];
   const value = object[clause.field];
   // An expanded reference (customer) matches by its id.
   return value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value;

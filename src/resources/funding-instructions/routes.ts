@@ -2,12 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError, errors } from '../../core/errors.ts';
 import type { BankTransferType } from '../../core/money.ts';
 import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
-import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
+import { paramsObject } from '../../wire/params.ts';
+import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { createFundingInstructionsParams } from './params.ts';
-import { checkTransferType, fundingInstructionsObject, transferCountry, virtualAccountFor } from './service.ts';
+import { checkTransferType, existingVirtualAccounts, fundingInstructionsObject, transferCountry, virtualAccountFor } from './service.ts';
 
 export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // Cashbook-only: the funding instructions the customer already has, without making any
+  // (Stripe's POST gets or creates). A list of every one: a customer has at most ten.
+  addReadRoute(app, deps, {
+    method: 'GET',
+    url: '/cashbook/v1/customers/:customer/funding_instructions',
+    params: paramsObject({}),
+    handler: async ({ ctx, tx, path }) => {
+      const customer = await loadCustomer(tx, ctx, path.customer);
+      const accounts = await existingVirtualAccounts(tx, ctx, customer.id);
+      const data = [];
+      for (const account of accounts) data.push(await fundingInstructionsObject(tx, ctx, account));
+      return { object: 'list', data, has_more: false, url: `/cashbook/v1/customers/${customer.id}/funding_instructions` };
+    },
+  });
   addWriteRoute(app, deps, {
     method: 'POST',
     url: '/v1/customers/:customer/funding_instructions',

@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrency } from '../../core/money.ts';
-import type { StoredObject, Tx } from '../../store/types.ts';
+import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { loadAccount } from '../accounts/service.ts';
 import { lockCustomer, type Customer } from '../customers/service.ts';
@@ -68,7 +68,7 @@ export async function virtualAccountFor(tx: Tx, ctx: RequestContext, customer: C
 }
 
 export async function fundingInstructionsObject(
-  tx: Tx,
+  tx: ReadTx,
   ctx: RequestContext,
   account: VirtualBankAccount,
   requestedAddressTypes?: string[],
@@ -85,4 +85,12 @@ export async function fundingInstructionsObject(
     funding_type: 'bank_transfer',
     livemode: ctx.livemode,
   };
+}
+
+/**
+ * The virtual accounts the customer already has (one per transfer type and country; at most
+ * ten), oldest first: read only, so nothing is allocated by looking.
+ */
+export async function existingVirtualAccounts(tx: ReadTx, ctx: RequestContext, customerId: string): Promise<VirtualBankAccount[]> {
+  return tx.all<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, { customer: customerId });
 }

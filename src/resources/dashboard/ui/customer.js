@@ -21,21 +21,12 @@ export function customerCurrency(customer) {
 
 // ---- the account's default reconciliation mode ----
 
-const accountModes = new Map(); // key → 'automatic' | 'manual'
+const accounts = new Map(); // key → the account (GET /cashbook/v1/account), read once per key
 
-/**
- * The account's own mode. The API has no call that reads it: a customer using the account
- * default reports it, so this one does if it can, else the first of the newest 100 that does.
- */
-async function accountMode(customer) {
-  const settings = customer.cash_balance.settings;
-  if (settings.using_merchant_default) accountModes.set(key(), settings.reconciliation_mode);
-  if (!accountModes.has(key())) {
-    const page = await api('GET', '/v1/customers', { limit: 100, 'expand[]': 'data.cash_balance' });
-    const other = page.data.find((c) => c.cash_balance?.settings?.using_merchant_default);
-    if (other) accountModes.set(key(), other.cash_balance.settings.reconciliation_mode);
-  }
-  return accountModes.get(key()) ?? null;
+/** The account the key belongs to: its id, live mode, default reconciliation mode and display name. */
+async function currentAccount() {
+  if (!accounts.has(key())) accounts.set(key(), await api('GET', '/cashbook/v1/account'));
+  return accounts.get(key());
 }
 
 function modeForm(customer, accountDefault) {
@@ -111,40 +102,54 @@ function simulateTransfer(customer) {
 
 // ---- virtual bank accounts ----
 
-const fundingShown = new Map(); // `${key}:${customer}` → Map(`${currency}:${country}` → funding_instructions)
-
-function bankAccounts(customer) {
-  const shownKey = `${key()}:${customer.id}`;
-  const shown = fundingShown.get(shownKey) ?? new Map();
-  fundingShown.set(shownKey, shown);
-  const currency = select('currency', CASH_CURRENCIES.map((c) => [c, c.toUpperCase()]), customerCurrency(customer));
+/**
+ * The customer's virtual bank accounts (funding instructions), as they are: read with
+ * GET /cashbook/v1/customers/:id/funding_instructions, which makes none. One group per
+ * currency the cash balance holds or an account was issued in; a new one is made only when
+ * the user asks (POST /v1/customers/:id/funding_instructions, which gets or creates).
+ */
+function bankAccounts(customer, issued) {
+  const held = Object.keys(customer.cash_balance?.available ?? {});
+  const currencies = CASH_CURRENCIES.filter((c) => held.includes(c) || issued.some((i) => i.currency === c));
+  const missing = currencies.filter((c) => !issued.some((i) => i.currency === c));
+  const currency = select('currency', CASH_CURRENCIES.map((c) => [c, c.toUpperCase()]), missing[0] ?? customerCurrency(customer));
   const country = select('country', EU_COUNTRIES.map((c) => [c, c]), 'NL');
   const countryField = field('IBAN country', country);
-  countryField.hidden = currency.value !== 'eur';
-  currency.addEventListener('change', () => (countryField.hidden = currency.value !== 'eur'));
+  const submit = el('button', { type: 'submit', class: 'secondary', 'data-key': 'get-bank-details' });
+  const update = () => {
+    countryField.hidden = currency.value !== 'eur';
+    submit.textContent = `Get bank details for ${currency.value.toUpperCase()}`;
+  };
+  update();
+  currency.addEventListener('change', update);
   const form = el('form', {
     class: 'inline-form',
     onsubmit: (event) => {
       event.preventDefault();
       run(async () => {
         const eur = currency.value === 'eur';
-        const instructions = await api('POST', `/v1/customers/${customer.id}/funding_instructions`, {
+        await api('POST', `/v1/customers/${customer.id}/funding_instructions`, {
           currency: currency.value,
           funding_type: 'bank_transfer',
           bank_transfer: { type: TRANSFER_TYPE[currency.value], ...(eur ? { eu_bank_transfer: { country: country.value } } : {}) },
         });
-        shown.set(`${currency.value}:${eur ? country.value : ''}`, instructions);
-        await rerender('show-bank-details');
+        await rerender('get-bank-details');
       });
     },
-  }, field('Currency', currency), countryField, el('button', { type: 'submit', class: 'secondary', 'data-key': 'show-bank-details' }, 'Show bank details'));
+  }, field('Currency', currency), countryField, submit);
   return el('div', { class: 'card', id: 'bank-accounts' },
-    el('p', { class: 'muted' }, 'The customer pays into these accounts; each is the customer’s own, issued once per currency and kept.'),
-    form,
-    el('div', { class: 'accounts' }, [...shown.values()].map((instructions) =>
-      el('section', { class: 'account', 'data-currency': instructions.currency, 'aria-label': `${instructions.currency.toUpperCase()} bank account` },
-        el('h3', {}, `${instructions.currency.toUpperCase()} · ${instructions.bank_transfer.type.replace(/_/g, ' ')} · ${instructions.bank_transfer.country}`),
-        instructions.bank_transfer.financial_addresses.map(financialAddress)))));
+    el('p', { class: 'muted' }, 'The customer pays into these accounts; each is the customer’s own, issued once per currency (and IBAN country) and kept.'),
+    currencies.length === 0 ? el('p', { class: 'empty' }, 'No bank account issued yet.') : null,
+    el('div', { class: 'accounts' }, currencies.map((c) => {
+      const mine = issued.filter((i) => i.currency === c);
+      return el('section', { class: 'account', 'data-currency': c, 'aria-label': `${c.toUpperCase()} bank account` },
+        mine.length === 0
+          ? [el('h3', {}, c.toUpperCase()), el('p', { class: 'empty' }, `No ${c.toUpperCase()} bank account issued yet.`)]
+          : mine.map((instructions) => [
+            el('h3', {}, `${c.toUpperCase()} · ${instructions.bank_transfer.type.replace(/_/g, ' ')} · ${instructions.bank_transfer.country}`),
+            instructions.bank_transfer.financial_addresses.map(financialAddress)]));
+    })),
+    form);
 }
 
 // ---- credit balance ----
@@ -240,8 +245,9 @@ export async function customerView(id) {
   const customer = await api('GET', `/v1/customers/${id}`, { expand: ['cash_balance', 'invoice_credit_balance'] });
   const available = Object.entries(customer.cash_balance.available ?? {});
   const hasFunds = available.some(([, value]) => value > 0);
-  const [mode, payments, invoices, ledger, credit] = await Promise.all([
-    accountMode(customer),
+  const [account, issued, payments, invoices, ledger, credit] = await Promise.all([
+    currentAccount(),
+    api('GET', `/cashbook/v1/customers/${id}/funding_instructions`),
     pagedList({ key: `payments:${id}`, label: 'payments', id: 'payments', load: (params) => api('GET', '/v1/payment_intents', { ...params, customer: id, 'expand[]': 'data.latest_charge' }), render: (data) => intentsTable(data) }),
     pagedList({ key: `invoices:${id}`, label: 'invoices', id: 'invoices', load: (params) => api('GET', '/v1/invoices', { ...params, customer: id }), render: (data) => table(INVOICE_COLUMNS, data, 'No invoices.', 'Invoices') }),
     pagedList({ key: `ledger:${id}`, label: 'transactions', id: 'ledger', load: (params) => api('GET', `/v1/customers/${id}/cash_balance_transactions`, params), render: (data) => table(LEDGER_COLUMNS, data, 'No transactions yet.', 'Cash balance transactions') }),
@@ -264,9 +270,9 @@ export async function customerView(id) {
         el('div', { class: 'buttons-inline' },
           button('Return funds to bank…', () => returnFunds(customer), { disabled: !hasFunds, 'data-key': 'return-funds' }),
           isLiveKey() || customer.livemode ? null : button('Simulate bank transfer…', () => simulateTransfer(customer), { 'data-key': 'simulate-transfer' })),
-        modeForm(customer, mode)),
+        modeForm(customer, account.default_reconciliation_mode)),
       el('h2', {}, 'Bank transfer details'),
-      bankAccounts(customer),
+      bankAccounts(customer, issued.data),
       el('div', { class: 'section-head' }, el('h2', {}, 'Payments'), button('New payment…', () => newPayment(customer, customerCurrency(customer)), { class: 'primary', 'data-key': 'new-payment' })),
       el('div', { class: 'card' }, payments),
       el('h2', {}, 'Invoices'),

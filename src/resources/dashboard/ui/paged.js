@@ -3,7 +3,7 @@
 // forward with next_page, and back through the pages already seen. Each list's place is kept
 // for the tab under its key, so the view re-rendered after an action shows the same page.
 import { ApiFailure } from './api.js';
-import { el, loading } from './dom.js';
+import { el } from './dom.js';
 import { run } from './shell.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100];
@@ -33,7 +33,7 @@ export const forgetPlaces = () => places.clear();
 export async function pagedList({ key, label, kind = 'list', load, render, id }) {
   const place = places.get(key) ?? firstPlace(preferredSize());
   places.set(key, place);
-  const body = el('div', { class: 'paged-body' }, loading());
+  const body = el('div', { class: 'paged-body' });
   const section = el('div', { class: 'paged', id, 'data-list': key });
 
   async function fetchPage() {
@@ -80,7 +80,7 @@ export async function pagedList({ key, label, kind = 'list', load, render, id })
     }
     const newest = page.first ?? page.data[0]?.id;
     const oldest = page.last ?? page.data.at(-1)?.id;
-    if (!newest) older = false;
+    if (!newest && kind === 'list') older = false; // a search pages on by next_page, even past an empty stretch
     // After paging, focus stays on the pager (on the same button while it can go on).
     const go = (change) => (event) => {
       const focused = event.currentTarget.getAttribute('data-key');
@@ -124,17 +124,27 @@ export async function pagedList({ key, label, kind = 'list', load, render, id })
       size);
   }
 
+  // Said in words while a page loads (the shown page stays, dimmed, until the next one is in).
+  const busy = el('p', { class: 'loading', role: 'status', hidden: true });
   async function show() {
     section.setAttribute('aria-busy', 'true');
+    busy.textContent = `Loading ${label}…`;
+    busy.hidden = false;
     try {
       const page = await fetchPage();
-      body.replaceChildren(...[render(page.data), page.note ? el('p', { class: 'muted note' }, page.note) : null, pager(page)].filter(Boolean));
+      // A search reads at most 1,000 rows a request: an empty page with a next_page is a
+      // stretch without matches, not the end of the results.
+      const stretch = kind === 'search' && page.data.length === 0 && page.has_more && page.next_page;
+      const shown = stretch ? el('p', { class: 'empty stretch' }, 'No matches in this stretch; look further with Older →.') : render(page.data);
+      body.replaceChildren(...[shown, page.note ? el('p', { class: 'muted note' }, page.note) : null, pager(page)].filter(Boolean));
     } finally {
       section.removeAttribute('aria-busy');
+      busy.hidden = true;
+      busy.textContent = '';
     }
   }
 
-  section.append(body);
+  section.append(busy, body);
   await show();
   return section;
 }
