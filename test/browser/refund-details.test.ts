@@ -2,13 +2,19 @@
 // return waiting for bank details, the customer opens it (desktop and phone), makes a
 // mistake, corrects it and submits; the refund moves on, checked through the SDK, and the
 // link is then spent. Test accounts of Stripe's docs settle at once, as the test helper does.
+// In live mode the whole way: a statement funds the customer, the customer fills the page in,
+// and the merchant's next payment file (pain.001, checked field by field and against the XSD)
+// pays it. The page's CSP is strict: its one inline style is allowed by its hash only.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
 import { describeEachStore } from '../support/suite.ts';
 import type { TestServer } from '../support/server.ts';
 import { fund, intent } from '../integration/payments-helpers.ts';
 import { assertBooks, rejectsWith } from '../integration/refund-helpers.ts';
+import { assertPain001, camt053, liveAccount, liveVirtualAccount, MASTER, newFile } from '../integration/live-helpers.ts';
+import { assertValidPain001 } from '../support/pain001-schema.ts';
 import { describeInChromium, PHONE } from './chromium.ts';
 
 interface Link {
@@ -120,6 +126,72 @@ describeInChromium('refund bank details page in Chromium', ({ page, visit, expec
       const unknown = await fetch(link.url.replace(/test_.*/, `test_${'x'.repeat(32)}`));
       assert.equal(unknown.status, 404);
       await assert.rejects(stripe.refunds.cancel(refund.id), rejectsWith(400));
+    });
+
+    it('live mode: a statement funds the customer, the customer fills the page in on a phone, and the payment file pays the account typed; strict CSP', async () => {
+      const live = await liveAccount(server());
+      const { stripe } = live;
+      const customer = await stripe.customers.create({ email: 'live.page@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      const iban = await liveVirtualAccount(stripe, customer.id, 'eur');
+      const funded = await live.importStatement(camt053([{ amount: '80.00', currency: 'EUR', ownAccount: iban, name: 'Zoë Live', iban: 'DE89370400440532013000', ref: 'IN-BR1' }]));
+      assert.deepEqual(funded.lines.map((l) => l.status), ['funded']);
+      const refund = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'eur', amount: 5_500 });
+      assert.equal(refund.status, 'requires_action');
+      const link = await live.api('POST', `/cashbook/v1/refunds/${refund.id}/bank_details_link`);
+      assert.equal(link.status, 200, JSON.stringify(link.body));
+      assert.match(link.body.url, /\/refund_details\/live_[0-9A-Za-z]{32}$/);
+
+      // The headers: no script, no framing, and only the page's own style, by its hash.
+      const served = await fetch(link.body.url);
+      const html = await served.text();
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+      const hash = createHash('sha256').update(style).digest('base64');
+      assert.equal(served.headers.get('content-security-policy'), `default-src 'none'; style-src 'sha256-${hash}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+      assert.doesNotMatch(served.headers.get('content-security-policy')!, /unsafe-inline/);
+      assert.deepEqual([served.headers.get('cache-control'), served.headers.get('x-content-type-options'), served.headers.get('referrer-policy')], ['no-store', 'nosniff', 'no-referrer']);
+      assert.equal(html.match(/<style>/g)?.length, 1, 'one style element');
+      assert.doesNotMatch(html, /style=|<script/);
+
+      await expectClean(await visit(link.body.url, PHONE));
+      assert.match(await text(), /Cashbook Merchant is refunding you\s+55\.00 EUR/);
+      const button = page().getByRole('button', { name: 'Send my refund to this account' });
+      assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(99, 91, 255)', 'the hashed style applies');
+      await page().getByLabel('Account holder name').fill('Zoë Live');
+      await page().getByLabel('IBAN').fill('fr14 2004 1010 0505 0001 3m02 606');
+      await button.click();
+      await page().getByText('Thank you.').waitFor();
+      assert.deepEqual(problems(), [], 'no CSP violation or other problem');
+      assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'pending');
+      await visit(link.body.url, PHONE);
+      assert.match(await text(), /the refund is on its way/);
+
+      const account = await live.api('POST', '/cashbook/v1/merchant_bank_accounts', `currency=eur&account_holder_name=Cashbook Merchant BV&iban=${MASTER}&bic=ABNANL2A`);
+      assert.equal(account.status, 200);
+      const file = await newFile(live, 'eur');
+      assert.deepEqual([file.format, file.count, file.amount, file.refunds], ['pain.001.001.09', 1, 5_500, [refund.id]]);
+      const xml = await live.content(file.id);
+      assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: [{ endToEndId: refund.id, amount: '55.00', name: 'Zoe Live', iban: 'FR1420041010050500013M02606' }] });
+      await assertValidPain001(xml);
+      await assertBooks(live.s);
+    });
+
+    it('the CSP blocks any other inline style: one added to the page does not apply and is reported', async () => {
+      const { stripe } = server();
+      const { refund } = await customerWithReturn(stripe, 'eur', 300);
+      const { body: link } = await linkFor(server(), refund.id);
+      // The same response with a second, unhashed style: the browser must refuse it.
+      await page().route(link.url, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: (await response.text()).replace('</head>', '<style>body{background:rgb(255, 0, 0)}</style></head>') });
+      });
+      try {
+        assert.equal(await visit(link.url), 200);
+        assert.notEqual(await page().evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 0, 0)');
+        assert.equal(await page().getByRole('button', { name: 'Send my refund to this account' }).evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(99, 91, 255)');
+        assert.ok(problems().some((p) => /Content Security Policy/i.test(p)), `a CSP violation was reported: ${JSON.stringify(problems())}`);
+      } finally {
+        await page().unroute(link.url);
+      }
     });
   });
 });

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseStatement } from '../../src/core/bank-files/detect.ts';
-import { minorUnits, StatementError } from '../../src/core/bank-files/entry.ts';
+import { bai2Network, bai2SenderName } from '../../src/core/bank-files/bai2.ts';
+import { minorUnits, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
+import { refundFailureReason } from '../../src/core/bank-files/return-reasons.ts';
 import { senderPayoutAccount } from '../../src/core/payment-files/sender-account.ts';
 
 describe('bank statement parsing', () => {
@@ -47,5 +49,24 @@ describe('bank statement parsing', () => {
     assert.equal(refused('eur', { name: null, iban: 'DE89370400440532013000' }), false, 'no name');
     assert.equal(refused('usd', { clearing: '011000016', account: '000999888777' }), false, 'an ABA routing number with a wrong check digit');
     assert.equal(refused('chf', { iban: 'CH9300762011623852957' }), false, 'a currency Cashbook does not pay out');
+  });
+
+  it('BAI2 type codes give the network, the usual ORIG / B/O texts the sender; placeholders are no reference; bank return codes map to refund failure reasons', () => {
+    assert.deepEqual(['191', '195', '196', '206', '208'].map(bai2Network), Array(5).fill('domestic_wire_us'));
+    assert.deepEqual(['142', '143', '145', '165', '166', '169', '108'].map(bai2Network), Array(7).fill('ach'));
+    const names: [string, string | null][] = [
+      ['ORIG CO NAME:ACME CORP ORIG ID:1234567890 DESC DATE:261201', 'ACME CORP'],
+      ['ORIGINATOR: ACME INC OBI: INV-1', 'ACME INC'],
+      ['ORIG:Smith & Co', 'Smith & Co'],
+      ['INCOMING WIRE B/O: Jane Doe Ltd REF:INV 9', 'Jane Doe Ltd'],
+      ['B/O ACME CORP', 'ACME CORP'],
+      ['INCOMING WIRE FROM ACME CORP', null],
+      ['ORIG ID:123', null],
+    ];
+    for (const [text, name] of names) assert.equal(bai2SenderName(text), name, text);
+    assert.deepEqual(['NONREF', 'NOTPROVIDED', ' ', '', null, 'nonref', 'REF-1'].map(realReference), [null, null, null, null, null, null, 'REF-1']);
+    assert.deepEqual(['AC04', 'MD07', 'R02', 'AC01', 'AC06', 'R03', 'AM04', 'R01', 'FOCR', 'MS03', null].map(refundFailureReason), [
+      'expired_or_canceled_card', 'expired_or_canceled_card', 'expired_or_canceled_card', 'declined', 'declined', 'declined', 'insufficient_funds', 'insufficient_funds', 'merchant_request', 'unknown', 'unknown',
+    ]);
   });
 });

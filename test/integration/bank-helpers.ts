@@ -7,6 +7,8 @@ export interface StatementLine {
   amount: number;
   currency: string;
   direction: string;
+  booking_date: string | null;
+  bank_reference: string | null;
   status: string;
   customer: string | null;
   cash_balance_transaction: string | null;
@@ -18,9 +20,11 @@ export interface StatementLine {
 export interface Statement {
   id: string;
   object: string;
+  created: number;
   livemode: boolean;
   format: string;
   statement_id: string | null;
+  account: string | null;
   lines: StatementLine[];
   error?: { type: string; message: string; param?: string };
 }

@@ -1,5 +1,6 @@
-// Bank statements in, through the public API: real-shaped camt.053 (.02 and .08), camt.054,
-// MT940 and BAI2 files route credits to the virtual accounts Cashbook issued, exactly once;
+// Bank statements in, through the public API: real-shaped camt.053 and camt.054 (every version
+// .02 to .08, test/integration/camt-fixture.ts), MT940/MT942 (several statements in one file)
+// and BAI2 files route credits to the virtual accounts Cashbook issued, exactly once;
 // what routes nowhere is kept as an unmatched transfer; reversals, refused files, another
 // account's key; and money out closes its loop: a debit naming a refund settles it, a
 // returned payment fails it and gives the money back.
@@ -12,79 +13,11 @@ import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, fund, intent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
+import { camt, CAMT_VERSIONS } from './camt-fixture.ts';
 
 async function importFile(server: TestServer, body: string, key = server.key, type = 'application/xml'): Promise<{ status: number; body: Statement }> {
   const reply = await fetch(`${server.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body });
   return { status: reply.status, body: (await reply.json()) as Statement };
-}
-
-interface CamtEntry {
-  amount: string;
-  currency: string;
-  direction?: 'CRDT' | 'DBIT';
-  status?: 'BOOK' | 'PDNG' | 'INFO';
-  creditorAccount?: string;
-  debtorName?: string;
-  debtorIban?: string;
-  /** The sender's account when it is no IBAN (DbtrAcct/Id/Othr/Id). */
-  debtorAccount?: string;
-  /** The sender's bank by clearing code (DbtrAgt/FinInstnId/ClrSysMmbId) instead of a BIC. */
-  debtorClearing?: { system: 'GBDSC' | 'USABA'; id: string };
-  endToEndId?: string;
-  ref?: string;
-  remittance?: string;
-  reversal?: boolean;
-  returnReason?: string;
-}
-
-/** A camt.053 (or .054) as banks write them; `version` picks the element names of that version. */
-function camt(kind: '053' | '054', version: '02' | '04' | '08', account: string, entries: CamtEntry[], id = `STMT-${Math.random().toString(36).slice(2)}`): string {
-  const modern = version === '08';
-  const sts = (s: string) => (modern ? `<Sts><Cd>${s}</Cd></Sts>` : `<Sts>${s}</Sts>`);
-  const name = (n: string) => (modern ? `<Pty><Nm>${n}</Nm></Pty>` : `<Nm>${n}</Nm>`);
-  const bic = (b: string) => (version === '02' ? `<BIC>${b}</BIC>` : `<BICFI>${b}</BICFI>`);
-  const ntry = entries.map((e) => {
-    const credit = (e.direction ?? 'CRDT') === 'CRDT';
-    const own = e.creditorAccount ? (/^[A-Z]{2}\d{2}/.test(e.creditorAccount) ? `<Id><IBAN>${e.creditorAccount}</IBAN></Id>` : `<Id><Othr><Id>${e.creditorAccount}</Id></Othr></Id>`) : '';
-    const senderId = e.debtorIban ? `<Id><IBAN>${e.debtorIban}</IBAN></Id>` : e.debtorAccount ? `<Id><Othr><Id>${e.debtorAccount}</Id></Othr></Id>` : '';
-    const counter = `${credit ? '<Dbtr>' : '<Cdtr>'}${name(e.debtorName ?? 'Sample Sender BV')}${credit ? '</Dbtr>' : '</Cdtr>'}${senderId ? `${credit ? '<DbtrAcct>' : '<CdtrAcct>'}${senderId}${credit ? '</DbtrAcct>' : '</CdtrAcct>'}` : ''}`;
-    const agent = e.debtorClearing ? `<ClrSysMmbId><ClrSysId><Cd>${e.debtorClearing.system}</Cd></ClrSysId><MmbId>${e.debtorClearing.id}</MmbId></ClrSysMmbId>` : bic('INGBNL2AXXX');
-    const ownAccount = own ? (credit ? `<CdtrAcct>${own}</CdtrAcct>` : `<DbtrAcct>${own}</DbtrAcct>`) : '';
-    return `
-      <Ntry>
-        <Amt Ccy="${e.currency}">${e.amount}</Amt>
-        <CdtDbtInd>${e.direction ?? 'CRDT'}</CdtDbtInd>
-        ${e.reversal ? '<RvslInd>true</RvslInd>' : ''}
-        ${sts(e.status ?? 'BOOK')}
-        <BookgDt><Dt>2026-12-01</Dt></BookgDt>
-        <ValDt><Dt>2026-12-01</Dt></ValDt>
-        ${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}
-        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
-        <NtryDtls><TxDtls>
-          <Refs>${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<EndToEndId>${e.endToEndId ?? 'NOTPROVIDED'}</EndToEndId></Refs>
-          <AmtDtls><TxAmt><Amt Ccy="${e.currency}">${e.amount}</Amt></TxAmt></AmtDtls>
-          <RltdPties>${counter}${ownAccount}</RltdPties>
-          <RltdAgts><${credit ? 'DbtrAgt' : 'CdtrAgt'}><FinInstnId>${agent}</FinInstnId></${credit ? 'DbtrAgt' : 'CdtrAgt'}></RltdAgts>
-          ${e.remittance ? `<RmtInf><Ustrd>${e.remittance}</Ustrd></RmtInf>` : ''}
-          ${e.returnReason ? `<RtrInf><Rsn><Cd>${e.returnReason}</Cd></Rsn></RtrInf>` : ''}
-        </TxDtls></NtryDtls>
-      </Ntry>`;
-  }).join('');
-  const root = kind === '053' ? 'BkToCstmrStmt' : 'BkToCstmrDbtCdtNtfctn';
-  const report = kind === '053' ? 'Stmt' : 'Ntfctn';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${kind}.001.${version}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <${root}>
-    <GrpHdr><MsgId>MSG-${id}</MsgId><CreDtTm>2026-12-01T18:00:00</CreDtTm></GrpHdr>
-    <${report}>
-      <Id>${id}</Id>
-      <CreDtTm>2026-12-01T18:00:00</CreDtTm>
-      <Acct><Id><IBAN>${account}</IBAN></Id><Ccy>EUR</Ccy><Svcr><FinInstnId>${bic('CASHNL2AXXX')}</FinInstnId></Svcr></Acct>
-      ${kind === '053' ? `<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-12-01</Dt></Dt></Bal>` : ''}
-      ${ntry}
-    </${report}>
-  </${root}>
-</Document>`;
 }
 
 const MASTER = 'NL91ABNA0417164300'; // the merchant's collection account the virtual IBANs sit under
@@ -400,11 +333,310 @@ describeEachStore('bank statements in', (server) => {
       { amount: '20.00', currency: 'EUR', endToEndId: returns[1].id, ref: 'RTN-1', creditorAccount: MASTER, returnReason: 'AC04' },
     ]));
     assert.deepEqual(bounced.body.lines.map((l) => [l.status, l.refund]), [['returned', returns[1].id]]);
+    assert.equal(bounced.body.lines[0].reason, 'returned by the receiving bank (AC04)', 'the bank code stays on the line');
     const failed = await stripe.refunds.retrieve(returns[1].id);
-    assert.equal(failed.status, 'failed');
+    assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'expired_or_canceled_card'], 'AC04 (account closed)');
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 9_000, 'the returned money is back in the cash balance');
     const events = (await stripe.events.list({ type: 'refund.failed', limit: 1 })).data;
     assert.equal((events[0].data.object as Stripe.Refund).id, returns[1].id);
     await assertBooks(s);
+  });
+
+  it('camt.053 and camt.054 in every version .001.02 to .001.08 fund with the sender details; pending and information-only entries are ignored with their reason', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    const seen: string[] = [];
+    for (const kind of ['053', '054'] as const) {
+      for (const version of CAMT_VERSIONS) {
+        const tag = `${kind}.${version}`;
+        const imported = await importFile(s, camt(kind, version, MASTER, [
+          { amount: '12.34', currency: 'EUR', creditorAccount: account, debtorName: `Sender ${tag}`, debtorIban: 'DE89370400440532013000', ref: `V-${tag}`, endToEndId: `E2E-${tag}`, remittance: `Invoice ${tag}` },
+          { amount: '1.00', currency: 'EUR', creditorAccount: account, status: 'PDNG', ref: `VP-${tag}` },
+          { amount: '2.00', currency: 'EUR', creditorAccount: account, status: 'INFO', ref: `VI-${tag}` },
+        ]));
+        assert.equal(imported.status, 200, `${tag}: ${JSON.stringify(imported.body)}`);
+        assert.equal(imported.body.format, `camt.${kind}`);
+        assert.deepEqual(imported.body.lines.map((l) => [l.status, l.customer, l.reason]), [
+          ['funded', customer.id, null],
+          ['ignored', null, 'pending entry: imported again once booked'],
+          ['ignored', null, 'information only'],
+        ], tag);
+        const entry = await stripe.customers.retrieveCashBalanceTransaction(customer.id, imported.body.lines[0].cash_balance_transaction!);
+        assert.deepEqual([entry.net_amount, entry.funded?.bank_transfer], [1_234, { type: 'eu_bank_transfer', reference: `Invoice ${tag}`, eu_bank_transfer: { bic: 'INGBNL2AXXX', iban_last4: '3000', sender_name: `Sender ${tag}` } }], tag);
+        seen.push(tag);
+      }
+    }
+    assert.equal(seen.length, 14);
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 14 * 1_234);
+    await assertBooks(s);
+  });
+
+  it('MT940 with two statements funds each line to its own statement account in its currency (the sort code read from a GB IBAN in ?31); MT942 reads its currency from :34F:', async () => {
+    const s = server();
+    const { stripe } = s;
+    const alice = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account: ibanA } = await virtualAccount(stripe, alice.id, 'eur');
+    const bob = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account: gbAccount, sortCode } = await virtualAccount(stripe, bob.id, 'gbp');
+    const file = [
+      '{1:F01CASHNL2AXXX0000000000}{2:O9401200261201CASHNL2AXXX00000000002612011200N}{4:',
+      ':20:STMT-A', `:25:${ibanA}`, ':28C:00001/001', ':60F:C261130EUR0,00',
+      ':61:2612011201C10,00NTRFNONREF//MS-A1', ':86:?20SVWZ+Order A?32ALICE BV',
+      ':62F:C261201EUR10,00', '-}',
+      '{1:F01CASHGB2LAXXX0000000000}{2:O9401200261201CASHGB2LAXXX00000000002612011200N}{4:',
+      ':20:STMT-B', `:25:${sortCode}/${gbAccount}`, ':28C:00001/001', ':60F:C261130GBP0,00',
+      ':61:2612011201C20,00NTRFNONREF//MS-B1', ':86:?20SVWZ+Order B?31GB82WEST12345698765432?32BOB LTD',
+      ':62F:C261201GBP20,00', '-}',
+    ].join('\r\n');
+    const imported = await importFile(s, file, s.key, 'text/plain');
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual([imported.body.statement_id, imported.body.account], ['STMT-A', ibanA]);
+    assert.deepEqual(imported.body.lines.map((l) => [l.status, l.customer, l.currency, l.amount]), [['funded', alice.id, 'eur', 1_000], ['funded', bob.id, 'gbp', 2_000]]);
+    assert.deepEqual(await Promise.all([balanceOf(stripe, alice.id, 'eur'), balanceOf(stripe, alice.id, 'gbp'), balanceOf(stripe, bob.id, 'gbp')]), [1_000, 0, 2_000]);
+    const gb = await stripe.customers.retrieveCashBalanceTransaction(bob.id, imported.body.lines[1].cash_balance_transaction!);
+    assert.deepEqual(gb.funded?.bank_transfer, { type: 'gb_bank_transfer', reference: 'Order B', gb_bank_transfer: { account_number_last4: '5432', sender_name: 'BOB LTD', sort_code: '123456' } } as unknown);
+
+    const mt942 = [
+      '{1:F01CASHNL2AXXX0000000000}{2:O9421015261201CASHNL2AXXX00000000002612011015N}{4:',
+      ':20:INTRADAY-1', `:25:${ibanA}`, ':28C:00002/001', ':34F:EURD0,', ':34F:EURC0,', ':13D:2612011015+0100',
+      ':61:2612011201C15,00NTRFNONREF//MT942-1', ':86:?20SVWZ+Intraday 1?32ALICE BV',
+      ':90D:0EUR0,', ':90C:1EUR15,00', '-}',
+    ].join('\r\n');
+    const interim = await importFile(s, mt942, s.key, 'text/plain');
+    assert.equal(interim.status, 200, JSON.stringify(interim.body));
+    assert.deepEqual(interim.body.lines.map((l) => [interim.body.format, l.status, l.customer, l.currency, l.amount, l.bank_reference]), [['mt940', 'funded', alice.id, 'eur', 1_500, 'MT942-1']]);
+    assert.equal(await balanceOf(stripe, alice.id, 'eur'), 2_500);
+    // A statement without its currency is refused whole, the other statement's lines with it.
+    const refused = await importFile(s, file.replace(':60F:C261130GBP0,00', ':28D:1'), s.key, 'text/plain');
+    assert.deepEqual([refused.status, refused.body.error?.param], [400, 'file']);
+    assert.match(refused.body.error!.message, /MT940 statement 2: the currency/);
+    assert.equal(await balanceOf(stripe, alice.id, 'eur'), 2_500);
+    await assertBooks(s);
+  });
+
+  it('a reversal that matches no funding is an unmatched line with a reason, never a transfer to assign or return; one kept so before the fix is refused', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    await importFile(s, camt('053', '08', MASTER, [{ amount: '50.00', currency: 'EUR', creditorAccount: account, ref: 'UR-F', endToEndId: 'KEEP-1' }]));
+    const reversals = await importFile(s, camt('053', '08', MASTER, [
+      { amount: '50.00', currency: 'EUR', direction: 'DBIT', reversal: true, creditorAccount: account, ref: 'UR-1', endToEndId: 'NO-SUCH' },
+      { amount: '40.00', currency: 'EUR', direction: 'DBIT', reversal: true, creditorAccount: account, ref: 'UR-2', endToEndId: 'KEEP-1' },
+    ]));
+    const mt940 = await importFile(s, [':20:UR-3', `:25:${account}`, ':28C:1/1', ':60F:C261201EUR50,00', ':61:2612021202RC50,00NTRFNO-SUCH-2//UR-3', ':86:?20EREF+NO-SUCH-2?32SOMEONE', ':62F:C261202EUR0,00', '-'].join('\n'), s.key, 'text/plain');
+    for (const line of [...reversals.body.lines, ...mt940.body.lines]) {
+      assert.deepEqual([line.status, line.direction, line.unmatched_transfer, line.customer, line.cash_balance_transaction], ['unmatched', 'debit', null, null, null]);
+      assert.match(line.reason!, /a reversal that matches no funding of this account .*nothing was booked/);
+    }
+    const transfers = (await s.request('GET', '/cashbook/v1/unmatched_transfers?limit=100')).body as { data: { bank_statement: string }[] };
+    const statements = [reversals.body.id, mt940.body.id];
+    assert.deepEqual(transfers.data.filter((t) => statements.includes(t.bank_statement)), [], 'no transfer to assign or return');
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 5_000);
+
+    // A transfer kept from a reversal before the fix: a debit, refused by assign and return.
+    const { accountId, key } = await createAccount(s.store, { now: Math.floor(Date.now() / 1000) });
+    const legacy = {
+      id: 'ubt_legacyreversal1', object: 'unmatched_transfer', created: Math.floor(Date.now() / 1000), livemode: false, amount: 5_000, currency: 'eur', status: 'open',
+      reference: null, account, sender: { name: 'Someone', iban: 'DE89370400440532013000', bic: null, account: 'DE89370400440532013000', clearing: null },
+      bank_statement: 'bstmt_legacy', line: 0, reason: 'a reversal that matches no funding of this account', customer: null, cash_balance_transaction: null,
+    };
+    await s.store.write((tx) => tx.insert('unmatched_transfers', accountId, legacy));
+    const auth = { authorization: `Bearer ${key}` };
+    for (const action of ['assign', 'return']) {
+      const reply = await s.request('POST', `/cashbook/v1/unmatched_transfers/${legacy.id}/${action}`, { form: action === 'assign' ? 'customer=cus_anyone' : '', headers: auth });
+      assert.deepEqual([reply.status, reply.body.error?.type, reply.body.error?.param], [400, 'invalid_request_error', 'id'], action);
+      assert.match(reply.body.error.message, /is a reversal/);
+    }
+    const kept = (await s.request('GET', `/cashbook/v1/unmatched_transfers/${legacy.id}`, { headers: auth })).body as { status: string; direction: string };
+    assert.deepEqual([kept.status, kept.direction], ['open', 'debit']);
+    // One already marked to be sent back before the fix: no payment file pays money that never came in.
+    const payout = { type: 'eu_bank_transfer', account_holder_name: 'Someone', iban: 'DE89370400440532013000' };
+    await s.store.write((tx) => tx.insert('unmatched_transfers', accountId, { ...legacy, id: 'ubt_legacyreversal2', status: 'returned', return_status: 'pending', outbound_transfer_file: null, _payout_account: payout }));
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: `currency=eur&account_holder_name=Shop&iban=${MASTER}&bic=ABNANL2A`, headers: auth });
+    const file = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=eur', headers: auth });
+    assert.deepEqual([file.status, file.body.error?.param], [400, 'currency'], 'nothing to pay: the legacy reversal is not paid out');
+    await assertBooks(s);
+  });
+
+  it('a camt reversal repeating the original parties (the virtual IBAN as creditor, the sender as debtor; RvslInd true or 1) reverses the funding it names', async () => {
+    const s = server();
+    const { stripe } = s;
+    for (const [version, indicator] of [['08', '1'], ['02', 'true']] as const) {
+      const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      const { account } = await virtualAccount(stripe, customer.id, 'eur');
+      const sender = { debtorName: 'Acme BV', debtorIban: 'DE89370400440532013000' };
+      const funded = await importFile(s, camt('053', version, MASTER, [{ amount: '70.00', currency: 'EUR', creditorAccount: account, ...sender, ref: `RV-F-${version}`, endToEndId: `RV-${version}` }]));
+      assert.equal(funded.body.lines[0].status, 'funded');
+      const reversal = await importFile(s, camt('053', version, MASTER, [
+        { amount: '70.00', currency: 'EUR', direction: 'DBIT', reversal: true, reversalIndicator: indicator, originalParties: true, creditorAccount: account, ...sender, ref: `RV-R-${version}`, endToEndId: `RV-${version}` },
+      ]));
+      assert.deepEqual(reversal.body.lines.map((l) => [l.status, l.customer]), [['reversed', customer.id]], version);
+      assert.equal(await balanceOf(stripe, customer.id, 'eur'), 0, 'the customer does not keep reversed money');
+      const rows = (await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 10 })).data.map((r) => [r.type, r.net_amount]);
+      assert.deepEqual(rows, [['funding_reversed', -7_000], ['funded', 7_000]]);
+    }
+    await assertBooks(s);
+  });
+
+  it('a batched camt entry funds each transaction to its own account with its own amount, references and sender; a batch that does not add up is refused whole', async () => {
+    const s = server();
+    const { stripe } = s;
+    const alice = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account: ibanA } = await virtualAccount(stripe, alice.id, 'eur');
+    const bob = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account: ibanB } = await virtualAccount(stripe, bob.id, 'eur');
+    const batch = (third: string) => camt('053', '08', MASTER, [{ amount: '60.00', currency: 'EUR', ref: 'BATCH-1', transactions: [
+      { amount: '10.00', creditorAccount: ibanA, debtorName: 'Alice Sender', debtorIban: 'DE89370400440532013000', endToEndId: 'B-E1', remittance: 'Batch A' },
+      { amount: '20.00', creditorAccount: ibanB, debtorName: 'Bob Sender', debtorIban: 'GB82WEST12345698765432', endToEndId: 'B-E2', remittance: 'Batch B', withoutAmountDetails: true },
+      { amount: third, creditorAccount: 'NL02ABNA0123456789', debtorName: 'Carol Sender', txRef: 'BATCH-1-C' },
+    ] }]);
+    const refused = await importFile(s, batch('25.00'));
+    assert.deepEqual([refused.status, refused.body.error?.type, refused.body.error?.param], [400, 'invalid_request_error', 'file']);
+    assert.match(refused.body.error!.message, /entry 1: its 3 transactions add up to 5500 minor units, not the entry's 6000/);
+    assert.deepEqual(await Promise.all([balanceOf(stripe, alice.id, 'eur'), balanceOf(stripe, bob.id, 'eur')]), [0, 0], 'nothing of a refused file is booked');
+
+    const imported = await importFile(s, batch('30.00'));
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual(imported.body.lines.map((l) => [l.index, l.status, l.customer, l.amount, l.bank_reference]), [
+      [0, 'funded', alice.id, 1_000, 'BATCH-1'],
+      [1, 'funded', bob.id, 2_000, 'BATCH-1'],
+      [2, 'unmatched', null, 3_000, 'BATCH-1-C'],
+    ]);
+    const details = await Promise.all([[alice.id, 0], [bob.id, 1]].map(async ([id, i]) => (await stripe.customers.retrieveCashBalanceTransaction(id as string, imported.body.lines[i as number].cash_balance_transaction!)).funded?.bank_transfer));
+    assert.deepEqual(details, [
+      { type: 'eu_bank_transfer', reference: 'Batch A', eu_bank_transfer: { bic: 'INGBNL2AXXX', iban_last4: '3000', sender_name: 'Alice Sender' } },
+      { type: 'eu_bank_transfer', reference: 'Batch B', eu_bank_transfer: { bic: 'INGBNL2AXXX', iban_last4: '5432', sender_name: 'Bob Sender' } },
+    ] as unknown);
+    const carol = (await s.request('GET', `/cashbook/v1/unmatched_transfers/${imported.body.lines[2].unmatched_transfer}`)).body as { amount: number; sender: { name: string } };
+    assert.deepEqual([carol.amount, carol.sender.name], [3_000, 'Carol Sender']);
+    const again = await importFile(s, batch('30.00'));
+    assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate', 'duplicate', 'duplicate']);
+    // .02 has no TxDtls/Amt: each transaction's AmtDtls/TxAmt/Amt.
+    const old = await importFile(s, camt('054', '02', MASTER, [{ amount: '3.00', currency: 'EUR', ref: 'BATCH-2', transactions: [{ amount: '1.00', creditorAccount: ibanA }, { amount: '2.00', creditorAccount: ibanB }] }]));
+    assert.deepEqual(old.body.lines.map((l) => [l.status, l.customer, l.amount]), [['funded', alice.id, 100], ['funded', bob.id, 200]]);
+    assert.deepEqual(await Promise.all([balanceOf(stripe, alice.id, 'eur'), balanceOf(stripe, bob.id, 'eur')]), [1_100, 2_200]);
+    await assertBooks(s);
+  });
+
+  it('BAI2: the network from the type code, the reference from the customer reference else the text (continuations joined by a space), the sender from ORIG / B/O text', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'usd');
+    const bai2 = [
+      '01,CASHBANK,CASHBOOK,261201,0800,1,,,2/',
+      '02,CASHBOOK,CASHBANK,1,261201,0800,USD,2/',
+      `03,${account},USD,010,0,,/`,
+      '16,195,100000,Z,FED-1,,INCOMING WIRE/',
+      '88,B/O: ACME CORP',
+      '88,REF:INV 9',
+      '16,165,2500,Z,ACH-1,INV-7,ORIG CO NAME:GLOBEX ORIG ID:99 DESC DATE:261201/',
+      '16,208,300,Z,FED-2,,INTL WIRE/',
+      '16,142,40,Z,ACH-2,,/',
+      '16,890,5,Z,INFO-1,,BALANCE NOTE/',
+      '03,99887766,USD/',
+      '16,196,700,Z,FED-3,,ORIGINATOR: INITECH/',
+      '49,103545,8/',
+      '98,103545,2,10/',
+      '99,103545,1,12/',
+    ].join('\n');
+    const imported = await importFile(s, bai2, s.key, 'text/plain');
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual(imported.body.lines.map((l) => [l.status, l.amount, l.bank_reference, l.reason]), [
+      ['funded', 100_000, 'FED-1', null],
+      ['funded', 2_500, 'ACH-1', null],
+      ['funded', 300, 'FED-2', null],
+      ['funded', 40, 'ACH-2', null],
+      ['ignored', 5, 'INFO-1', 'information only'],
+      ['unmatched', 700, 'FED-3', 'the account it credits is not a virtual account of this Cashbook account'],
+    ]);
+    const transfers = await Promise.all(imported.body.lines.slice(0, 4).map(async (l) => (await stripe.customers.retrieveCashBalanceTransaction(customer.id, l.cash_balance_transaction!)).funded?.bank_transfer));
+    assert.deepEqual(transfers, [
+      { type: 'us_bank_transfer', reference: 'INCOMING WIRE B/O: ACME CORP REF:INV 9', us_bank_transfer: { network: 'domestic_wire_us', sender_name: 'ACME CORP' } },
+      { type: 'us_bank_transfer', reference: 'INV-7', us_bank_transfer: { network: 'ach', sender_name: 'GLOBEX' } },
+      { type: 'us_bank_transfer', reference: 'INTL WIRE', us_bank_transfer: { network: 'domestic_wire_us', sender_name: null } },
+      { type: 'us_bank_transfer', reference: null, us_bank_transfer: { network: 'ach', sender_name: null } },
+    ] as unknown);
+    // An unmatched wire keeps its network when it is assigned.
+    const assigned = await s.request('POST', `/cashbook/v1/unmatched_transfers/${imported.body.lines[5].unmatched_transfer}/assign`, { form: `customer=${customer.id}` });
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    const wire = await stripe.customers.retrieveCashBalanceTransaction(customer.id, (assigned.body as { cash_balance_transaction: string }).cash_balance_transaction);
+    assert.deepEqual(wire.funded?.bank_transfer, { type: 'us_bank_transfer', reference: 'ORIGINATOR: INITECH', us_bank_transfer: { network: 'domestic_wire_us', sender_name: 'INITECH' } } as unknown);
+    assert.equal(await balanceOf(stripe, customer.id, 'usd'), 100_000 + 2_500 + 300 + 40 + 700);
+    await assertBooks(s);
+  });
+
+  it('camt remittance: RmtInf/Ustrd first, else every Strd creditor reference joined', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    for (const version of ['02', '08'] as const) {
+      const imported = await importFile(s, camt('053', version, MASTER, [
+        { amount: '1.00', currency: 'EUR', creditorAccount: account, ref: `RO-1-${version}`, remittance: 'Plain text', structured: ['RF18539007547034'] },
+        { amount: '2.00', currency: 'EUR', creditorAccount: account, ref: `RO-2-${version}`, structured: ['RF18539007547034', 'RF712348231'] },
+      ]));
+      const references = await Promise.all(imported.body.lines.map(async (l) => (await stripe.customers.retrieveCashBalanceTransaction(customer.id, l.cash_balance_transaction!)).funded?.bank_transfer.reference));
+      assert.deepEqual(references, ['Plain text', 'RF18539007547034 RF712348231'], version);
+    }
+  });
+
+  it('placeholder bank references (NONREF, NOTPROVIDED) are no identity: distinct entries all fund, and the hash of their details still finds a re-import', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    const mt940 = [':20:NONREF-1', `:25:${account}`, ':28C:1/1', ':60F:C261130EUR0,00',
+      ':61:2612011201C5,00NTRFNONREF//NONREF', ':86:?20SVWZ+First?32ANN',
+      ':61:2612011201C5,00NTRFNONREF//NONREF', ':86:?20SVWZ+Second?32ANN',
+      ':62F:C261201EUR10,00', '-'].join('\n');
+    const camtFile = camt('053', '08', MASTER, [
+      { amount: '3.00', currency: 'EUR', creditorAccount: account, ref: 'NOTPROVIDED', remittance: 'One' },
+      { amount: '3.00', currency: 'EUR', creditorAccount: account, ref: 'NOTPROVIDED', remittance: 'Two' },
+    ]);
+    for (const [file, type] of [[mt940, 'text/plain'], [camtFile, 'application/xml']]) {
+      const first = await importFile(s, file, s.key, type);
+      assert.deepEqual(first.body.lines.map((l) => [l.status, l.bank_reference]), [['funded', null], ['funded', null]], first.body.format);
+      const again = await importFile(s, file, s.key, type);
+      assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate', 'duplicate'], first.body.format);
+    }
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 1_000 + 600);
+  });
+
+  it("camt NtryRef is no identity (banks number each statement's entries 1, 2, 3): the next day's entry 1 funds; a re-import is still a duplicate", async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    const day = (date: string) => camt('053', '08', MASTER, [{ amount: '4.00', currency: 'EUR', creditorAccount: account, ntryRef: '1', bookingDate: date, remittance: 'Monthly' }]);
+    const monday = day('2026-12-07');
+    const first = await importFile(s, monday, s.key, 'application/xml');
+    const second = await importFile(s, day('2026-12-08'), s.key, 'application/xml');
+    assert.deepEqual([first.body.lines[0].status, first.body.lines[0].bank_reference, second.body.lines[0].status], ['funded', '1', 'funded']);
+    assert.equal((await importFile(s, monday, s.key, 'application/xml')).body.lines[0].status, 'duplicate');
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 800);
+  });
+
+  it('MT940: an issued IBAN in free :86: text routes a credit to the master account, with the whole text as its reference; the statement object in full', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    const before = Math.floor(Date.now() / 1000);
+    const imported = await importFile(s, [':20:FALLBACK-1', `:25:${MASTER}`, ':28C:1/1', ':60F:C261130EUR0,00',
+      ':61:2612011201C7,50NTRFNONREF//FB-1', `:86:SEPA CREDIT TRANSFER TO ${account}`, 'INVOICE 2026-55 THANK YOU',
+      ':62F:C261201EUR7,50', '-'].join('\n'), s.key, 'text/plain');
+    const body = imported.body;
+    assert.ok(body.created >= before && body.created <= Math.floor(Date.now() / 1000) + 1, 'created is the import time');
+    assert.match(body.lines[0].cash_balance_transaction!, /^ccsbtxn_/);
+    assert.deepEqual(body, {
+      id: body.id, object: 'bank_statement', created: body.created, livemode: false, format: 'mt940', statement_id: 'FALLBACK-1', account: MASTER,
+      lines: [{ index: 0, amount: 750, currency: 'eur', direction: 'credit', booking_date: '2026-12-01', bank_reference: 'FB-1', status: 'funded', customer: customer.id, cash_balance_transaction: body.lines[0].cash_balance_transaction, unmatched_transfer: null, refund: null, reason: null }],
+    });
+    const entry = await stripe.customers.retrieveCashBalanceTransaction(customer.id, body.lines[0].cash_balance_transaction!);
+    assert.deepEqual(entry.funded?.bank_transfer, { type: 'eu_bank_transfer', reference: `SEPA CREDIT TRANSFER TO ${account} INVOICE 2026-55 THANK YOU`, eu_bank_transfer: { bic: null, iban_last4: null, sender_name: null } } as unknown);
   });
 });

@@ -2,217 +2,22 @@
 // stores: a bank statement funds a customer's virtual account; a return of those funds and a
 // refund of a paid customer_balance PaymentIntent wait for the customer's bank details, get
 // them from the public refund page, go into a payment file for the merchant's bank (pain.001
-// or NACHA, checked for the refund, its amount and its end-to-end id), and a later statement's
-// debit settles them; a credit transfer to an unknown account is kept unmatched, sent back by
-// the next file and settled the same way; payments the receiving bank sends back give the
-// money back (return: into the cash balance; unmatched transfer: open again). The cash
+// field by field and against the pain.001.001.09 XSD, or NACHA), and a later statement's
+// debit settles them (BAI2: by the whole id or the NACHA entry's 15 characters); a credit
+// transfer to an unknown account is kept unmatched, sent back by the next file and settled the
+// same way; payments the receiving bank sends back (camt RtrInf, a camt reversal, MT940 RD)
+// fail them and give the money back (return: return_canceled; refund of a payment:
+// refunded_from_payment, as at expiry; unmatched transfer: open again). The cash
 // balance and its transactions are checked at every step (balance = sum of net_amounts,
 // each ending_balance the previous one plus net_amount), and the auditor after each test.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
-import { createAccount } from '../../src/resources/accounts/service.ts';
-import { assertCashLedger } from '../support/invariants.ts';
-import { sdk, type TestServer } from '../support/server.ts';
+import { assertValidPain001 } from '../support/pain001-schema.ts';
 import { describeEachStore } from '../support/suite.ts';
+import { intent as waitingIntent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
-import { virtualAccount, type Statement } from './bank-helpers.ts';
-
-const MASTER = 'NL91ABNA0417164300'; // the merchant's own account, which the virtual IBANs sit under
-
-interface Live {
-  s: TestServer;
-  stripe: Stripe;
-  key: string;
-  /** A Cashbook route with the live key; form-encoded body. */
-  api(method: string, path: string, form?: string): Promise<{ status: number; body: any }>;
-  importStatement(body: string): Promise<Statement>;
-  content(fileId: string): Promise<string>;
-}
-
-async function liveAccount(s: TestServer): Promise<Live> {
-  const { key } = await createAccount(s.store, { livemode: true, now: Math.floor(Date.now() / 1000) });
-  assert.match(key, /^sk_live_/);
-  const stripe = sdk(s.url, key);
-  const api = (method: string, path: string, form?: string) => s.request(method, path, { headers: { authorization: `Bearer ${key}` }, ...(form !== undefined ? { form } : {}) });
-  return {
-    s,
-    stripe,
-    key,
-    api,
-    async importStatement(body) {
-      const reply = await fetch(`${s.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml' }, body });
-      const json = (await reply.json()) as Statement;
-      assert.equal(reply.status, 200, JSON.stringify(json));
-      assert.equal(json.livemode, true);
-      return json;
-    },
-    async content(fileId) {
-      const reply = await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${fileId}/content`, { headers: { authorization: `Bearer ${key}` } });
-      assert.equal(reply.status, 200);
-      return reply.text();
-    },
-  };
-}
-
-interface Entry {
-  amount: string;
-  currency: string;
-  direction?: 'CRDT' | 'DBIT';
-  /** Our account the entry credits (CdtrAcct of a credit). */
-  ownAccount?: string;
-  /** The other party: sender of a credit, payee of a debit. */
-  name?: string;
-  iban?: string;
-  otherAccount?: string;
-  clearing?: { system: 'GBDSC' | 'USABA'; id: string };
-  endToEndId?: string;
-  ref: string;
-  remittance?: string;
-  returnReason?: string;
-}
-
-let statements = 0;
-
-/** A camt.053.001.08 end-of-day statement of the merchant's account, as banks write it. */
-function camt053(entries: Entry[]): string {
-  const id = `LIVE-STMT-${++statements}-${Date.now()}`;
-  const ntry = entries.map((e) => {
-    const credit = (e.direction ?? 'CRDT') === 'CRDT';
-    const [party, partyAccount, partyAgent, ownTag] = credit ? ['Dbtr', 'DbtrAcct', 'DbtrAgt', 'CdtrAcct'] : ['Cdtr', 'CdtrAcct', 'CdtrAgt', 'DbtrAcct'];
-    const accountId = (n: string) => (/^[A-Z]{2}\d{2}/.test(n) ? `<Id><IBAN>${n}</IBAN></Id>` : `<Id><Othr><Id>${n}</Id></Othr></Id>`);
-    const other = e.iban ?? e.otherAccount;
-    const agent = e.clearing
-      ? `<FinInstnId><ClrSysMmbId><ClrSysId><Cd>${e.clearing.system}</Cd></ClrSysId><MmbId>${e.clearing.id}</MmbId></ClrSysMmbId></FinInstnId>`
-      : '<FinInstnId><BICFI>INGBNL2AXXX</BICFI></FinInstnId>';
-    return `
-      <Ntry>
-        <NtryRef>${e.ref}</NtryRef>
-        <Amt Ccy="${e.currency}">${e.amount}</Amt>
-        <CdtDbtInd>${e.direction ?? 'CRDT'}</CdtDbtInd>
-        <Sts><Cd>BOOK</Cd></Sts>
-        <BookgDt><Dt>2026-12-02</Dt></BookgDt>
-        <ValDt><Dt>2026-12-02</Dt></ValDt>
-        <AcctSvcrRef>${e.ref}</AcctSvcrRef>
-        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>${credit ? 'RCDT' : 'ICDT'}</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
-        <NtryDtls><TxDtls>
-          <Refs><AcctSvcrRef>${e.ref}</AcctSvcrRef><EndToEndId>${e.endToEndId ?? 'NOTPROVIDED'}</EndToEndId></Refs>
-          <Amt Ccy="${e.currency}">${e.amount}</Amt>
-          <CdtDbtInd>${e.direction ?? 'CRDT'}</CdtDbtInd>
-          <RltdPties>
-            ${!credit && e.ownAccount ? `<${ownTag}>${accountId(e.ownAccount)}</${ownTag}>` : ''}
-            <${party}><Pty><Nm>${e.name ?? 'Sample Party'}</Nm></Pty></${party}>
-            ${other ? `<${partyAccount}>${accountId(other)}</${partyAccount}>` : ''}
-            ${credit && e.ownAccount ? `<${ownTag}>${accountId(e.ownAccount)}</${ownTag}>` : ''}
-          </RltdPties>
-          <RltdAgts><${partyAgent}>${agent}</${partyAgent}></RltdAgts>
-          ${e.remittance ? `<RmtInf><Ustrd>${e.remittance}</Ustrd></RmtInf>` : ''}
-          ${e.returnReason ? `<RtrInf><Rsn><Cd>${e.returnReason}</Cd></Rsn><AddtlInf>Returned by the receiving bank</AddtlInf></RtrInf>` : ''}
-        </TxDtls></NtryDtls>
-      </Ntry>`;
-  }).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
-  <BkToCstmrStmt>
-    <GrpHdr><MsgId>MSG-${id}</MsgId><CreDtTm>2026-12-02T18:00:00</CreDtTm></GrpHdr>
-    <Stmt>
-      <Id>${id}</Id>
-      <CreDtTm>2026-12-02T18:00:00</CreDtTm>
-      <Acct><Id><IBAN>${MASTER}</IBAN></Id><Ccy>EUR</Ccy><Svcr><FinInstnId><BICFI>ABNANL2AXXX</BICFI></FinInstnId></Svcr></Acct>
-      <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-12-02</Dt></Dt></Bal>
-      ${ntry}
-    </Stmt>
-  </BkToCstmrStmt>
-</Document>`;
-}
-
-/** A BAI2 file for the merchant's US account: 16 records of [type code, amount in cents, bank reference, customer reference, text]. */
-function bai2(account: string, records: [string, number, string, string, string][]): string {
-  return [
-    '01,CASHBANK,CASHBOOK,261202,0800,1,,,2/',
-    '02,CASHBOOK,CASHBANK,1,261202,0800,USD,2/',
-    `03,${account},USD,010,0,,/`,
-    ...records.map(([type, amount, bankRef, customerRef, text]) => `16,${type},${amount},Z,${bankRef},${customerRef},${text}/`),
-    `49,${records.reduce((sum, r) => sum + r[1], 0)},${records.length + 2}/`,
-    '98,0,1,1/',
-    '99,0,1,1/',
-  ].join('\n');
-}
-
-/**
- * The customer's cash ledger in `currency`, oldest first, is `expected`; its ending_balance
- * chain holds, the balance is the sum of the net amounts; and the auditor finds no break.
- */
-async function assertCash(stripe: Stripe, customer: string, currency: string, expected: [string, number][]): Promise<void> {
-  const rows: Stripe.CustomerCashBalanceTransaction[] = [];
-  for await (const row of stripe.customers.listCashBalanceTransactions(customer, { limit: 100 })) rows.push(row);
-  const mine = rows.reverse().filter((row) => row.currency === currency);
-  assert.deepEqual(mine.map((row) => [row.type, row.net_amount]), expected);
-  let running = 0;
-  for (const row of mine) {
-    running += row.net_amount;
-    assert.equal(row.ending_balance, running, `ending_balance of ${row.id} (${row.type})`);
-    assert.equal(row.livemode, true);
-  }
-  const balance = await stripe.customers.retrieveCashBalance(customer);
-  assert.equal(balance.available?.[currency] ?? 0, running, 'the balance is the sum of its net amounts');
-  assert.equal(balance.livemode, true);
-  await assertCashLedger(stripe, customer);
-}
-
-/** Events whose object is `id`, oldest first, as [type, status of the object]. */
-async function eventsOf(stripe: Stripe, id: string): Promise<[string, string | undefined][]> {
-  const events: Stripe.Event[] = [];
-  for await (const event of stripe.events.list({ limit: 100 })) {
-    events.push(event);
-    if (events.length >= 500) break;
-  }
-  return events
-    .reverse()
-    .filter((event) => (event.data.object as { id?: string }).id === id)
-    .map((event) => [event.type, (event.data.object as { status?: string }).status]);
-}
-
-async function liveVirtualAccount(stripe: Stripe, customer: string, currency: 'eur' | 'usd'): Promise<string> {
-  const { account, livemode } = await virtualAccount(stripe, customer, currency);
-  assert.equal(livemode, true);
-  return account;
-}
-
-/** The customer opens the link the merchant sent and submits the form (plain HTTP here; test/browser does it in Chromium). */
-async function customerGivesDetails(live: Live, refund: Stripe.Refund, details: Record<string, string>, shown: RegExp): Promise<void> {
-  const link = await live.api('POST', `/cashbook/v1/refunds/${refund.id}/bank_details_link`);
-  assert.equal(link.status, 200, JSON.stringify(link.body));
-  assert.deepEqual([link.body.object, link.body.refund, link.body.livemode], ['refund_bank_details_link', refund.id, true]);
-  assert.match(link.body.url, /\/refund_details\/live_[0-9A-Za-z]{32}$/);
-  const page = await fetch(link.body.url);
-  assert.equal(page.status, 200);
-  const html = await page.text();
-  assert.match(html, /Cashbook Merchant is refunding you/);
-  assert.match(html, shown);
-  const submitted = await fetch(link.body.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(details).toString() });
-  assert.equal(submitted.status, 200, await submitted.text());
-  assert.equal((await live.stripe.refunds.retrieve(refund.id)).status, 'pending');
-  const spent = await fetch(link.body.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(details).toString() });
-  assert.equal(spent.status, 409, 'a link is used once');
-}
-
-async function newFile(live: Live, currency: string): Promise<{ id: string; livemode: boolean; format: string; count: number; amount: number; refunds: string[]; unmatched_transfers: string[] }> {
-  const created = await live.api('POST', '/cashbook/v1/outbound_transfer_files', `currency=${currency}`);
-  assert.equal(created.status, 200, JSON.stringify(created.body));
-  assert.equal(created.body.livemode, true);
-  return created.body;
-}
-
-const text = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
-
-/** The CdtTrfTxInf of `endToEndId` in a pain.001, field by field. */
-function payment(xml: string, endToEndId: string): { amount: string; name: string; iban: string | undefined; remittance: string } {
-  const block = [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${endToEndId}</EndToEndId>`));
-  assert.ok(block, `a payment with end-to-end id ${endToEndId}`);
-  assert.deepEqual(text(block, 'InstrId'), [endToEndId]);
-  return { amount: text(block, 'InstdAmt')[0], name: text(block, 'Nm')[0], iban: text(block, 'IBAN')[0], remittance: text(block, 'Ustrd')[0] };
-}
+import { assertCash, assertPain001, bai2, camt053, customerGivesDetails, eventsOf, liveAccount, liveVirtualAccount, MASTER, mt940, newFile, payment, text } from './live-helpers.ts';
 
 describeEachStore('live money out', (server) => {
   it('a return of cash balance funds: statement funds the virtual IBAN, the customer gives an IBAN, a pain.001 pays it, a statement debit settles it', async () => {
@@ -245,9 +50,8 @@ describeEachStore('live money out', (server) => {
     const file = await newFile(live, 'eur');
     assert.deepEqual([file.format, file.count, file.amount, file.refunds, file.unmatched_transfers], ['pain.001.001.09', 1, 4_000, [refund.id], []]);
     const xml = await live.content(file.id);
-    assert.deepEqual(text(xml, 'MsgId'), [file.id]);
-    assert.deepEqual(text(xml, 'CtrlSum'), ['40.00', '40.00']);
-    assert.equal(text(xml, 'IBAN')[0], MASTER, 'paid from the merchant account');
+    assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: [{ endToEndId: refund.id, amount: '40.00', name: 'Jenny Rosen', iban: 'DE89370400440532013000' }] });
+    await assertValidPain001(xml);
     assert.deepEqual(payment(xml, refund.id), { amount: '40.00', name: 'Jenny Rosen', iban: 'DE89370400440532013000', remittance: `Return of your balance ${refund.id.replace('_', ' ')}` }, 'remittance in the SEPA character set (no _)');
     const again = await live.api('POST', '/cashbook/v1/outbound_transfer_files', 'currency=eur');
     assert.deepEqual([again.status, again.body.error?.param], [400, 'currency'], 'a refund is in one file');
@@ -270,15 +74,7 @@ describeEachStore('live money out', (server) => {
     const { stripe } = live;
     const customer = await stripe.customers.create({ email: 'pat@example.com', cash_balance: { settings: { reconciliation_mode: 'automatic' } } });
     const account = await liveVirtualAccount(stripe, customer.id, 'usd');
-    const intent = await stripe.paymentIntents.create({
-      amount: 3_000,
-      currency: 'usd',
-      customer: customer.id,
-      payment_method_types: ['customer_balance'],
-      payment_method_data: { type: 'customer_balance' },
-      payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'us_bank_transfer' } } },
-      confirm: true,
-    } as Stripe.PaymentIntentCreateParams);
+    const intent = await waitingIntent(stripe, customer.id, 3_000, { currency: 'usd' });
     assert.deepEqual([intent.status, intent.livemode], ['requires_action', true]);
     await assertCash(stripe, customer.id, 'usd', []);
 
@@ -310,6 +106,20 @@ describeEachStore('live money out', (server) => {
     assert.deepEqual(refundEvents.filter(([type]) => type === 'charge.refund.updated').map(([, status]) => status), ['pending', 'succeeded']);
     const charge = await stripe.charges.retrieve(String(paidIntent.latest_charge));
     assert.deepEqual([charge.amount_refunded, charge.refunded], [1_200, false]);
+
+    // The bank's BAI2 may echo only the entry's 15-character individual id: it settles the refund all the same.
+    const second = await stripe.refunds.create({ payment_intent: intent.id, amount: 300 });
+    await customerGivesDetails(live, second, { account_holder_name: 'Pat Doe', routing_number: '011000015', account_number: '000999888777' }, /3\.00/);
+    const secondFile = await newFile(live, 'usd');
+    assert.deepEqual(secondFile.refunds, [second.id]);
+    const secondLines = (await live.content(secondFile.id)).split('\n');
+    assert.deepEqual([lines[0].slice(33, 34), secondLines[0].slice(33, 34)], ['A', 'B'], "the file id modifiers of the day's first and second files");
+    assert.equal(secondLines.find((l) => l[0] === '6')!.slice(39, 54), second.id.slice(-15));
+    const shortId = await live.importStatement(bai2(account, [['495', 300, 'ACH-OUT-2', second.id.slice(-15), 'ACH DEBIT']]));
+    assert.deepEqual(shortId.lines.map((l) => [l.status, l.refund]), [['settled', second.id]]);
+    assert.equal((await stripe.refunds.retrieve(second.id)).status, 'succeeded');
+    const unknownShort = await live.importStatement(bai2(account, [['495', 300, 'ACH-OUT-3', 'ZZZZZZZZZZZZZZZ', 'ACH DEBIT']]));
+    assert.deepEqual(unknownShort.lines.map((l) => [l.status, l.refund]), [['ignored', null]], 'an id no entry carries settles nothing');
     await assertCash(stripe, customer.id, 'usd', [['funded', 5_000], ['applied_to_payment', -3_000]]);
     await assertBooks(live.s);
   });
@@ -349,6 +159,8 @@ describeEachStore('live money out', (server) => {
     assert.deepEqual([file.count, file.amount, file.refunds, file.unmatched_transfers], [1, 2_500, [], [id]]);
     const xml = await live.content(file.id);
     assert.deepEqual(payment(xml, id), { amount: '25.00', name: 'Unknown Sender BV', iban: 'FR1420041010050500013M02606', remittance: 'Return of your transfer Order 991' }, "the sender's own reference comes back to it");
+    assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: [{ endToEndId: id, amount: '25.00', name: 'Unknown Sender BV', iban: 'FR1420041010050500013M02606' }] });
+    await assertValidPain001(xml);
     assert.equal((await live.api('GET', `/cashbook/v1/unmatched_transfers/${id}`)).body.outbound_transfer_file, file.id);
     const again = await live.api('POST', '/cashbook/v1/outbound_transfer_files', 'currency=eur');
     assert.deepEqual([again.status, again.body.error?.param], [400, 'currency'], 'a returned transfer is in one file');
@@ -397,7 +209,7 @@ describeEachStore('live money out', (server) => {
     ]));
     assert.deepEqual(bounced.lines.map((l) => [l.status, l.refund, l.unmatched_transfer]), [['returned', refund.id, null], ['returned', null, transfer]]);
     const failed = await stripe.refunds.retrieve(refund.id);
-    assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'unknown']);
+    assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'expired_or_canceled_card'], 'AC04: the account is closed');
     await assertCash(stripe, customer.id, 'eur', [['funded', 6_000], ['return_initiated', -6_000], ['return_canceled', 6_000]]);
     assert.deepEqual((await eventsOf(stripe, refund.id)).map(([type, status]) => `${type}:${status}`), [
       'refund.created:requires_action', 'refund.updated:pending', 'refund.updated:succeeded', 'refund.updated:failed', 'refund.failed:failed',
@@ -410,6 +222,80 @@ describeEachStore('live money out', (server) => {
     const second = await newFile(live, 'eur');
     assert.deepEqual([second.refunds, second.unmatched_transfers, second.amount], [[], [transfer], 1_500]);
     assert.notEqual(second.id, file.id);
+    await assertBooks(live.s);
+  });
+
+  it('a refund of a customer_balance PaymentIntent bounced: returned (camt RtrInf), reversed (camt RvslInd) and reversed while pending (MT940 RD), each failed with its money back as refunded_from_payment', async () => {
+    const live = await liveAccount(server());
+    const { stripe } = live;
+    await live.api('POST', '/cashbook/v1/merchant_bank_accounts', `currency=eur&account_holder_name=Cashbook Merchant BV&iban=${MASTER}&bic=ABNANL2A`);
+    const customer = await stripe.customers.create({ email: 'bounce@example.com', cash_balance: { settings: { reconciliation_mode: 'automatic' } } });
+    const iban = await liveVirtualAccount(stripe, customer.id, 'eur');
+    const intent = await waitingIntent(stripe, customer.id, 9_000, { currency: 'eur' });
+    assert.equal(intent.status, 'requires_action');
+    await live.importStatement(camt053([{ amount: '90.00', currency: 'EUR', ownAccount: iban, name: 'Bo Unce', iban: 'DE89370400440532013000', ref: 'IN-PB1' }]));
+    const paid = await stripe.paymentIntents.retrieve(intent.id);
+    assert.equal(paid.status, 'succeeded', 'reconciliation pays the waiting intent');
+    const ledger: [string, number][] = [['funded', 9_000], ['applied_to_payment', -9_000]];
+    await assertCash(stripe, customer.id, 'eur', ledger);
+
+    // Three partial refunds, each to an account the customer gives on the page; one file pays them.
+    const accounts = [['Bo Unce', 'GB82WEST12345698765432'], ['Bo Unce', 'FR1420041010050500013M02606'], ['B. Unce', 'NL02ABNA0123456789']];
+    const refunds: Stripe.Refund[] = [];
+    for (const [index, amount] of [2_000, 3_000, 1_500].entries()) {
+      const refund = await stripe.refunds.create({ payment_intent: intent.id, amount });
+      assert.equal(refund.status, 'requires_action');
+      await customerGivesDetails(live, refund, { account_holder_name: accounts[index][0], iban: accounts[index][1] }, /is refunding you/);
+      refunds.push(refund);
+    }
+    const [returned, reversed, pendingReversed] = refunds;
+    const file = await newFile(live, 'eur');
+    assert.deepEqual([file.count, file.amount, [...file.refunds].sort()], [3, 6_500, refunds.map((r) => r.id).sort()]);
+    const xml = await live.content(file.id);
+    const order = text(xml, 'EndToEndId');
+    const byId = new Map(refunds.map((r, i) => [r.id, { endToEndId: r.id, amount: `${r.amount / 100}.00`, name: accounts[i][0], iban: accounts[i][1] }]));
+    assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: order.map((id) => byId.get(id)!) });
+    await assertValidPain001(xml);
+    await assertCash(stripe, customer.id, 'eur', ledger); // a refund of a payment leaves the cash balance alone until it comes back
+
+    const settled = await live.importStatement(camt053([
+      { amount: '20.00', currency: 'EUR', direction: 'DBIT', endToEndId: returned.id, ref: 'OUT-PB1' },
+      { amount: '30.00', currency: 'EUR', direction: 'DBIT', endToEndId: reversed.id, ref: 'OUT-PB2' },
+    ]));
+    assert.deepEqual(settled.lines.map((l) => [l.status, l.refund]), [['settled', returned.id], ['settled', reversed.id]]);
+    const bounced = await live.importStatement(camt053([
+      { amount: '20.00', currency: 'EUR', name: 'Bo Unce', iban: 'GB82WEST12345698765432', endToEndId: returned.id, ref: 'RTN-PB1', returnReason: 'AC04' },
+      { amount: '30.00', currency: 'EUR', reversal: true, endToEndId: reversed.id, ref: 'RVS-PB2' },
+    ]));
+    assert.deepEqual(bounced.lines.map((l) => [l.status, l.refund, l.customer, l.reason]), [
+      ['returned', returned.id, customer.id, 'returned by the receiving bank (AC04)'],
+      ['returned', reversed.id, customer.id, 'reversed by the bank'],
+    ]);
+    // MT940: a reversal of the debit (RD) before any statement showed the debit itself.
+    const rd = await live.importStatement(mt940(MASTER, 'EUR', [['RD', '15,00', 'RVS-PB3', pendingReversed.id, 'B. UNCE']]));
+    assert.deepEqual(rd.lines.map((l) => [l.status, l.refund, l.reason]), [['returned', pendingReversed.id, 'reversed by the bank']]);
+
+    const reasons = new Map([[returned.id, 'expired_or_canceled_card'], [reversed.id, 'unknown'], [pendingReversed.id, 'unknown']]); // AC04: a closed account; a reversal gives no reason
+    for (const refund of refunds) {
+      const failed = await stripe.refunds.retrieve(refund.id);
+      assert.deepEqual([failed.status, failed.failure_reason, failed.next_action ?? null], ['failed', reasons.get(refund.id), null], refund.id);
+      ledger.push(['refunded_from_payment', refund.amount]);
+      // As the test flow's failure (the 45-day expiry): refund.updated and charge.refund.updated on each change, then refund.failed.
+      const events = (await eventsOf(stripe, refund.id)).map(([type, status]) => `${type}:${status}`);
+      assert.deepEqual(events.filter((e) => e.startsWith('refund.')), ['refund.created:requires_action', 'refund.updated:pending', 'refund.updated:succeeded', 'refund.updated:failed', 'refund.failed:failed'], refund.id);
+      assert.deepEqual(events.filter((e) => e.startsWith('charge.refund.updated')), ['charge.refund.updated:pending', 'charge.refund.updated:succeeded', 'charge.refund.updated:failed'], refund.id);
+    }
+    await assertCash(stripe, customer.id, 'eur', ledger);
+    const rows = (await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 3 })).data;
+    assert.deepEqual(rows.map((row) => row.refunded_from_payment?.refund).sort(), refunds.map((r) => r.id).sort(), 'each refunded_from_payment names its refund');
+    const credited = (await stripe.events.list({ type: 'customer_cash_balance_transaction.created', limit: 3 })).data;
+    assert.deepEqual(credited.map((e) => (e.data.object as Stripe.CustomerCashBalanceTransaction).type), ['refunded_from_payment', 'refunded_from_payment', 'refunded_from_payment']);
+    const charge = await stripe.charges.retrieve(String(paid.latest_charge));
+    assert.deepEqual([charge.amount_refunded, charge.refunded], [6_500, false], 'as at expiry, the charge keeps its refunds: the money went to the cash balance');
+    assert.equal((await stripe.customers.retrieveCashBalance(customer.id)).available?.eur, 6_500);
+    const again = await live.importStatement(camt053([{ amount: '20.00', currency: 'EUR', name: 'Bo Unce', endToEndId: returned.id, ref: 'RTN-PB1-B', returnReason: 'AC04' }]));
+    assert.deepEqual(again.lines.map((l) => [l.status, l.refund]), [['unmatched', null]], 'a failed refund cannot come back twice: the credit is kept for the merchant to place');
+    await assertCash(stripe, customer.id, 'eur', ledger);
     await assertBooks(live.s);
   });
 });

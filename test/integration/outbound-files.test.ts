@@ -1,13 +1,17 @@
 // Payment files for the merchant's bank: pending refunds and returns whose customers gave
 // bank details on the refund page, and returned unmatched transfers (paid to the sender's
 // account from the statement), go into one pain.001.001.09 (EUR, GBP) or NACHA (USD)
-// file, each once, concurrent requests included. The XML is checked field by field, and its
-// element order against the pain.001.001.09 schema's sequences (the XSD itself is not
-// vendored here: see the test below).
+// file, each once, concurrent requests included. The XML is checked field by field, its
+// element order against the schema's sequences, and the whole file against ISO 20022's
+// pain.001.001.09 XSD (test/fixtures/xsd/, validated with xmllint-wasm). NACHA files of one
+// day get the modifiers A, B, … and settle on the next business day.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
-import type { TestServer } from '../support/server.ts';
+import { createAccount } from '../../src/resources/accounts/service.ts';
+import { nextBusinessDay } from '../../src/resources/outbound-files/service.ts';
+import { assertValidPain001, pain001SchemaErrors } from '../support/pain001-schema.ts';
+import { sdk, type TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
@@ -121,6 +125,15 @@ describeEachStore('payment files for the merchant bank', (server) => {
     assert.deepEqual(byId.get(refund.id), { amount: '25.00', iban: 'NL91ABNA0417164300', name: 'Pay Customer' });
     assert.ok([...xml.matchAll(/<InstdAmt Ccy="([A-Z]+)">/g)].every((m) => m[1] === 'EUR'));
     assert.deepEqual(text(xml, 'InstrId'), text(xml, 'EndToEndId'));
+    await assertValidPain001(xml);
+    // The validator is live: an element out of the schema's order, a missing required one, a value outside its set each fail.
+    const errors = async (broken: string) => {
+      assert.notEqual(broken, xml);
+      return (await pain001SchemaErrors(broken)).join('\n');
+    };
+    assert.match(await errors(xml.replace(/(<ReqdExctnDt>.*<\/ReqdExctnDt>)\n(<Dbtr>.*<\/Dbtr>)/, '$2\n$1')), /Dbtr': This element is not expected. Expected is .*ReqdExctnDt/);
+    assert.match(await errors(xml.replace(/<MsgId>[^<]*<\/MsgId>/, '')), /CreDtTm.*not expected.*MsgId/);
+    assert.match(await errors(xml.replace('<ChrgBr>SLEV</ChrgBr>', '<ChrgBr>FREE</ChrgBr>')), /ChrgBr.*enumeration/);
 
     const again = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=eur' });
     assert.deepEqual([again.status, (again.body as FileObject).error?.param], [400, 'currency'], 'each refund is in one file');
@@ -185,5 +198,63 @@ describeEachStore('payment files for the merchant bank', (server) => {
     assert.deepEqual(childNames(xml, 'CdtTrfTxInf'), ['PmtId', 'Amt', 'CdtrAgt', 'Cdtr', 'CdtrAcct', 'RmtInf']);
     assert.match(xml, /<CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC<\/Cd><\/ClrSysId><MmbId>404784<\/MmbId><\/ClrSysMmbId><\/FinInstnId><\/CdtrAgt>/);
     assert.ok(!xml.includes('<Cd>SEPA</Cd>'), 'GBP is not SEPA');
+    await assertValidPain001(xml);
+  });
+
+  it("NACHA: the day's files get the file id modifiers A, B, … (36 a day at most) and settle on the next business day", async () => {
+    const s = server();
+    // An account of its own: the modifiers count the files this account made today.
+    const { key } = await createAccount(s.store, { livemode: false, now: Math.floor(Date.now() / 1000) });
+    const stripe = sdk(s.url, key);
+    const api = (method: string, path: string, form?: string) => s.request(method, path, { headers: { authorization: `Bearer ${key}` }, ...(form !== undefined ? { form } : {}) });
+    assert.equal((await api('POST', '/cashbook/v1/merchant_bank_accounts', 'currency=usd&account_holder_name=Shop Inc&routing_number=021000021&account_number=123456789')).status, 200);
+    async function fileOfOne(amount: number): Promise<{ status: number; body: FileObject & { created: number } }> {
+      const customer = await stripe.customers.create({ email: 'ach@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      await fund(stripe, customer.id, amount, 'usd');
+      const refund = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'usd', amount });
+      const link = (await api('POST', `/cashbook/v1/refunds/${refund.id}/bank_details_link`)).body as { url: string };
+      const page = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'account_holder_name=Pat+Doe&routing_number=011000015&account_number=000999888777' });
+      assert.equal(page.status, 200);
+      return api('POST', '/cashbook/v1/outbound_transfer_files', 'currency=usd');
+    }
+    const headers: { date: string; modifier: string; effective: string; created: number }[] = [];
+    for (let i = 0; i < 36; i++) {
+      const made = await fileOfOne(100 + i);
+      assert.equal(made.status, 200, JSON.stringify(made.body));
+      const lines = (await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${made.body.id}/content`, { headers: { authorization: `Bearer ${key}` } })).text()).split('\n');
+      headers.push({ date: lines[0].slice(23, 29), modifier: lines[0].slice(33, 34), effective: lines[1].slice(69, 75), created: made.body.created });
+    }
+    const yymmdd = (d: Date) => d.toISOString().slice(2, 10).replace(/-/g, '');
+    for (const [index, header] of headers.entries()) {
+      const created = new Date(header.created * 1000);
+      assert.equal(header.date, yymmdd(created), 'the file creation date, UTC');
+      const earlierToday = headers.slice(0, index).filter((h) => h.date === header.date).length;
+      assert.equal(header.modifier, '0123456789'.split('').reduce((all, d) => all + d, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')[earlierToday], `file ${index + 1}`);
+      const effective = nextBusinessDay(created);
+      assert.ok(effective.getUTCDay() >= 1 && effective.getUTCDay() <= 5 && effective.getTime() > created.getTime() && effective.getTime() - created.getTime() <= 3 * 86_400_000);
+      assert.equal(header.effective, yymmdd(effective), 'the effective entry date is the next business day');
+    }
+    if (headers.every((h) => h.date === headers[0].date)) {
+      assert.deepEqual(headers.slice(0, 3).map((h) => h.modifier), ['A', 'B', 'C'], 'two files of one day never share a modifier');
+      assert.equal(headers[35].modifier, '9');
+      // A 37th file that day could not be told apart: refused, and the refund waits for tomorrow's file.
+      const refused = await fileOfOne(999);
+      if (yymmdd(new Date()) === headers[0].date) {
+        assert.deepEqual([refused.status, refused.body.error?.param], [400, 'currency'], JSON.stringify(refused.body));
+        const files = (await api('GET', '/cashbook/v1/outbound_transfer_files?limit=100')).body as { data: FileObject[] };
+        assert.equal(files.data.length, 36, 'the refused request made no file');
+        const pending = await stripe.refunds.list({ limit: 1 });
+        assert.equal(pending.data[0].status, 'pending', 'and left its refund pending for the next file');
+      }
+    }
+  });
+
+  it('the next business day is Monday to Friday, UTC', () => {
+    const day = (iso: string) => nextBusinessDay(new Date(iso)).toISOString().slice(0, 10);
+    assert.equal(day('2026-12-03T23:59:59Z'), '2026-12-04'); // Thursday → Friday
+    assert.equal(day('2026-12-04T00:00:00Z'), '2026-12-07'); // Friday → Monday
+    assert.equal(day('2026-12-05T12:00:00Z'), '2026-12-07'); // Saturday → Monday
+    assert.equal(day('2026-12-06T12:00:00Z'), '2026-12-07'); // Sunday → Monday
+    assert.equal(day('2026-12-31T10:00:00Z'), '2027-01-01'); // across a year
   });
 });

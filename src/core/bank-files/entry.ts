@@ -13,8 +13,14 @@ export interface StatementLine {
   status: 'booked' | 'pending' | 'info';
   /** YYYY-MM-DD. */
   bookingDate: string | null;
-  /** The bank's own reference for the entry (camt AcctSvcrRef, MT940 after //, BAI2 bank reference). */
+  /** The bank's own reference for the entry (camt AcctSvcrRef, MT940 after //, BAI2 bank reference); null for a placeholder (NONREF). */
   bankReference: string | null;
+  /**
+   * What makes the entry unique at its bank, the base of its identity: its bank reference, or,
+   * for one transaction of a batched camt entry without a reference of its own, the entry's
+   * reference with `#n` (its position). Null: the identity is a hash of the entry's details.
+   */
+  uniqueReference: string | null;
   endToEndId: string | null;
   reversal: boolean;
   /** The receiving bank sent a payment back (camt RtrInf): its reason code. */
@@ -30,8 +36,16 @@ export interface StatementLine {
   sender: { name: string | null; iban: string | null; bic: string | null; account: string | null; clearing: string | null };
   /** Remittance information: the reference a customer quoted. */
   reference: string | null;
-  /** IBANs named in free text (MT940 :86:), tried when `account` routes nowhere. */
+  /**
+   * Other accounts the line names, tried after `account`: IBANs in free text (MT940 :86:) for
+   * routing a credit; for a reversal, the other party's account and the statement's, for the
+   * funding it reverses.
+   */
   mentionedAccounts: string[];
+  /** The BAI2 type code (`195`), null in other formats. */
+  typeCode: string | null;
+  /** The US network the transfer came by, when the file says (BAI2 type codes); null: unknown. */
+  network: 'ach' | 'domestic_wire_us' | null;
 }
 
 export interface ParsedStatement {
@@ -60,6 +74,15 @@ export function minorUnits(text: string, currency: string, where: string): numbe
   const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
   if (!Number.isSafeInteger(minor) || minor > MAX_LINE_AMOUNT) throw new StatementError(`${where}: ${text} is above the largest amount Cashbook books (${MAX_LINE_AMOUNT} minor units)`);
   return minor;
+}
+
+/** References banks write when there is none: never an entry's identity. */
+const PLACEHOLDER_REFERENCES = new Set(['NONREF', 'NOTPROVIDED', 'NOTAVAILABLE', 'NONE']);
+
+/** A reference as given, or null when it is empty or a placeholder (`NONREF`, `NOTPROVIDED`). */
+export function realReference(text: string | null | undefined): string | null {
+  const trimmed = (text ?? '').trim();
+  return trimmed === '' || PLACEHOLDER_REFERENCES.has(trimmed.toUpperCase()) ? null : trimmed;
 }
 
 export function normalizeAccount(text: string | null | undefined): string | null {

@@ -1,7 +1,8 @@
-// SWIFT MT940 (customer statement) and MT942 (interim report). Each :61: is a line; the
-// :86: after it is its detail, free text or the structured ?NN subfields German banks send
-// (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name).
-import { minorUnits, normalizeAccount, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+// SWIFT MT940 (customer statement) and MT942 (interim report). A file holds one statement or
+// several (each from its :20:, with its own :25: account and :60F: or :34F: currency). Each
+// :61: is a line; the :86: after it is its detail, free text or the structured ?NN subfields
+// German banks send (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name).
+import { minorUnits, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 const LINE61 = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d{1,15},\d{0,3})([SNF][A-Z0-9]{3})([^\n]*?)(?:\/\/([^\n]*))?(?:\n([\s\S]*))?$/;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
@@ -12,7 +13,8 @@ function fields(text: string): [tag: string, value: string][] {
     const line = raw.replace(/\s+$/, '');
     const tag = /^:(\d{2}[A-Z]?):(.*)$/.exec(line);
     if (tag) out.push([tag[1], tag[2]]);
-    else if (out.length > 0 && line !== '-' && !line.startsWith('{') && line !== '') out[out.length - 1][1] += `\n${line}`;
+    // "-" (or "-}{5:…}") ends a message; "{1:…}{2:…}{4:" starts the next one.
+    else if (out.length > 0 && !/^-(\}.*)?$/.test(line) && !line.startsWith('{') && line !== '') out[out.length - 1][1] += `\n${line}`;
   }
   return out;
 }
@@ -27,7 +29,7 @@ function details86(text: string): { reference: string | null; endToEndId: string
     const svwz = /SVWZ\+(.*?)(?=[A-Z]{4}\+|$)/.exec(remittance)?.[1]?.trim() ?? null;
     return {
       reference: svwz ?? (remittance.replace(/[A-Z]{4}\+/g, ' ').trim() || null),
-      endToEndId: eref && eref !== 'NOTPROVIDED' ? eref : null,
+      endToEndId: realReference(eref),
       name: [...(sub['32'] ?? []), ...(sub['33'] ?? [])].join('').trim() || null,
       account: normalizeAccount(sub['31']?.[0]),
       bic: sub['30']?.[0]?.trim() || null,
@@ -41,44 +43,74 @@ function isoDate(yymmdd: string): string {
   return `${year >= 80 ? 1900 + year : 2000 + year}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
 }
 
+type Field = [tag: string, value: string];
+
+/** The statements of a file: each starts at its :20: (a file may hold one per account). */
+function statementBlocks(all: Field[]): Field[][] {
+  const blocks: Field[][] = [];
+  for (const field of all) {
+    if (field[0] === '20' || blocks.length === 0) blocks.push([]);
+    blocks[blocks.length - 1].push(field);
+  }
+  return blocks;
+}
+
+/** A statement's own account (:25:, the part after a bank code and `/`) and currency (:60F:/:60M:, MT942 :34F:). */
+function statementHeader(block: Field[], number: number): { id: string | null; account: string | null; currency: string } {
+  const where = `MT940 statement ${number}`;
+  const rawAccount = block.find(([tag]) => tag === '25')?.[1].trim();
+  if (!rawAccount) throw new StatementError(`${where}: the :25: account is required`);
+  const opening = block.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
+  const currency = opening && (/^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) ?? /([A-Z]{3})/.exec(opening[1]))?.[1]?.toLowerCase();
+  if (!currency) throw new StatementError(`${where}: the currency of :60F: (or :34F: in MT942) is required`);
+  return {
+    id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null,
+    account: normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount),
+    currency,
+  };
+}
+
+function statementLine(value: string, info: string, header: { account: string | null; currency: string }, index: number): StatementLine {
+  const where = `:61: line ${index + 1}`;
+  const match = LINE61.exec(value);
+  if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
+  const [, valueDate, , mark, , amountText, , customerRef, bankRef] = match;
+  const detail = details86(info);
+  const mentioned = [...new Set([...(info.toUpperCase().replace(/\n/g, ' ').matchAll(IBAN))].map((m) => m[0].replace(/ /g, '')))];
+  const bankReference = realReference(bankRef);
+  return {
+    index,
+    amount: minorUnits(amountText, header.currency, where),
+    currency: header.currency,
+    direction: mark === 'C' || mark === 'RD' ? 'credit' : 'debit',
+    status: 'booked',
+    bookingDate: isoDate(valueDate),
+    bankReference,
+    uniqueReference: bankReference,
+    endToEndId: detail.endToEndId ?? realReference(customerRef),
+    reversal: mark === 'RC' || mark === 'RD',
+    returnReason: null,
+    account: header.account,
+    sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account, clearing: null },
+    reference: detail.reference,
+    mentionedAccounts: mentioned.filter((iban) => iban !== header.account),
+    typeCode: null,
+    network: null,
+  };
+}
+
+/** Every statement of the file, each :61: line with its own statement's account and currency. */
 export function parseMt940(text: string): ParsedStatement {
-  const all = fields(text);
-  const statementId = all.find(([tag]) => tag === '20')?.[1].trim() ?? null;
-  const rawAccount = all.find(([tag]) => tag === '25')?.[1].trim();
-  if (!rawAccount) throw new StatementError('MT940: the :25: account is required');
-  const account = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
-  const opening = all.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
-  const currencyMatch = opening && /^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) || (opening && /([A-Z]{3})/.exec(opening[1]));
-  const currency = currencyMatch?.[1]?.toLowerCase();
-  if (!currency) throw new StatementError('MT940: the currency of :60F: (or :34F: in MT942) is required');
+  const blocks = statementBlocks(fields(text));
+  const headers = blocks.map((block, i) => statementHeader(block, i + 1));
   const lines: StatementLine[] = [];
-  all.forEach(([tag, value], position) => {
-    if (tag !== '61') return;
-    const where = `:61: line ${lines.length + 1}`;
-    const match = LINE61.exec(value);
-    if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
-    const [, valueDate, , mark, , amountText, , customerRef, bankRef] = match;
-    const next = all[position + 1];
-    const info = next && next[0] === '86' ? next[1] : '';
-    const detail = details86(info);
-    const mentioned = [...new Set([...(info.toUpperCase().replace(/\n/g, ' ').matchAll(IBAN))].map((m) => m[0].replace(/ /g, '')))];
-    const ref = customerRef.trim();
-    lines.push({
-      index: lines.length,
-      amount: minorUnits(amountText, currency, where),
-      currency,
-      direction: mark === 'C' || mark === 'RD' ? 'credit' : 'debit',
-      status: 'booked',
-      bookingDate: isoDate(valueDate),
-      bankReference: bankRef?.trim() || null,
-      endToEndId: detail.endToEndId ?? (ref !== '' && ref !== 'NONREF' ? ref : null),
-      reversal: mark === 'RC' || mark === 'RD',
-      returnReason: null,
-      account,
-      sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account, clearing: null },
-      reference: detail.reference,
-      mentionedAccounts: mentioned.filter((iban) => iban !== account),
+  blocks.forEach((block, b) => {
+    block.forEach(([tag, value], position) => {
+      if (tag !== '61') return;
+      const next = block[position + 1];
+      lines.push(statementLine(value, next && next[0] === '86' ? next[1] : '', headers[b], lines.length));
     });
   });
-  return { format: 'mt940', statementId, account, currency, lines };
+  const first = headers[0];
+  return { format: 'mt940', statementId: first.id, account: first.account, currency: first.currency, lines };
 }

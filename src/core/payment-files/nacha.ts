@@ -20,7 +20,7 @@ export interface NachaInput {
   createdTime: string;
   /** YYMMDD the credits should settle. */
   effectiveDate: string;
-  /** A..Z, 0..9: distinguishes files made the same day. */
+  /** A..Z, 0..9: the files of one originator made the same day, in order (the caller counts them). */
   fileIdModifier: string;
   payments: OutboundPayment[];
 }
@@ -60,7 +60,8 @@ export function nachaFile(input: NachaInput): string {
     hash += Number(creditor.routing_number.slice(0, 8));
     credits += payment.amount;
     lines.push(record('6', '22', creditor.routing_number.slice(0, 8), creditor.routing_number[8], alpha(creditor.account_number, 17), numeric(payment.amount, 10),
-      alpha(payment.endToEndId.slice(-15), 15, true), alpha(creditor.account_holder_name, 22), '  ', '1', odfi, sequence));
+      alpha(payment.endToEndId.slice(-15), 15, true), // the individual id: the id's last 15 characters (settlement maps them back)
+      alpha(creditor.account_holder_name, 22), '  ', '1', odfi, sequence));
     lines.push(record('7', '05', alpha(`${payment.remittance.replace(payment.endToEndId, '').trim()} ${payment.endToEndId}`, 80, true), numeric(1, 4), sequence));
   });
   const entries = input.payments.length * 2;

@@ -8,12 +8,14 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { parseStatement } from '../../core/bank-files/detect.ts';
 import { StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
 import type { PayoutAccount } from '../../core/payout-account.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { receiveBankTransfer } from '../cash-balance/inflow.ts';
+import { paymentIdOf } from '../outbound-files/service.ts';
 import type { CashBalanceTransaction } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
 import type { VirtualBankAccount } from '../funding-instructions/service.ts';
@@ -74,11 +76,25 @@ export interface UnmatchedTransfer extends StoredObject {
   return_failure_reason?: string | null;
   /** The sender's account as read from the statement, fixed when the return was asked for. */
   _payout_account?: PayoutAccount;
+  /** The US network it came by, when the statement said (BAI2 type code): what an assignment's funding shows. */
+  _network?: StatementLine['network'];
+}
+
+/**
+ * Before the fix, a reversal (money out) that matched no funding was kept as an unmatched
+ * transfer with this reason, as if money had come in: such a transfer is a debit, never to be
+ * assigned or returned (that would fund a customer from nothing).
+ */
+const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
+
+/** `debit` for a transfer kept from a reversal (before the fix), else `credit`: only a credit can be assigned or returned. */
+export function transferDirection(transfer: UnmatchedTransfer): 'credit' | 'debit' {
+  return transfer.reason === LEGACY_REVERSAL_REASON ? 'debit' : 'credit';
 }
 
 /** The wire shape, with the return fields transfers kept before them lack. */
 export function transferToWire(transfer: UnmatchedTransfer): Record<string, unknown> {
-  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, ...transfer });
+  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, ...transfer, direction: transferDirection(transfer) });
 }
 
 /** One booked entry seen: keyed by its identity, and for fundings what a reversal needs. */
@@ -96,25 +112,40 @@ export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024;
 
 const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
 
-/** The entry's identity: the bank's reference, else a hash of what describes it. */
+/** The entry's identity: the bank's reference (never a placeholder such as NONREF), else a hash of what describes it. */
 function identity(line: StatementLine, statementAccount: string | null): string {
   const account = line.account ?? statementAccount;
-  if (line.bankReference) return `se_${hash(['ref', account, line.direction, line.bankReference])}`;
-  return `se_${hash([account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId])}`;
+  if (line.uniqueReference) return `se_${hash(['ref', account, line.direction, line.uniqueReference])}`;
+  return `se_${hash([account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId, line.bankReference])}`;
 }
 
 /** Where the funding index of an account's credit lives, so a reversal can find it. */
 const fundingKey = (account: string | null, endToEndId: string, amount: number, currency: string) => `sf_${hash([account, endToEndId, amount, currency])}`;
 
-function senderDetails(type: string, line: Pick<StatementLine, 'sender'>): Record<string, unknown> {
-  const { name, iban, bic, account, clearing } = line.sender;
+/** What a funding says of its sender and bank transfer. */
+export interface TransferDetails {
+  reference: string | null;
+  sender: StatementLine['sender'];
+  /** Null: not said by the file (camt, MT940), read as `ach`. */
+  network?: StatementLine['network'];
+}
+
+/** The sender's sort code: its bank's clearing code, else read out of a GB IBAN (GBkk BANK ssssss aaaaaaaa). */
+function sortCode(sender: StatementLine['sender']): string | null {
+  if (sender.clearing && /^\d{6}$/.test(sender.clearing)) return sender.clearing;
+  const iban = sender.iban ?? '';
+  return /^GB\d{2}[A-Z]{4}\d{14}$/.test(iban) ? iban.slice(8, 14) : null;
+}
+
+function senderDetails(type: string, line: TransferDetails): Record<string, unknown> {
+  const { name, iban, bic, account } = line.sender;
   switch (type) {
     case 'eu_bank_transfer':
       return { eu_bank_transfer: { bic, iban_last4: iban ? iban.slice(-4) : null, sender_name: name } };
     case 'gb_bank_transfer':
-      return { gb_bank_transfer: { account_number_last4: account ? account.slice(-4) : null, sender_name: name, sort_code: clearing && /^\d{6}$/.test(clearing) ? clearing : null } };
+      return { gb_bank_transfer: { account_number_last4: account ? account.slice(-4) : null, sender_name: name, sort_code: sortCode(line.sender) } };
     case 'us_bank_transfer':
-      return { us_bank_transfer: { network: 'ach', sender_name: name } };
+      return { us_bank_transfer: { network: line.network ?? 'ach', sender_name: name } };
     default:
       return {};
   }
@@ -135,7 +166,7 @@ export async function fundFromTransfer(
   customerId: string,
   currency: string,
   amount: number,
-  line: Pick<StatementLine, 'reference' | 'sender'>,
+  line: TransferDetails,
 ): Promise<CashBalanceTransaction> {
   if (!isCashCurrency(currency)) throw new ApiError(`A cash balance cannot hold ${currency.toUpperCase()}.`, { param: 'currency' });
   const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, customerId);
@@ -165,9 +196,22 @@ async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, l
     return_status: null,
     outbound_transfer_file: null,
     return_failure_reason: null,
+    _network: line.network,
   };
   await tx.insert('unmatched_transfers', ctx.accountId, transfer);
   return transfer;
+}
+
+const UNMATCHED_REVERSAL = 'a reversal that matches no funding of this account (by end-to-end id and amount): nothing was booked';
+
+/** The funding a reversal takes back: same end-to-end id and amount, credited to the line's account or another it names. */
+async function fundingReversed(tx: Tx, ctx: RequestContext, line: StatementLine, account: string | null): Promise<EntryRecord | undefined> {
+  if (!line.endToEndId) return undefined;
+  for (const candidate of [...new Set([account, ...line.mentionedAccounts])]) {
+    const found = await tx.getForUpdate<EntryRecord>('statement_entries', ctx.accountId, fundingKey(candidate, line.endToEndId, line.amount, line.currency));
+    if (found && !found.reversed) return found;
+  }
+  return undefined;
 }
 
 async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine): Promise<WireLine> {
@@ -184,20 +228,21 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   const account = line.account ?? parsed.account;
 
   // A payment from Cashbook's files, settled or sent back by the receiving bank.
-  const refund = line.endToEndId ? await tx.get<Refund>('refunds', ctx.accountId, line.endToEndId) : undefined;
+  const paymentId = await paymentIdOf(tx, ctx, line.endToEndId); // also a NACHA entry's 15-character individual id
+  const refund = paymentId ? await tx.get<Refund>('refunds', ctx.accountId, paymentId) : undefined;
   if (refund && refund._outbound_file && refund.amount === line.amount && refund.currency === line.currency) {
     if (line.direction === 'debit' && !line.reversal && refund.status === 'pending') {
       await settleFromBank(tx, ctx, refund.id, line.bankReference);
       return { ...out, status: 'settled', refund: refund.id, customer: refund._customer };
     }
     if (line.direction === 'credit' && (line.returnReason !== null || line.reversal) && (refund.status === 'pending' || refund.status === 'succeeded')) {
-      await returnedByBank(tx, ctx, refund.id, 'unknown');
+      await returnedByBank(tx, ctx, refund.id, refundFailureReason(line.returnReason));
       return { ...out, status: 'returned', refund: refund.id, customer: refund._customer, reason: line.returnReason ? `returned by the receiving bank (${line.returnReason})` : 'reversed by the bank' };
     }
   }
 
   // The payment back of a returned unmatched transfer, from a payment file.
-  const sentBack = line.endToEndId?.startsWith('ubt_') ? await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, line.endToEndId) : undefined;
+  const sentBack = paymentId?.startsWith('ubt_') ? await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, paymentId) : undefined;
   if (sentBack && sentBack.status === 'returned' && sentBack.outbound_transfer_file && sentBack.amount === line.amount && sentBack.currency === line.currency) {
     if (line.direction === 'debit' && !line.reversal && sentBack.return_status === 'pending') {
       await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, return_status: 'settled' });
@@ -212,11 +257,9 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   }
 
   if (line.direction === 'debit' && line.reversal) {
-    const funding = line.endToEndId ? await tx.getForUpdate<EntryRecord>('statement_entries', ctx.accountId, fundingKey(account, line.endToEndId, line.amount, line.currency)) : undefined;
-    if (!funding || funding.reversed || !funding.customer || !funding.funded) {
-      const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, 'a reversal that matches no funding of this account');
-      return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
-    }
+    const funding = await fundingReversed(tx, ctx, line, account);
+    // Money out that reverses nothing Cashbook booked: reported, never kept as a transfer to assign or return.
+    if (!funding || funding.reversed || !funding.customer || !funding.funded) return { ...out, status: 'unmatched', reason: UNMATCHED_REVERSAL };
     const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, funding.customer);
     const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, funding.funded);
     if (!customer || !funded) return { ...out, reason: 'the funding it reverses is gone' };

@@ -6,18 +6,21 @@ import { ApiError, errors } from '../../core/errors.ts';
 import { senderPayoutAccount } from '../../core/payment-files/sender-account.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
-import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
+import { fundFromTransfer, transferDirection, type UnmatchedTransfer } from './service.ts';
 
 async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, id);
   if (!transfer) throw errors.noSuch('unmatched_transfer', id, 'id');
   if (transfer.status !== 'open') throw new ApiError(`This unmatched transfer is ${transfer.status}: only an open one can be assigned or returned.`, { param: 'id' });
+  if (transferDirection(transfer) === 'debit') {
+    throw new ApiError('This unmatched transfer is a reversal: money that left the account, not money received. It cannot be assigned or returned.', { param: 'id' });
+  }
   return transfer;
 }
 
 export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, customerId: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
-  const funded = await fundFromTransfer(tx, ctx, customerId, transfer.currency, transfer.amount, transfer);
+  const funded = await fundFromTransfer(tx, ctx, customerId, transfer.currency, transfer.amount, { reference: transfer.reference, sender: transfer.sender, network: transfer._network ?? null });
   const assigned: UnmatchedTransfer = { ...transfer, status: 'assigned', customer: customerId, cash_balance_transaction: funded.id };
   await tx.update('unmatched_transfers', ctx.accountId, assigned);
   return assigned;

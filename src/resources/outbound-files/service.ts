@@ -9,7 +9,7 @@ import { nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
-import type { UnmatchedTransfer } from '../bank-statements/service.ts';
+import { transferDirection, type UnmatchedTransfer } from '../bank-statements/service.ts';
 import type { Refund } from '../refunds/object.ts';
 
 export type OutboundCurrency = 'eur' | 'gbp' | 'usd';
@@ -76,9 +76,65 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+const DAY = 86_400;
+/** NACHA's file id modifier: A-Z then 0-9, the files an originator sends on one day told apart. */
+const MODIFIERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** YYMMDD of a UTC day. */
+function yymmdd(date: Date): string {
+  return `${pad(date.getUTCFullYear() % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}`;
+}
+
+/** The next business day (Monday to Friday, UTC) after `now`; bank holidays are not known here. */
+export function nextBusinessDay(now: Date): Date {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  while (next.getUTCDay() === 0 || next.getUTCDay() === 6) next.setUTCDate(next.getUTCDate() + 1);
+  return next;
+}
+
+/** One NACHA entry, keyed `ach_` + its 15-character individual id: the payment it pays. */
+interface AchEntry extends StoredObject {
+  /** The refund's or unmatched transfer's full id; null when two payments share the 15 characters. */
+  payment: string | null;
+  outbound_transfer_file: string;
+}
+
+/** The individual id a NACHA entry carries for a payment: the last 15 characters of its id. */
+export const achIndividualId = (paymentId: string) => paymentId.slice(-15);
+
+async function recordAchEntry(tx: Tx, ctx: RequestContext, paymentId: string, fileId: string): Promise<void> {
+  const id = `ach_${achIndividualId(paymentId)}`;
+  const existing = await tx.getForUpdate<AchEntry>('ach_entries', ctx.accountId, id);
+  if (!existing) return tx.insert('ach_entries', ctx.accountId, { id, created: ctx.clock.nowSeconds(), payment: paymentId, outbound_transfer_file: fileId } satisfies AchEntry);
+  // The same transfer returned again pays under the same id; two payments sharing 15 random characters (never seen) match neither.
+  await tx.update('ach_entries', ctx.accountId, { ...existing, payment: existing.payment === paymentId ? paymentId : null, outbound_transfer_file: fileId });
+}
+
+/**
+ * The payment a statement line's end-to-end id names: the id itself, or the full id behind the
+ * 15-character individual id of one of the account's NACHA entries (a bank's BAI2 file may
+ * echo only that).
+ */
+export async function paymentIdOf(tx: ReadTx, ctx: RequestContext, endToEndId: string | null): Promise<string | null> {
+  if (endToEndId === null || !/^[0-9A-Za-z]{15}$/.test(endToEndId)) return endToEndId;
+  const entry = await tx.get<AchEntry>('ach_entries', ctx.accountId, `ach_${endToEndId}`);
+  return entry?.payment ?? endToEndId;
+}
+
 export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: OutboundCurrency): Promise<OutboundTransferFile> {
-  const debtor = await tx.get<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`);
+  // USD files lock the merchant's account: they count the day's files for their modifier, one at a time.
+  const debtor = currency === 'usd'
+    ? await tx.getForUpdate<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`)
+    : await tx.get<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`);
   if (!debtor) throw new ApiError(`Set your own ${currency.toUpperCase()} bank account first (POST /cashbook/v1/merchant_bank_accounts): the file pays from it.`, { param: 'currency' });
+  const now = new Date(ctx.clock.nowSeconds() * 1000);
+  let fileIdModifier = '';
+  if (currency === 'usd') {
+    const dayStart = Math.floor(now.getTime() / 1000 / DAY) * DAY;
+    const today = await tx.list<OutboundTransferFile>('outbound_transfer_files', ctx.accountId, { where: { currency: 'usd' }, created: { gte: dayStart, lt: dayStart + DAY }, limit: MODIFIERS.length });
+    if (today.data.length >= MODIFIERS.length) throw new ApiError(`${MODIFIERS.length} NACHA files were made today (UTC), as many as one day's file id modifiers (A-Z, 0-9) tell apart: make the next one tomorrow.`, { param: 'currency' });
+    fileIdModifier = MODIFIERS[today.data.length];
+  }
   const candidates = await tx.all<Refund>('refunds', ctx.accountId, { status: 'pending', currency, _outbound_file: null });
   const id = ctx.ids('otf');
   const payments: OutboundPayment[] = [];
@@ -96,6 +152,7 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
   const returned = await tx.all<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, { status: 'returned', currency, outbound_transfer_file: null });
   for (const candidate of returned) {
     if (candidate.return_status !== 'pending' || !candidate._payout_account) continue; // marked returned before Cashbook paid returns out
+    if (transferDirection(candidate) === 'debit') continue; // a reversal kept as a transfer before the fix: no money came in, none goes out
     const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, candidate.id);
     if (!transfer || transfer.status !== 'returned' || transfer.return_status !== 'pending' || transfer.outbound_transfer_file || !transfer._payout_account) continue; // a concurrent file took it
     await tx.update('unmatched_transfers', ctx.accountId, { ...transfer, outbound_transfer_file: id });
@@ -103,15 +160,15 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     payments.push({ endToEndId: transfer.id, amount: transfer.amount, creditor: transfer._payout_account, remittance: `Return of your transfer${transfer.reference ? ` ${transfer.reference}` : ''}` }); // the sender's own reference; the end-to-end id is the transfer's
   }
   if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund, return or returned unmatched transfer is waiting for a payment file.`, { param: 'currency' });
-  const now = new Date(ctx.clock.nowSeconds() * 1000);
   const date = `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+  if (currency === 'usd') for (const payment of payments) await recordAchEntry(tx, ctx, payment.endToEndId, id);
   const content = currency === 'usd'
     ? nachaFile({
         origin: { routingNumber: debtor.routing_number!, name: debtor.account_holder_name, companyId: debtor.company_id! },
-        createdDate: date.slice(2).replace(/-/g, ''),
+        createdDate: yymmdd(now),
         createdTime: `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`,
-        effectiveDate: date.slice(2).replace(/-/g, ''),
-        fileIdModifier: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[now.getUTCMinutes() % 26],
+        effectiveDate: yymmdd(nextBusinessDay(now)),
+        fileIdModifier,
         payments,
       })
     : pain001({

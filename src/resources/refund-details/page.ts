@@ -1,5 +1,6 @@
 // The customer's bank-details page for a refund: a plain form (no script), every value
 // escaped, one set of fields per transfer type.
+import { createHash } from 'node:crypto';
 import type { PayoutAccount } from '../../core/payout-account.ts';
 import { formatAmount } from '../../core/money.ts';
 
@@ -22,18 +23,25 @@ export interface DetailsPageModel {
   error?: { field: string; message: string };
 }
 
-function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escape(title)}</title>
-<style>
+// The page's only style, inline and allowed by its hash in the CSP (style-src 'sha256-…'), so
+// no other inline style or style attribute can apply.
+const STYLE = `
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1f36;line-height:1.5}
 h1{font-size:1.3rem}.amount{font-size:2rem;font-weight:600;margin:.2rem 0}label{display:block;margin-top:1rem;font-weight:500}
 input{box-sizing:border-box;width:100%;font-size:1rem;padding:.6rem;border:1px solid #c1c9d2;border-radius:6px;margin-top:.25rem}
 input[aria-invalid=true]{border-color:#cd3d64}.hint{color:#697386;font-size:.85rem}.error{color:#cd3d64}
 button{margin-top:1.5rem;width:100%;font-size:1rem;padding:.75rem;border:0;border-radius:6px;background:#635bff;color:#fff}
 .done{font-size:1.1rem}
-</style></head><body>${body}</body></html>`;
+`;
+
+/** The CSP source that allows exactly STYLE. */
+export const STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escape(title)}</title>
+<style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 export function detailsForm(model: DetailsPageModel): string {

@@ -9,16 +9,27 @@ import { paramsObject } from '../../wire/params.ts';
 import { addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadAccount } from '../accounts/service.ts';
 import { acceptBankDetails, submitBankDetails } from '../refunds/lifecycle.ts';
-import { detailsForm, detailsMessage } from './page.ts';
-import { createRefundLink, openRefundLink, REFUND_DETAILS_PATH } from './service.ts';
+import { detailsForm, detailsMessage, STYLE_SOURCE } from './page.ts';
+import { createRefundLink, linkRefusal, markLinkUsed, openRefundLink, REFUND_DETAILS_PATH } from './service.ts';
+
+const CSP = `default-src 'none'; style-src ${STYLE_SOURCE}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
 function html(reply: FastifyReply, status: number, body: string): FastifyReply {
   reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff');
-  reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  reply.header('content-security-policy', CSP);
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
 const GONE = 'This link is no longer valid. If you are still waiting for a refund, ask the merchant for a new link.';
+
+/** What a link that does not show the form says, by the refund's state: [GET status, POST status, message]. */
+const REFUSALS: Record<NonNullable<ReturnType<typeof linkRefusal>>['state'], [get: number, post: number, message: string]> = {
+  pending: [200, 409, 'We have your bank details: the refund is on its way.'],
+  succeeded: [200, 409, 'This refund has been paid to your bank account.'],
+  gone: [404, 404, GONE],
+  expired: [404, 404, 'This link has expired. If you are still waiting for a refund, ask the merchant for a new link.'],
+  used: [404, 404, 'This link has already been used. If the merchant still needs your bank details, ask them for a new link.'],
+};
 
 export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
   addWriteRoute(app, deps, {
@@ -31,10 +42,11 @@ export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(`${REFUND_DETAILS_PATH}/:token`, async (request, reply) => {
     const { token } = request.params as { token: string };
     const page = await deps.store.read(async (tx) => {
-      const opened = await openRefundLink(tx, token, deps.clock.nowSeconds());
+      const opened = await openRefundLink(tx, token, deps.clock);
       if (!opened) return { status: 404, body: detailsMessage('Cashbook', GONE) };
       const merchant = (await loadAccount(tx, opened.link.account_id)).settings.business_name;
-      if (opened.refund.status !== 'requires_action') return { status: 200, body: detailsMessage(merchant, 'We have your bank details: the refund is on its way.') };
+      const refusal = linkRefusal(opened);
+      if (refusal) return { status: REFUSALS[refusal.state][0], body: detailsMessage(merchant, REFUSALS[refusal.state][2]) };
       const type = PAYOUT_TYPE[opened.refund.currency]!;
       return { status: 200, body: detailsForm({ merchant, amount: opened.refund.amount, currency: opened.refund.currency, type }) };
     });
@@ -46,11 +58,12 @@ export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
     const raw = (request.body ?? {}) as Record<string, unknown>;
     const fields = Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
     const page = await deps.store.write(async (tx) => {
-      const opened = await openRefundLink(tx, token, deps.clock.nowSeconds());
+      const opened = await openRefundLink(tx, token, deps.clock, true);
       if (!opened) return { status: 404, body: detailsMessage('Cashbook', GONE) };
       const { link, refund } = opened;
       const merchant = (await loadAccount(tx, link.account_id)).settings.business_name;
-      if (refund.status !== 'requires_action') return { status: 409, body: detailsMessage(merchant, 'We already have bank details for this refund: it is on its way.') };
+      const refusal = linkRefusal(opened);
+      if (refusal) return { status: REFUSALS[refusal.state][1], body: detailsMessage(merchant, REFUSALS[refusal.state][2]) };
       const parsed = parsePayoutAccount(refund.currency, fields);
       if (!parsed.ok) {
         const type = PAYOUT_TYPE[refund.currency]!;
@@ -66,6 +79,7 @@ export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
         if (error instanceof ApiError) return { status: 409, body: detailsMessage(merchant, error.message) };
         throw error;
       }
+      await markLinkUsed(tx, opened);
       return { status: 200, body: detailsMessage(merchant, 'Thank you. Your refund will be sent to this account; banks usually take one to three business days.') };
     });
     return html(reply, page.status, page.body);

@@ -53,7 +53,8 @@ function sendBack(transfer) {
   });
 }
 
-const actions = (transfer) => (transfer.status !== 'open' ? '' : el('div', { class: 'buttons-inline' },
+// A debit (a reversal kept as a transfer before the server stopped doing so) is never assigned or returned.
+const actions = (transfer) => (transfer.status !== 'open' || transfer.direction === 'debit' ? '' : el('div', { class: 'buttons-inline' },
   button('Assign…', () => assign(transfer), { 'data-key': `assign:${transfer.id}` }),
   button('Return…', () => sendBack(transfer), { 'data-key': `return:${transfer.id}` })));
 
