@@ -5,7 +5,7 @@ export function isPostgresUrl(url: string): boolean {
 
 /** A URL scheme Cashbook does not speak (mysql:, http:, …), or undefined for a file path or a supported URL. */
 export function unsupportedScheme(url: string): string | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(url)?.[1]; // two letters at least: C:\data is a Windows path
   return scheme && !/^(sqlite|postgres|postgresql)$/i.test(scheme) ? scheme : undefined;
 }
 

@@ -44,7 +44,7 @@ export async function verifyDatabase(databaseUrl: string, scope: Scope = {}): Pr
       intents: await all('payment_intents', 'customer'),
       charges: byCustomer ? await none() : await all('charges'),
       // One customer's scope reads its returns, for the 75-day jobs' follow-ups.
-      refunds: byCustomer ? (await all<{ customer?: string }>('refunds')).filter((r) => r.object.customer === scope.customer) as Data['refunds'] : await all('refunds'),
+      refunds: byCustomer ? (await all<{ _customer?: string }>('refunds')).filter((r) => r.object._customer === scope.customer) as Data['refunds'] : await all('refunds'),
       invoices: byCustomer ? await none() : await all('invoices'),
       jobs: (await all<{ customer?: string }>('scheduled_jobs')).filter((job) => !byCustomer || job.object.customer === scope.customer) as Data['jobs'],
       creditEntries: await all('customer_balance_transactions', 'customer'),

@@ -9,6 +9,7 @@ import { databaseOf } from '../support/databases.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent, newCustomer } from '../integration/payments-helpers.ts';
 import { advanceClock, DAY } from '../integration/refund-helpers.ts';
+import { assertCashLedger } from '../support/invariants.ts';
 import { cashbook, openRaw, type RawDb } from './binary.ts';
 
 const ACCOUNT = DEFAULT_ACCOUNT_ID;
@@ -50,6 +51,7 @@ describeEachStore('cashbook verify', (server) => {
   let refund: Stripe.Refund;
   let invoice: Stripe.Invoice;
   let aged: Stripe.Customer; // on a test clock past day 75: its day-75 job is done and left a sweep
+  let asked: Stripe.Customer; // the same, with an email: its day-75 job left a return
 
   before(async () => {
     stripe = server().stripe;
@@ -71,6 +73,8 @@ describeEachStore('cashbook verify', (server) => {
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
     aged = await stripe.customers.create({ test_clock: clock.id }); // no email: day 75 schedules the day-90 sweep
     await fund(stripe, aged.id, 800);
+    asked = await stripe.customers.create({ test_clock: clock.id, email: 'asked@example.com' }); // day 75 starts a return
+    await fund(stripe, asked.id, 900);
     await advanceClock(stripe, clock.id, clock.frozen_time + 76 * DAY);
   });
 
@@ -86,10 +90,22 @@ describeEachStore('cashbook verify', (server) => {
     const report = JSON.parse(one.stdout) as { breaks: unknown[]; checks: { name: string }[]; counts: Record<string, number> };
     assert.deepEqual(report.breaks, []);
     assert.equal(report.checks.length, 11);
-    assert.ok(report.counts['cash balance transactions'] >= 6 && report.counts.refunds === 1 && report.counts.invoices === 1, JSON.stringify(report.counts));
+    assert.ok(report.counts['cash balance transactions'] >= 6 && report.counts.refunds === 2 && report.counts.invoices === 1, JSON.stringify(report.counts));
     const none = await verify(database, '--account', 'acct_nobody');
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^cashbook: no account acct_nobody/);
+  });
+
+  it("checks one customer's day-75 return in its own scope, and a deleted test clock's canceled jobs are no break", async () => {
+    const returns = (await stripe.refunds.list({ limit: 100 })).data.filter((r) => r.amount === 900 && r.status === 'requires_action');
+    assert.equal(returns.length, 1, 'the day-75 job started a return of what was left');
+    await assertCashLedger(stripe, asked.id); // the follow-up return is read in the customer's scope
+    const other = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
+    const gone = await stripe.customers.create({ test_clock: other.id });
+    await fund(stripe, gone.id, 300);
+    await stripe.testHelpers.testClocks.del(other.id); // its customers go, their pending 75-day jobs are canceled
+    const result = await verify(database);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   });
 
   it('stays clean while the server keeps writing (one snapshot)', async () => {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
-import { createAccount } from '../../src/resources/accounts/service.ts';
+import { createAccount, DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
+import { legacyIdentity } from '../../src/resources/bank-statements/service.ts';
 import type { TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, fund, intent } from './payments-helpers.ts';
@@ -450,6 +451,13 @@ describeEachStore('bank statements in', (server) => {
       assert.deepEqual([reply.status, reply.body.error?.type, reply.body.error?.param], [400, 'invalid_request_error', 'id'], action);
       assert.match(reply.body.error.message, /is a reversal/);
     }
+    // A reversal imported before the statement of the funding it reverses: applied once that funding is in.
+    const early = camt('053', '08', MASTER, [{ amount: '20.00', currency: 'EUR', direction: 'DBIT', reversal: true, creditorAccount: account, ref: 'UR-EARLY-R', endToEndId: 'LATE-1' }]);
+    assert.equal((await importFile(s, early)).body.lines[0].status, 'unmatched');
+    assert.equal((await importFile(s, camt('053', '08', MASTER, [{ amount: '20.00', currency: 'EUR', creditorAccount: account, ref: 'UR-LATE-F', endToEndId: 'LATE-1' }]))).body.lines[0].status, 'funded');
+    assert.equal((await importFile(s, early)).body.lines[0].status, 'reversed');
+    assert.equal((await importFile(s, early)).body.lines[0].status, 'duplicate');
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 5_000);
     const kept = (await s.request('GET', `/cashbook/v1/unmatched_transfers/${legacy.id}`, { headers: auth })).body as { status: string; direction: string };
     assert.deepEqual([kept.status, kept.direction], ['open', 'debit']);
     // One already marked to be sent back before the fix: no payment file pays money that never came in.
@@ -518,6 +526,11 @@ describeEachStore('bank statements in', (server) => {
     const old = await importFile(s, camt('054', '02', MASTER, [{ amount: '3.00', currency: 'EUR', ref: 'BATCH-2', transactions: [{ amount: '1.00', creditorAccount: ibanA }, { amount: '2.00', creditorAccount: ibanB }] }]));
     assert.deepEqual(old.body.lines.map((l) => [l.status, l.customer, l.amount]), [['funded', alice.id, 100], ['funded', bob.id, 200]]);
     assert.deepEqual(await Promise.all([balanceOf(stripe, alice.id, 'eur'), balanceOf(stripe, bob.id, 'eur')]), [1_100, 2_200]);
+    // No reference anywhere, two transactions alike in every detail: two fundings, once each.
+    const twins = camt('053', '08', MASTER, [{ amount: '8.00', currency: 'EUR', transactions: [{ amount: '4.00', creditorAccount: ibanA, remittance: 'Same' }, { amount: '4.00', creditorAccount: ibanA, remittance: 'Same' }] }]);
+    assert.deepEqual((await importFile(s, twins)).body.lines.map((l) => l.status), ['funded', 'funded']);
+    assert.deepEqual((await importFile(s, twins)).body.lines.map((l) => l.status), ['duplicate', 'duplicate']);
+    assert.equal(await balanceOf(stripe, alice.id, 'eur'), 1_900);
     await assertBooks(s);
   });
 
@@ -618,6 +631,27 @@ describeEachStore('bank statements in', (server) => {
     assert.deepEqual([first.body.lines[0].status, first.body.lines[0].bank_reference, second.body.lines[0].status], ['funded', '1', 'funded']);
     assert.equal((await importFile(s, monday, s.key, 'application/xml')).body.lines[0].status, 'duplicate');
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 800);
+  });
+
+  it('an entry imported before 2026-12-03 under its legacy identity (camt NtryRef) stays a duplicate; another entry with that NtryRef still funds', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(stripe, customer.id, 'eur');
+    const file = camt('053', '04', MASTER, [{ amount: '2.00', currency: 'EUR', creditorAccount: account, ntryRef: '7', remittance: 'Old import' }]);
+    const first = await importFile(s, file);
+    assert.equal(first.body.lines[0].status, 'funded');
+    // Stored as the importer before 2026-12-03 stored it: keyed by the NtryRef.
+    const legacyKey = legacyIdentity({ legacyReference: '7', uniqueReference: null, account, direction: 'credit' } as never, MASTER)!;
+    await s.store.write(async (tx) => {
+      const record = (await tx.all<{ id: string; created: number; statement: string }>('statement_entries', DEFAULT_ACCOUNT_ID, {})).find((r) => r.statement === first.body.id)!;
+      await tx.remove('statement_entries', DEFAULT_ACCOUNT_ID, record.id);
+      await tx.insert('statement_entries', DEFAULT_ACCOUNT_ID, { ...record, id: legacyKey });
+    });
+    assert.equal((await importFile(s, file)).body.lines[0].status, 'duplicate', 'the old import is recognised');
+    const other = camt('053', '04', MASTER, [{ amount: '3.00', currency: 'EUR', creditorAccount: account, ntryRef: '7', bookingDate: '2026-12-02', remittance: 'Next day' }]);
+    assert.equal((await importFile(s, other)).body.lines[0].status, 'funded', 'an NtryRef recurring on another entry is no duplicate');
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 500);
   });
 
   it('MT940: an issued IBAN in free :86: text routes a credit to the master account, with the whole text as its reference; the statement object in full', async () => {

@@ -1,7 +1,7 @@
 // A seeded random workload over the money endpoints, checked by an auditor that knows only
 // what the test sent: fundings (some quoting an intent's reference, some Stripe's `reversal_`
-// convention; in EUR and USD a third come in as MT940 bank statements crediting the
-// customer's virtual account, some imported twice, which must fund once), customer_balance PaymentIntents, amount changes, cancels, manual applies,
+// convention; in EUR and USD a third come in as bank statements crediting the customer's
+// virtual account, MT940 or camt.053/054 of any version, some imported twice, which must fund once), customer_balance PaymentIntents, amount changes, cancels, manual applies,
 // refunds to the bank and into the cash balance, returns and their cancels, credit balance
 // adjustments, invoices finalized, paid by hand and voided, and days passing on the customers'
 // test clock (45-day refund expiry, the 75-day return, the 90-day sweep), in three currencies
@@ -28,6 +28,8 @@ import { assertInvoiceAmounts } from './invoice-helpers.ts';
 import { databaseOf } from '../support/databases.ts';
 import { cashbook } from '../cli/binary.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
+import { camt, CAMT_VERSIONS } from './camt-fixture.ts';
+import { MASTER } from './live-helpers.ts';
 import { rng } from '../support/random.ts';
 
 const STEPS = Number(process.env.WORKLOAD_STEPS ?? 90);
@@ -223,13 +225,18 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
         const account = reference?.startsWith('reversal_') ? undefined : accounts.get(key(customer, currency));
         const viaBank = account !== undefined && random.chance(0.35);
         const twice = viaBank && random.chance(0.3);
+        const camtVersion = random.chance(0.5) ? random.pick([...CAMT_VERSIONS])! : undefined;
         const transfer = async () => {
-          const file = mt940Credit(account!, value, currency, `WL${seed}A${actor}S${step}`, reference);
+          const bankReference = `WL${seed}A${actor}S${step}`;
+          const decimal = `${Math.floor(value / 100)}.${String(value % 100).padStart(2, '0')}`;
+          const file = camtVersion
+            ? camt(random.chance(0.5) ? '053' : '054', camtVersion, MASTER, [{ amount: decimal, currency: currency.toUpperCase(), creditorAccount: account!, ref: bankReference, remittance: reference }])
+            : mt940Credit(account!, value, currency, bankReference, reference);
           const first = await importStatement(server, file);
           assert.equal(first.lines[0]?.status, 'funded', `the statement credit to ${account} funds ${customer}`);
           if (twice) assert.equal((await importStatement(server, file)).lines[0]?.status, 'duplicate', 'the same statement again funds nothing');
         };
-        const what = `${viaBank ? `bank statement credit${twice ? ' (imported twice)' : ''}` : 'fund'} ${customer} ${value} ${currency} ${reference ?? ''}`;
+        const what = `${viaBank ? `${camtVersion ? `camt .${camtVersion}` : 'MT940'} statement credit${twice ? ' (imported twice)' : ''}` : 'fund'} ${customer} ${value} ${currency} ${reference ?? ''}`;
         if (!(await attempt(customer, what, viaBank ? transfer : () => fund(stripe, customer, value, currency, reference)))) continue;
         if (quoted && reference === quoted && currency !== 'jpy') referenceExcess.add(key(customer, currency));
         else referenceExcess.delete(key(customer, currency));

@@ -24,7 +24,8 @@ export function bai2Network(typeCode: string): 'ach' | 'domestic_wire_us' {
  */
 export function bai2SenderName(text: string | null): string | null {
   if (!text) return null;
-  const match = /(?:^|\s)(?:(?:ORIG CO NAME|ORIGINATOR|ORIG|B\/O)\s*[:=]|B\/O\s)\s*(.+?)(?=\s+(?:ORIG ID|DESC DATE|CO ENTRY DESCR|IND ID|IND NAME|[A-Z][A-Z/#]{1,20})\s*[:=]|$)/.exec(text);
+  // Bounded: the pattern backtracks over runs of spaces, and a name is never this long.
+  const match = /(?:^|\s)(?:(?:ORIG CO NAME|ORIGINATOR|ORIG|B\/O)\s*[:=]|B\/O\s)\s*(.+?)(?=\s+(?:ORIG ID|DESC DATE|CO ENTRY DESCR|IND ID|IND NAME|[A-Z][A-Z/#]{1,20})\s*[:=]|$)/.exec(text.slice(0, 1024));
   const name = match?.[1]?.trim();
   return name ? name : null;
 }
@@ -87,7 +88,8 @@ function transaction(record: Record, where: string, account: string, currency: s
     sender: { name: bai2SenderName(text), iban: null, bic: null, account: null, clearing: null },
     reference: customerReference ?? text,
     mentionedAccounts: [],
-    typeCode: type,
+    legacyReference: fields[4 + skip]?.trim() || null,
+    batchPosition: null,
     network: bai2Network(type),
   };
 }

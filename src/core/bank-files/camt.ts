@@ -132,7 +132,7 @@ function accountsOf(related: Node, entry: EntryFacts, statementAccount: string |
   return { account: (entry.direction === 'credit' ? creditor : debtor) ?? statementAccount, others: [] };
 }
 
-function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: number, statementAccount: string | null): StatementLine {
+function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: number, statementAccount: string | null, legacyReference: string | null): StatementLine {
   const refs = obj(tx.Refs);
   const related = obj(tx.RltdPties);
   const agents = obj(tx.RltdAgts);
@@ -165,7 +165,8 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
     },
     reference: remittanceOf(tx.RmtInf),
     mentionedAccounts: others,
-    typeCode: null,
+    legacyReference,
+    batchPosition: entry.batched ? position : null,
     network: null,
   };
 }
@@ -174,13 +175,14 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
 function entryLines(entry: Node, where: string, statementAccount: string | null): StatementLine[] {
   const details = list(entry.NtryDtls).flatMap((d) => list(d.TxDtls));
   const facts = entryFacts(entry, where, details.length > 1);
-  if (!facts.batched) return [transactionLine(details[0] ?? {}, facts, facts.amount, 0, statementAccount)];
+  const legacy = str(obj(obj(details[0]).Refs).AcctSvcrRef) ?? str(entry.AcctSvcrRef) ?? str(entry.NtryRef) ?? null;
+  if (!facts.batched) return [transactionLine(details[0] ?? {}, facts, facts.amount, 0, statementAccount, legacy)];
   const amounts = details.map((tx, i) => transactionAmount(tx, facts, `${where} transaction ${i + 1}`));
   const total = amounts.reduce((sum, amount) => sum + amount, 0);
   if (total !== facts.amount) {
     throw new StatementError(`${where}: its ${details.length} transactions add up to ${total} minor units, not the entry's ${facts.amount}`);
   }
-  return details.map((tx, i) => transactionLine(tx, facts, amounts[i], i, statementAccount));
+  return details.map((tx, i) => transactionLine(tx, facts, amounts[i], i, statementAccount, legacy));
 }
 
 export function parseCamt(xml: string): ParsedStatement {

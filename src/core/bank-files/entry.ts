@@ -42,8 +42,14 @@ export interface StatementLine {
    * funding it reverses.
    */
   mentionedAccounts: string[];
-  /** The BAI2 type code (`195`), null in other formats. */
-  typeCode: string | null;
+  /**
+   * The reference imports before 2026-12-03 keyed the entry by (the raw bank reference, a
+   * placeholder or camt NtryRef included; a batch's first transaction's): read only so that a
+   * file imported then is still a duplicate now. Never an identity for new imports.
+   */
+  legacyReference: string | null;
+  /** Its position among the transactions of a batched camt entry; null for an entry of its own. */
+  batchPosition: number | null;
   /** The US network the transfer came by, when the file says (BAI2 type codes); null: unknown. */
   network: 'ach' | 'domestic_wire_us' | null;
 }

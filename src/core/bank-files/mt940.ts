@@ -94,7 +94,8 @@ function statementLine(value: string, info: string, header: { account: string | 
     sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account, clearing: null },
     reference: detail.reference,
     mentionedAccounts: mentioned.filter((iban) => iban !== header.account),
-    typeCode: null,
+    legacyReference: bankRef?.trim() || null,
+    batchPosition: null,
     network: null,
   };
 }

@@ -45,6 +45,9 @@ function record(...fields: string[]): string {
   return line;
 }
 
+/** The individual id a NACHA entry carries for a payment: the last 15 characters of its id. */
+export const achIndividualId = (paymentId: string): string => paymentId.slice(-15);
+
 export function nachaFile(input: NachaInput): string {
   const odfi = input.origin.routingNumber.slice(0, 8);
   const lines: string[] = [];
@@ -60,7 +63,7 @@ export function nachaFile(input: NachaInput): string {
     hash += Number(creditor.routing_number.slice(0, 8));
     credits += payment.amount;
     lines.push(record('6', '22', creditor.routing_number.slice(0, 8), creditor.routing_number[8], alpha(creditor.account_number, 17), numeric(payment.amount, 10),
-      alpha(payment.endToEndId.slice(-15), 15, true), // the individual id: the id's last 15 characters (settlement maps them back)
+      alpha(achIndividualId(payment.endToEndId), 15, true), // settlement maps it back to the payment
       alpha(creditor.account_holder_name, 22), '  ', '1', odfi, sequence));
     lines.push(record('7', '05', alpha(`${payment.remittance.replace(payment.endToEndId, '').trim()} ${payment.endToEndId}`, 80, true), numeric(1, 4), sequence));
   });

@@ -116,7 +116,15 @@ const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(pa
 function identity(line: StatementLine, statementAccount: string | null): string {
   const account = line.account ?? statementAccount;
   if (line.uniqueReference) return `se_${hash(['ref', account, line.direction, line.uniqueReference])}`;
-  return `se_${hash([account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId, line.bankReference])}`;
+  const parts = [account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId];
+  // Two transactions of one batch alike in every detail are still two.
+  return `se_${hash(line.batchPosition === null ? parts : [...parts, line.batchPosition])}`;
+}
+
+/** The identity an import before 2026-12-03 gave the entry, when it differs from today's: a file imported then stays a duplicate. */
+export function legacyIdentity(line: StatementLine, statementAccount: string | null): string | undefined {
+  if (!line.legacyReference || line.legacyReference === line.uniqueReference) return undefined;
+  return `se_${hash(['ref', line.account ?? statementAccount, line.direction, line.legacyReference])}`;
 }
 
 /** Where the funding index of an account's credit lives, so a reversal can find it. */
@@ -214,6 +222,20 @@ async function fundingReversed(tx: Tx, ctx: RequestContext, line: StatementLine,
   return undefined;
 }
 
+/**
+ * An entry an import before 2026-12-03 booked under its legacy identity: the same entry only
+ * if that import's line has its amount, currency, direction and booking date (a legacy
+ * reference such as NtryRef 1 or NONREF recurs on other entries).
+ */
+async function importedBefore(tx: Tx, ctx: RequestContext, line: StatementLine, statementAccount: string | null): Promise<boolean> {
+  const legacyKey = legacyIdentity(line, statementAccount);
+  const record = legacyKey ? await tx.get<EntryRecord>('statement_entries', ctx.accountId, legacyKey) : undefined;
+  if (!record) return false;
+  const statement = await tx.get<StoredObject & { lines: WireLine[] }>('bank_statements', ctx.accountId, record.statement);
+  const seen = statement?.lines.find((l) => l.index === record.line);
+  return !!seen && seen.amount === line.amount && seen.currency === line.currency && seen.direction === line.direction && seen.booking_date === line.bookingDate;
+}
+
 async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine): Promise<WireLine> {
   const out: WireLine = {
     index: line.index, amount: line.amount, currency: line.currency, direction: line.direction, booking_date: line.bookingDate, bank_reference: line.bankReference,
@@ -222,7 +244,9 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   if (line.status !== 'booked') return { ...out, reason: line.status === 'pending' ? 'pending entry: imported again once booked' : 'information only' };
   if (line.amount === 0) return { ...out, reason: 'an entry of zero moves no money' };
   const key = identity(line, parsed.account);
-  if (await tx.get('statement_entries', ctx.accountId, key)) return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
+  if ((await tx.get('statement_entries', ctx.accountId, key)) || (await importedBefore(tx, ctx, line, parsed.account))) {
+    return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
+  }
   const record: EntryRecord = { id: key, created: ctx.clock.nowSeconds(), statement: statementId, line: line.index };
   await tx.insert('statement_entries', ctx.accountId, record);
   const account = line.account ?? parsed.account;
@@ -259,7 +283,11 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   if (line.direction === 'debit' && line.reversal) {
     const funding = await fundingReversed(tx, ctx, line, account);
     // Money out that reverses nothing Cashbook booked: reported, never kept as a transfer to assign or return.
-    if (!funding || funding.reversed || !funding.customer || !funding.funded) return { ...out, status: 'unmatched', reason: UNMATCHED_REVERSAL };
+    if (!funding || funding.reversed || !funding.customer || !funding.funded) {
+      // Not recorded as seen: a reversal that came before its funding's statement applies when imported again after it.
+      await tx.remove('statement_entries', ctx.accountId, key);
+      return { ...out, status: 'unmatched', reason: UNMATCHED_REVERSAL };
+    }
     const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, funding.customer);
     const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, funding.funded);
     if (!customer || !funded) return { ...out, reason: 'the funding it reverses is gone' };

@@ -5,7 +5,7 @@
 // re-checked in the file's transaction, so concurrent requests split them.
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
-import { nachaFile } from '../../core/payment-files/nacha.ts';
+import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -99,8 +99,6 @@ interface AchEntry extends StoredObject {
   outbound_transfer_file: string;
 }
 
-/** The individual id a NACHA entry carries for a payment: the last 15 characters of its id. */
-export const achIndividualId = (paymentId: string) => paymentId.slice(-15);
 
 async function recordAchEntry(tx: Tx, ctx: RequestContext, paymentId: string, fileId: string): Promise<void> {
   const id = `ach_${achIndividualId(paymentId)}`;
