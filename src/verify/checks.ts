@@ -3,6 +3,7 @@
 import { cashAccount, MERCHANT } from '../core/double-entry.ts';
 import { CASH_TRANSACTION_SIGN, type CashTransactionType } from '../core/ledger.ts';
 import { checkInvoiceAmounts } from '../core/invoice.ts';
+import { LEGACY_REVERSAL_REASON } from '../core/bank-files/entry.ts';
 import { AUTO_RETURN_AFTER_SECONDS, isLot, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
 import type { BalanceRow, Row } from './snapshot.ts';
 
@@ -18,6 +19,7 @@ export const CHECKS = {
   invoice: 'no invoice is paid in part, and its amounts add up',
   funding_job: "every funded entry's 75/90-day job exists, is due on its day and has not failed, and a done 75-day job's return or sweep exists",
   credit_balance: 'each credit balance equals the sum of its transactions',
+  unmatched_transfer: 'no bank debit kept as an unmatched transfer (a reversal, by imports before 2026-12-03) funded a customer or was paid out',
 } as const;
 
 export type CheckName = keyof typeof CHECKS;
@@ -43,6 +45,7 @@ export interface Data {
   invoices: Row<Invoice>[];
   jobs: Row<Job>[];
   creditEntries: Row<CreditEntry>[];
+  unmatchedTransfers: Row<UnmatchedTransfer>[];
 }
 
 interface Customer { id: string; balance: number; currency: string | null; _deleted?: boolean; _credit_balances?: Record<string, number> }
@@ -55,6 +58,7 @@ interface Charge { id: string; amount: number; amount_refunded: number; refunded
 interface Refund { id: string; amount: number; status: string; charge: string | null; customer?: string | null; _expires_at?: number | null; _sweep_on_expiry?: boolean }
 interface Invoice { id: string; status: string; subtotal: number; total: number; starting_balance: number; ending_balance: number | null; amount_due: number; amount_paid: number; amount_remaining: number; lines: { data: { amount: number }[] } }
 interface Job { id: string; kind: string; target: string; status: string; due_at: number; error?: string; follow_up?: string }
+interface UnmatchedTransfer { id: string; status: string; reason: string | null; customer: string | null; amount: number; currency: string; outbound_transfer_file?: string | null }
 interface CreditEntry { id: string; customer: string; currency: string; amount: number; ending_balance: number }
 
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -78,7 +82,7 @@ function add(map: Map<string, number>, k: string, amount: number): void {
 /** Which checks a scope can run: a one-customer scope cannot see the merchant's books. */
 export function checksFor(customerScope: boolean): CheckName[] {
   const all = Object.keys(CHECKS) as CheckName[];
-  return customerScope ? all.filter((c) => c !== 'journal' && c !== 'merchant_balance' && c !== 'refund' && c !== 'invoice') : all;
+  return customerScope ? all.filter((c) => c !== 'journal' && c !== 'merchant_balance' && c !== 'refund' && c !== 'invoice' && c !== 'unmatched_transfer') : all;
 }
 
 export function runChecks(data: Data, checks: CheckName[]): Break[] {
@@ -94,6 +98,7 @@ export function runChecks(data: Data, checks: CheckName[]): Break[] {
   if (on.has('invoice')) invoices(data, push);
   if (on.has('funding_job')) fundingJobs(data, push);
   if (on.has('credit_balance')) creditLedgers(data, push);
+  if (on.has('unmatched_transfer')) unmatchedTransfers(data, push);
   return breaks;
 }
 
@@ -322,5 +327,15 @@ function creditLedgers(data: Data, push: Push): void {
     }
     const expected = customer.currency ? (summed[customer.currency] ?? 0) : 0;
     if (customer.balance !== expected) push('credit_balance', account, [customer.id], `${customer.id} has balance ${customer.balance}, but its ${customer.currency ?? '(no currency)'} transactions sum to ${expected}`);
+  }
+}
+
+// Such a transfer is money out, not in: assigning it credited a customer, returning it paid money that never came.
+function unmatchedTransfers(data: Data, push: Push): void {
+  for (const { account, object: t } of data.unmatchedTransfers) {
+    if (t.reason !== LEGACY_REVERSAL_REASON) continue;
+    // Marked to be sent back is harmless: no payment file takes it (outbound-files/service.ts).
+    if (t.status === 'assigned') push('unmatched_transfer', account, [t.id, ...(t.customer ? [t.customer] : [])], `${t.id} is a bank debit of ${t.amount} ${t.currency} (a reversal) that funded ${t.customer ?? 'a customer'}: undo it by hand`);
+    if (t.outbound_transfer_file) push('unmatched_transfer', account, [t.id, t.outbound_transfer_file], `${t.id} is a bank debit of ${t.amount} ${t.currency} (a reversal) that payment file ${t.outbound_transfer_file} pays out`);
   }
 }

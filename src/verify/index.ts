@@ -48,6 +48,7 @@ export async function verifyDatabase(databaseUrl: string, scope: Scope = {}): Pr
       invoices: byCustomer ? await none() : await all('invoices'),
       jobs: (await all<{ customer?: string }>('scheduled_jobs')).filter((job) => !byCustomer || job.object.customer === scope.customer) as Data['jobs'],
       creditEntries: await all('customer_balance_transactions', 'customer'),
+      unmatchedTransfers: byCustomer ? await none() : await all('unmatched_transfers'),
     };
   } finally {
     await snapshot.close();
@@ -73,6 +74,7 @@ export async function verifyDatabase(databaseUrl: string, scope: Scope = {}): Pr
       journals,
       'balance transactions': data.balanceTransactions.length,
       'scheduled jobs': data.jobs.length,
+      'unmatched transfers': data.unmatchedTransfers.length,
     },
     customers: data.customers.filter((c) => !c.object._deleted).length,
     checks: names.map((name) => ({ name, description: CHECKS[name], breaks: breaks.filter((b) => b.check === name).length })),

@@ -52,6 +52,7 @@ describeEachStore('cashbook verify', (server) => {
   let invoice: Stripe.Invoice;
   let aged: Stripe.Customer; // on a test clock past day 75: its day-75 job is done and left a sweep
   let asked: Stripe.Customer; // the same, with an email: its day-75 job left a return
+  let transfer: string; // an unmatched transfer from a statement
 
   before(async () => {
     stripe = server().stripe;
@@ -73,6 +74,11 @@ describeEachStore('cashbook verify', (server) => {
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
     aged = await stripe.customers.create({ test_clock: clock.id }); // no email: day 75 schedules the day-90 sweep
     await fund(stripe, aged.id, 800);
+    // A credit to no virtual account of Cashbook's: kept as an unmatched transfer.
+    const mt940 = [':20:VERIFY', ':25:NL91ABNA0417164300', ':28C:1/1', ':60F:C261201EUR0,00', ':61:2612011201C12,00NTRFNONREF//VERIFY-U1', ':86:?20SVWZ+nobody?32SOMEONE', ':62F:C261201EUR12,00', '-'].join('\n');
+    const imported = await server().request('POST', '/cashbook/v1/bank_statements', { form: mt940, headers: { 'content-type': 'text/plain' } });
+    transfer = imported.body.lines[0].unmatched_transfer;
+    assert.ok(transfer, JSON.stringify(imported.body));
     asked = await stripe.customers.create({ test_clock: clock.id, email: 'asked@example.com' }); // day 75 starts a return
     await fund(stripe, asked.id, 900);
     await advanceClock(stripe, clock.id, clock.frozen_time + 76 * DAY);
@@ -89,7 +95,7 @@ describeEachStore('cashbook verify', (server) => {
     assert.equal(one.code, 0, one.stderr);
     const report = JSON.parse(one.stdout) as { breaks: unknown[]; checks: { name: string }[]; counts: Record<string, number> };
     assert.deepEqual(report.breaks, []);
-    assert.equal(report.checks.length, 11);
+    assert.equal(report.checks.length, 12);
     assert.ok(report.counts['cash balance transactions'] >= 6 && report.counts.refunds === 2 && report.counts.invoices === 1, JSON.stringify(report.counts));
     const none = await verify(database, '--account', 'acct_nobody');
     assert.equal(none.code, 2);
@@ -175,6 +181,8 @@ describeEachStore('cashbook verify', (server) => {
         ['funding_job', job.id, async () => [await edit(raw, 'scheduled_jobs', job.id, (o) => ((o.due_at as number) += DAY))]],
         // A posting moved from one customer's cash account to another's: the journal still sums to zero.
         ['cash_account', plain.id, async () => [await edit(raw, 'ledger_postings', plainPosting.id, (o) => (o.account = `cash_balance:${payer.id}`))]],
+        // A reversal kept as a transfer by imports before 2026-12-03, then assigned: money from nothing.
+        ['unmatched_transfer', transfer, async () => [await edit(raw, 'unmatched_transfers', transfer, (o) => Object.assign(o, { reason: 'a reversal that matches no funding of this account', status: 'assigned', customer: plain.id }))]],
         ['credit_balance', plain.id, async () => [await edit(raw, 'customers', plain.id, (o) => ((o.balance as number) += 1))]],
       ];
       for (const [check, id, breakIt] of cases) {

@@ -65,6 +65,9 @@ export interface ParsedStatement {
 
 export class StatementError extends Error {}
 
+/** The reason imports before 2026-12-03 gave a reversal they kept as an unmatched transfer (a debit: no money came in). */
+export const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
+
 /** Digits after the decimal point, per ISO 4217, for the currencies Cashbook holds. */
 
 export const MAX_LINE_AMOUNT = 99_999_999;

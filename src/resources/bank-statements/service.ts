@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { parseStatement } from '../../core/bank-files/detect.ts';
-import { StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { LEGACY_REVERSAL_REASON, StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
@@ -85,7 +85,6 @@ export interface UnmatchedTransfer extends StoredObject {
  * transfer with this reason, as if money had come in: such a transfer is a debit, never to be
  * assigned or returned (that would fund a customer from nothing).
  */
-const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
 
 /** `debit` for a transfer kept from a reversal (before the fix), else `credit`: only a credit can be assigned or returned. */
 export function transferDirection(transfer: UnmatchedTransfer): 'credit' | 'debit' {
