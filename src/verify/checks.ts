@@ -3,7 +3,7 @@
 import { cashAccount, MERCHANT } from '../core/double-entry.ts';
 import { CASH_TRANSACTION_SIGN, type CashTransactionType } from '../core/ledger.ts';
 import { checkInvoiceAmounts } from '../core/invoice.ts';
-import { LEGACY_REVERSAL_REASON } from '../core/bank-files/entry.ts';
+import { transferDirection } from '../core/bank-files/entry.ts';
 import { AUTO_RETURN_AFTER_SECONDS, isLot, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
 import type { BalanceRow, Row } from './snapshot.ts';
 
@@ -333,7 +333,7 @@ function creditLedgers(data: Data, push: Push): void {
 // Such a transfer is money out, not in: assigning it credited a customer, returning it paid money that never came.
 function unmatchedTransfers(data: Data, push: Push): void {
   for (const { account, object: t } of data.unmatchedTransfers) {
-    if (t.reason !== LEGACY_REVERSAL_REASON) continue;
+    if (transferDirection(t) !== 'debit') continue;
     // Marked to be sent back is harmless: no payment file takes it (outbound-files/service.ts).
     if (t.status === 'assigned') push('unmatched_transfer', account, [t.id, ...(t.customer ? [t.customer] : [])], `${t.id} is a bank debit of ${t.amount} ${t.currency} (a reversal) that funded ${t.customer ?? 'a customer'}: undo it by hand`);
     if (t.outbound_transfer_file) push('unmatched_transfer', account, [t.id, t.outbound_transfer_file], `${t.id} is a bank debit of ${t.amount} ${t.currency} (a reversal) that payment file ${t.outbound_transfer_file} pays out`);

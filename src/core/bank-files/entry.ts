@@ -66,7 +66,12 @@ export interface ParsedStatement {
 export class StatementError extends Error {}
 
 /** The reason imports before 2026-12-03 gave a reversal they kept as an unmatched transfer (a debit: no money came in). */
-export const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
+const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
+
+/** `debit` for an unmatched transfer kept from a reversal (before the fix), else `credit`: only a credit can be assigned or paid back. */
+export function transferDirection(transfer: { reason: string | null }): 'credit' | 'debit' {
+  return transfer.reason === LEGACY_REVERSAL_REASON ? 'debit' : 'credit';
+}
 
 /** Digits after the decimal point, per ISO 4217, for the currencies Cashbook holds. */
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { parseStatement } from '../../core/bank-files/detect.ts';
-import { LEGACY_REVERSAL_REASON, StatementError, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { StatementError, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
@@ -86,10 +86,6 @@ export interface UnmatchedTransfer extends StoredObject {
  * assigned or returned (that would fund a customer from nothing).
  */
 
-/** `debit` for a transfer kept from a reversal (before the fix), else `credit`: only a credit can be assigned or returned. */
-export function transferDirection(transfer: UnmatchedTransfer): 'credit' | 'debit' {
-  return transfer.reason === LEGACY_REVERSAL_REASON ? 'debit' : 'credit';
-}
 
 /** The wire shape, with the return fields transfers kept before them lack. */
 export function transferToWire(transfer: UnmatchedTransfer): Record<string, unknown> {

@@ -6,7 +6,8 @@ import { ApiError, errors } from '../../core/errors.ts';
 import { senderPayoutAccount } from '../../core/payment-files/sender-account.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
-import { fundFromTransfer, transferDirection, type UnmatchedTransfer } from './service.ts';
+import { transferDirection } from '../../core/bank-files/entry.ts';
+import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
 
 async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, id);

@@ -9,7 +9,8 @@ import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
-import { transferDirection, type UnmatchedTransfer } from '../bank-statements/service.ts';
+import { transferDirection } from '../../core/bank-files/entry.ts';
+import type { UnmatchedTransfer } from '../bank-statements/service.ts';
 import type { Refund } from '../refunds/object.ts';
 
 export type OutboundCurrency = 'eur' | 'gbp' | 'usd';
