@@ -1,6 +1,9 @@
 // `npm test`: starts ONE PostgreSQL server for the whole run (embedded, unless the user set
 // CASHBOOK_TEST_DATABASE_URL to their own), then runs the node test runner with our arguments:
-//   node --import tsx --test --test-concurrency=1 <arguments>
+//   node --import tsx --test --test-concurrency=N <arguments>
+// N is CASHBOOK_TEST_CONCURRENCY, else 2: two test files at a time. Much of a suite's time is
+// spent waiting (a browser, a child process, a PostgreSQL fsync, a retry's back-off), so two
+// files overlap well even on one core; every test asserts properties, never speeds.
 // Each suite makes its own fresh database on that server. Stops the server afterwards and
 // exits with the test runner's code; the runner's summary (ℹ tests / pass / fail) is the
 // last thing printed.
@@ -20,7 +23,8 @@ if (!env.CASHBOOK_TEST_DATABASE_URL) {
   env.CASHBOOK_TEST_EMBEDDED = '1';
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...args], { stdio: 'inherit', env });
+const concurrency = /^[1-9][0-9]*$/.test(env.CASHBOOK_TEST_CONCURRENCY ?? '') ? env.CASHBOOK_TEST_CONCURRENCY : '2';
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...args], { stdio: 'inherit', env });
 
 // Ctrl-C reaches the runner through the terminal; we stay up to stop the server after it.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
