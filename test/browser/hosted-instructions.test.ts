@@ -2,6 +2,7 @@
 // playwright-core. Asserts what a customer sees (rendered text), at desktop and phone width,
 // as the intent is paid. (Browser set-up and the skip without a browser: chromium.ts.)
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
@@ -15,7 +16,7 @@ interface Section {
   rows: Record<string, string>;
 }
 
-describeInChromium('hosted instructions page in Chromium', ({ page, visit, expectClean }) => {
+describeInChromium('hosted instructions page in Chromium', ({ page, visit, expectClean, problems }) => {
   const text = () => page().innerText('body');
 
   const sections = (): Promise<Section[]> =>
@@ -79,6 +80,33 @@ describeInChromium('hosted instructions page in Chromium', ({ page, visit, expec
 
       await fund(stripe, customer.id, 50, 'eur');
       await expectRemainingAfterReload('2,499.50 EUR');
+    });
+
+    it('a strict CSP: the one hashed style applies, and a style added to the page is refused and reported', async () => {
+      const { stripe } = server();
+      const customer = await newCustomer(stripe);
+      const url = instructionsOf(await intent(stripe, customer.id, 4200, { currency: 'eur' })).hosted_instructions_url!;
+      const served = await fetch(url);
+      const html = await served.text();
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+      const hash = createHash('sha256').update(style).digest('base64');
+      assert.equal(served.headers.get('content-security-policy'), `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+      assert.equal([...html.matchAll(/<style|style=/g)].length, 1, 'one inline style, no style attributes');
+      await expectClean(await visit(url));
+      const amountSize = () => page().locator('.amount').evaluate((element) => getComputedStyle(element).fontSize);
+      assert.equal(await amountSize(), '32px', 'the hashed style applies (2rem)');
+      await page().route(url, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: (await response.text()).replace('</head>', '<style>body{background:rgb(255, 0, 0)}</style></head>') });
+      });
+      try {
+        assert.equal(await visit(url), 200);
+        assert.notEqual(await page().evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 0, 0)');
+        assert.equal(await amountSize(), '32px');
+        assert.ok(problems().some((p) => /Content Security Policy/i.test(p)), `a CSP violation was reported: ${JSON.stringify(problems())}`);
+      } finally {
+        await page().unroute(url);
+      }
     });
 
     it('an unknown token is a 404 page', async () => {

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type Stripe from 'stripe';
 import { createAccount } from '../../src/resources/accounts/service.ts';
-import { nextBusinessDay } from '../../src/resources/outbound-files/service.ts';
+import { isAchBankingDay, nextAchBankingDay } from '../../src/core/payment-files/business-days.ts';
 import { assertValidPain001, pain001SchemaErrors } from '../support/pain001-schema.ts';
-import { sdk, type TestServer } from '../support/server.ts';
+import { sdk, startTestServer, type TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
@@ -62,7 +62,7 @@ function childNames(xml: string, parent: string): string[] {
 
 const text = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
 
-describeEachStore('payment files for the merchant bank', (server) => {
+describeEachStore('payment files for the merchant bank', (server, store) => {
   it('refuses a file before the merchant account is set, and a bad merchant account', async () => {
     const s = server();
     const file = await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' });
@@ -166,6 +166,22 @@ describeEachStore('payment files for the merchant bank', (server) => {
     assert.deepEqual([Number(fileControl.slice(1, 7)), Number(fileControl.slice(7, 13)), Number(fileControl.slice(13, 21)), Number(fileControl.slice(43, 55))], [1, 1, 4, 2_004]);
   });
 
+  it('NACHA: a file made the day before Thanksgiving settles on the Friday after it (a Federal Reserve holiday)', async () => {
+    const wednesday = Date.UTC(2026, 10, 25, 15, 0, 0) / 1000; // 2026-11-25; Thursday the 26th is Thanksgiving Day
+    const s = await startTestServer({ store, clock: { nowSeconds: () => wednesday } });
+    try {
+      await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=usd&account_holder_name=Cashbook Shop Inc&routing_number=021000021&account_number=123456789' });
+      const refund = await returnOf(s.stripe, 'usd', 700);
+      await pendingWithDetails(s, refund, { account_holder_name: 'Pat Doe', routing_number: '011000015', account_number: '000999888777' });
+      const file = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=usd' })).body as FileObject;
+      const lines = (await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${file.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text()).split('\n');
+      assert.deepEqual([lines[0].slice(23, 29), lines[1].slice(69, 75)], ['261125', '261127'], 'created on Wednesday, effective on Friday');
+      assert.deepEqual(s.violations, []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('two file requests at once never put one refund or returned unmatched transfer in two files', async () => {
     const s = server();
     await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });
@@ -230,9 +246,9 @@ describeEachStore('payment files for the merchant bank', (server) => {
       assert.equal(header.date, yymmdd(created), 'the file creation date, UTC');
       const earlierToday = headers.slice(0, index).filter((h) => h.date === header.date).length;
       assert.equal(header.modifier, '0123456789'.split('').reduce((all, d) => all + d, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')[earlierToday], `file ${index + 1}`);
-      const effective = nextBusinessDay(created);
-      assert.ok(effective.getUTCDay() >= 1 && effective.getUTCDay() <= 5 && effective.getTime() > created.getTime() && effective.getTime() - created.getTime() <= 3 * 86_400_000);
-      assert.equal(header.effective, yymmdd(effective), 'the effective entry date is the next business day');
+      const effective = nextAchBankingDay(created);
+      assert.ok(isAchBankingDay(effective) && effective.getTime() > created.getTime() && effective.getTime() - created.getTime() <= 5 * 86_400_000);
+      assert.equal(header.effective, yymmdd(effective), 'the effective entry date is the next ACH banking day');
     }
     if (headers.every((h) => h.date === headers[0].date)) {
       assert.deepEqual(headers.slice(0, 3).map((h) => h.modifier), ['A', 'B', 'C'], 'two files of one day never share a modifier');
@@ -249,12 +265,4 @@ describeEachStore('payment files for the merchant bank', (server) => {
     }
   });
 
-  it('the next business day is Monday to Friday, UTC', () => {
-    const day = (iso: string) => nextBusinessDay(new Date(iso)).toISOString().slice(0, 10);
-    assert.equal(day('2026-12-03T23:59:59Z'), '2026-12-04'); // Thursday → Friday
-    assert.equal(day('2026-12-04T00:00:00Z'), '2026-12-07'); // Friday → Monday
-    assert.equal(day('2026-12-05T12:00:00Z'), '2026-12-07'); // Saturday → Monday
-    assert.equal(day('2026-12-06T12:00:00Z'), '2026-12-07'); // Sunday → Monday
-    assert.equal(day('2026-12-31T10:00:00Z'), '2027-01-01'); // across a year
-  });
 });

@@ -1,5 +1,19 @@
 // The hosted bank-transfer instructions page: self-contained HTML, every value escaped.
+import { createHash } from 'node:crypto';
 import { formatAmount } from '../../core/money.ts';
+
+// The page's only style, inline and allowed by its hash in the CSP (style-src 'sha256-…'), so
+// no other inline style or style attribute can apply.
+const STYLE = `
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1f36;line-height:1.5}
+h1{font-size:1.3rem}h2{font-size:1rem;margin-top:1.5rem}.amount{font-size:2rem;font-weight:600;margin:.2rem 0}
+.reference code{font-size:1.4rem;letter-spacing:.1em;background:#f6f8fa;padding:.2rem .5rem;border-radius:4px}
+table{border-collapse:collapse;width:100%}th{text-align:left;font-weight:500;color:#697386;padding:.3rem 1rem .3rem 0;width:40%}
+td{padding:.3rem 0}.muted{color:#697386;font-size:.85rem;margin:0}.done{font-size:1.1rem}
+`;
+
+/** The page's Content-Security-Policy: nothing but its one hashed style; no scripts, frames or forms. */
+export const INSTRUCTIONS_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 const escape = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -49,11 +63,5 @@ ${model.reference ? `<p>Quote this reference in the transfer so we can match it:
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Bank transfer instructions — ${escape(model.merchant)}</title>
-<style>
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1f36;line-height:1.5}
-h1{font-size:1.3rem}h2{font-size:1rem;margin-top:1.5rem}.amount{font-size:2rem;font-weight:600;margin:.2rem 0}
-.reference code{font-size:1.4rem;letter-spacing:.1em;background:#f6f8fa;padding:.2rem .5rem;border-radius:4px}
-table{border-collapse:collapse;width:100%}th{text-align:left;font-weight:500;color:#697386;padding:.3rem 1rem .3rem 0;width:40%}
-td{padding:.3rem 0}.muted{color:#697386;font-size:.85rem;margin:0}.done{font-size:1.1rem}
-</style></head><body><h1>Pay ${escape(model.merchant)} by bank transfer</h1>${body}</body></html>`;
+<style>${STYLE}</style></head><body><h1>Pay ${escape(model.merchant)} by bank transfer</h1>${body}</body></html>`;
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../wire/route.ts';
 import { loadAccount } from '../accounts/service.ts';
 import type { PaymentIntent } from '../payment-intents/object.ts';
-import { instructionsPage } from './page.ts';
+import { INSTRUCTIONS_CSP, instructionsPage } from './page.ts';
 import { findHostedInstructions, HOSTED_PATH, setDefaultPublicBaseUrl } from './service.ts';
 
 /** The configured public URL, else http://<host>:<port> of the listening socket. */
@@ -19,7 +19,8 @@ export function publicBaseUrlFor(app: FastifyInstance, deps: AppDeps): string {
 }
 
 export function hostedInstructionsRoutes(app: FastifyInstance, deps: AppDeps): void {
-  setDefaultPublicBaseUrl(() => publicBaseUrlFor(app, deps));
+  const withdraw = setDefaultPublicBaseUrl(() => publicBaseUrlFor(app, deps));
+  app.addHook('onClose', async () => withdraw());
   app.get(`${HOSTED_PATH}/:token`, async (request, reply) => {
     const { token } = request.params as { token: string };
     const html = await deps.store.read(async (tx) => {
@@ -39,7 +40,7 @@ export function hostedInstructionsRoutes(app: FastifyInstance, deps: AppDeps): v
       });
     });
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff');
-    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+    reply.header('content-security-policy', INSTRUCTIONS_CSP);
     if (html === undefined) {
       return reply.code(404).type('text/html; charset=utf-8').send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>These bank transfer instructions do not exist.</p></body></html>');
     }

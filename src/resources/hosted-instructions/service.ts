@@ -13,15 +13,25 @@ export interface HostedInstructions extends StoredObject {
   payment_intent: string;
 }
 
-/** Base URL used when a caller has none (set by the routes from config or the listening socket). */
-let defaultBaseUrl: () => string = () => 'http://127.0.0.1:4242';
+/**
+ * Base URLs used when a caller has none, one per open app (set by the routes from config or the
+ * listening socket): the most recently opened app that is still open wins, so an app closed in
+ * the same process (a test's second server) hands the default back instead of leaving it dead.
+ */
+const defaultBaseUrls: (() => string)[] = [];
 
-export function setDefaultPublicBaseUrl(resolve: () => string): void {
-  defaultBaseUrl = resolve;
+/** Registers an app's base URL as the default; the returned function withdraws it (on close). */
+export function setDefaultPublicBaseUrl(resolve: () => string): () => void {
+  defaultBaseUrls.push(resolve);
+  return () => {
+    const index = defaultBaseUrls.lastIndexOf(resolve);
+    if (index >= 0) defaultBaseUrls.splice(index, 1);
+  };
 }
 
 export function publicBaseUrl(): string {
-  return defaultBaseUrl().replace(/\/+$/, '');
+  const resolve = defaultBaseUrls[defaultBaseUrls.length - 1];
+  return (resolve ? resolve() : 'http://127.0.0.1:4242').replace(/\/+$/, '');
 }
 
 export async function createHostedToken(tx: Tx, ctx: RequestContext, paymentIntentId: string): Promise<string> {

@@ -5,6 +5,7 @@
 // re-checked in the file's transaction, so concurrent requests split them.
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
+import { nextAchBankingDay } from '../../core/payment-files/business-days.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -86,13 +87,6 @@ function yymmdd(date: Date): string {
   return `${pad(date.getUTCFullYear() % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}`;
 }
 
-/** The next business day (Monday to Friday, UTC) after `now`; bank holidays are not known here. */
-export function nextBusinessDay(now: Date): Date {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-  while (next.getUTCDay() === 0 || next.getUTCDay() === 6) next.setUTCDate(next.getUTCDate() + 1);
-  return next;
-}
-
 /** One NACHA entry, keyed `ach_` + its 15-character individual id: the payment it pays. */
 interface AchEntry extends StoredObject {
   /** The refund's or unmatched transfer's full id; null when two payments share the 15 characters. */
@@ -166,7 +160,7 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
         origin: { routingNumber: debtor.routing_number!, name: debtor.account_holder_name, companyId: debtor.company_id! },
         createdDate: yymmdd(now),
         createdTime: `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`,
-        effectiveDate: yymmdd(nextBusinessDay(now)),
+        effectiveDate: yymmdd(nextAchBankingDay(now)),
         fileIdModifier,
         payments,
       })
