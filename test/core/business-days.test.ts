@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { federalReserveHolidays, isAchBankingDay, nextAchBankingDay } from '../../src/core/payment-files/business-days.ts';
+import { easterSunday, executionDate, federalReserveHolidays, isAchBankingDay, isExecutionDay, nextAchBankingDay, targetClosingDays, ukBankHolidays } from '../../src/core/payment-files/business-days.ts';
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const holidays = (year: number) => federalReserveHolidays(year).map((h) => iso(new Date(Date.UTC(year, h.month, h.day))));
@@ -44,5 +44,58 @@ describe('ACH banking days', () => {
       { numRuns: 2000 },
     );
     for (let year = 2000; year <= 2100; year++) assert.ok([10, 11].includes(federalReserveHolidays(year).length));
+  });
+});
+
+describe('execution days of euro and pound credit transfers', () => {
+  const days = (list: Date[]) => list.map(iso);
+
+  it("Easter matches the published dates, so TARGET's Good Friday and Easter Monday do", () => {
+    const published: Record<number, string> = { 2000: '2000-04-23', 2019: '2019-04-21', 2024: '2024-03-31', 2025: '2025-04-20', 2026: '2026-04-05', 2027: '2027-03-28', 2038: '2038-04-25', 2285: '2285-03-22' };
+    for (const [year, date] of Object.entries(published)) {
+      const { month, day } = easterSunday(Number(year));
+      assert.equal(iso(new Date(Date.UTC(Number(year), month, day))), date);
+    }
+    assert.deepEqual(days(targetClosingDays(2026)), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-12-25', '2026-12-26']);
+    assert.deepEqual(days(targetClosingDays(2024)), ['2024-01-01', '2024-03-29', '2024-04-01', '2024-05-01', '2024-12-25', '2024-12-26']);
+  });
+
+  it('matches the bank holidays gov.uk published for England and Wales, substitutes and proclaimed days included', () => {
+    assert.deepEqual(days(ukBankHolidays(2022)), ['2022-01-03', '2022-04-15', '2022-04-18', '2022-05-02', '2022-06-02', '2022-06-03', '2022-08-29', '2022-09-19', '2022-12-26', '2022-12-27']);
+    assert.deepEqual(days(ukBankHolidays(2023)), ['2023-01-02', '2023-04-07', '2023-04-10', '2023-05-01', '2023-05-08', '2023-05-29', '2023-08-28', '2023-12-25', '2023-12-26']);
+    assert.deepEqual(days(ukBankHolidays(2026)), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28']);
+    assert.deepEqual(days(ukBankHolidays(2027)), ['2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28']);
+  });
+
+  it('a file is executed the day it is made when banks are open, else on their next open day', () => {
+    const on = (currency: 'eur' | 'gbp', at: string) => iso(executionDate(currency, new Date(at)));
+    assert.equal(on('eur', '2026-12-04T23:59:59Z'), '2026-12-04'); // a Friday
+    assert.equal(on('eur', '2026-12-05T09:00:00Z'), '2026-12-07'); // Saturday → Monday
+    assert.equal(on('eur', '2026-12-24T16:00:00Z'), '2026-12-24');
+    assert.equal(on('eur', '2026-12-25T09:00:00Z'), '2026-12-28'); // Christmas, 26 December (a Saturday), Sunday
+    assert.equal(on('eur', '2026-04-03T09:00:00Z'), '2026-04-07'); // Good Friday to the Tuesday after Easter Monday
+    assert.equal(on('eur', '2026-05-01T09:00:00Z'), '2026-05-04'); // Labour Day, a TARGET closing day
+    assert.equal(on('gbp', '2026-05-01T09:00:00Z'), '2026-05-01'); // not a bank holiday in England
+    assert.equal(on('gbp', '2026-05-04T09:00:00Z'), '2026-05-05'); // the early May bank holiday
+    assert.equal(on('gbp', '2026-12-26T09:00:00Z'), '2026-12-29'); // Boxing Day's substitute is Monday 28
+    assert.equal(on('eur', '2026-12-28T09:00:00Z'), '2026-12-28'); // open for euros that Monday
+  });
+
+  it('for any moment, the execution date is an open day within ten days, and no open day before it is skipped', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('eur' as const, 'gbp' as const), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), (currency, ms) => {
+        const now = new Date(ms);
+        const date = executionDate(currency, now);
+        const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+        assert.ok(isExecutionDay(currency, date) && date.getTime() >= today && date.getTime() - today <= 10 * 86_400_000);
+        for (let d = new Date(today); d < date; d.setUTCDate(d.getUTCDate() + 1)) assert.ok(!isExecutionDay(currency, d), iso(d));
+      }),
+      { numRuns: 2000 },
+    );
+    for (let year = 2000; year <= 2100; year++) {
+      assert.equal(targetClosingDays(year).length, 6);
+      assert.equal(new Set(days(ukBankHolidays(year))).size, ukBankHolidays(year).length);
+      assert.ok(ukBankHolidays(year).every((d) => d.getUTCDay() !== 0 && d.getUTCDay() !== 6 && d.getUTCFullYear() === year));
+    }
   });
 });

@@ -182,6 +182,29 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     }
   });
 
+  it('pain.001: a file made on Christmas Day asks for execution on the next TARGET day, and a pound file on the next English bank day', async () => {
+    const christmas = Date.UTC(2026, 11, 25, 10, 0, 0) / 1000; // a Friday; 26 December (TARGET closed) is a Saturday, Boxing Day's substitute Monday the 28th
+    const s = await startTestServer({ store, clock: { nowSeconds: () => christmas } });
+    try {
+      await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=eur&account_holder_name=Cashbook Shop GmbH&iban=DE89370400440532013000&bic=COBADEFFXXX' });
+      await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });
+      await pendingWithDetails(s, await returnOf(s.stripe, 'eur', 900), { account_holder_name: 'Pay Customer', iban: 'NL91ABNA0417164300' });
+      await pendingWithDetails(s, await returnOf(s.stripe, 'gbp', 800), { account_holder_name: 'Pat Doe', sort_code: '40-47-84', account_number: '70872490' });
+      const requested: string[] = [];
+      for (const currency of ['eur', 'gbp']) {
+        const file = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: `currency=${currency}` })).body as FileObject;
+        const xml = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${file.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
+        await assertValidPain001(xml);
+        assert.match(xml, /<CreDtTm>2026-12-25T10:00:00Z<\/CreDtTm>/);
+        requested.push(/<ReqdExctnDt><Dt>([\d-]+)<\/Dt>/.exec(xml)![1]);
+      }
+      assert.deepEqual(requested, ['2026-12-28', '2026-12-29'], 'euros on Monday (TARGET open), pounds on Tuesday (Monday is the Boxing Day substitute)');
+      assert.deepEqual(s.violations, []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('two file requests at once never put one refund or returned unmatched transfer in two files', async () => {
     const s = server();
     await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=gbp&account_holder_name=Shop Ltd&iban=GB29NWBK60161331926819&bic=NWBKGB2L' });

@@ -5,7 +5,7 @@
 // re-checked in the file's transaction, so concurrent requests split them.
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
-import { nextAchBankingDay } from '../../core/payment-files/business-days.ts';
+import { executionDate, nextAchBankingDay } from '../../core/payment-files/business-days.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -87,6 +87,11 @@ function yymmdd(date: Date): string {
   return `${pad(date.getUTCFullYear() % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}`;
 }
 
+/** YYYY-MM-DD of a UTC day. */
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
 /** One NACHA entry, keyed `ach_` + its 15-character individual id: the payment it pays. */
 interface AchEntry extends StoredObject {
   /** The refund's or unmatched transfer's full id; null when two payments share the 15 characters. */
@@ -153,7 +158,6 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     payments.push({ endToEndId: transfer.id, amount: transfer.amount, creditor: transfer._payout_account, remittance: `Return of your transfer${transfer.reference ? ` ${transfer.reference}` : ''}` }); // the sender's own reference; the end-to-end id is the transfer's
   }
   if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund, return or returned unmatched transfer is waiting for a payment file.`, { param: 'currency' });
-  const date = `${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
   if (currency === 'usd') for (const payment of payments) await recordAchEntry(tx, ctx, payment.endToEndId, id);
   const content = currency === 'usd'
     ? nachaFile({
@@ -167,7 +171,7 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     : pain001({
         messageId: id,
         createdAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        executionDate: date,
+        executionDate: isoDate(executionDate(currency, now)), // banks shift a date they are closed on anyway; naming their next open day says when the money leaves
         currency,
         debtor: { name: debtor.account_holder_name, iban: debtor.iban!, bic: debtor.bic! },
         payments,
