@@ -46,7 +46,7 @@ export function connectionError(error: unknown, apiBase: string): unknown {
 }
 
 /** One API call; a Stripe error body becomes its message, a dead server a plain line. */
-export async function callApi<T>(target: { apiBase: string; apiKey: string }, method: 'GET' | 'POST', path: string, body?: { text: string; type: string }): Promise<T> {
+export async function callApi<T>(target: { apiBase: string; apiKey: string }, method: 'GET' | 'POST', path: string, body?: { text: string | Blob; type: string }): Promise<T> {
   let response: Response;
   let text: string;
   try {

@@ -38,10 +38,10 @@ export function register(program: Command): void {
       const target = apiTarget(options, 'import-statement');
       let failed = 0;
       for (const file of files) {
-        let text: string;
+        let text: Blob;
         try {
           if (fs.statSync(file).isDirectory()) throw new CliError(`${file} is a directory`);
-          text = fs.readFileSync(file, 'utf8');
+          text = new Blob([fs.readFileSync(file)]); // bytes: the server reads the encoding (a Latin-1 file stays Latin-1)
         } catch (error) {
           const missing = (error as { code?: string }).code === 'ENOENT';
           process.stderr.write(`cashbook: ${file}: ${missing ? 'no such file' : error instanceof CliError ? error.message : plainMessage(error)}\n`);

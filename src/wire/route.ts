@@ -123,61 +123,68 @@ export function addWriteRoute<S extends z.ZodType>(app: FastifyInstance, deps: A
     const raw = rawParams(request);
     const params = parseParams(route.params, raw) as z.output<S> & { expand?: string[] };
     const path = request.params as Record<string, string>;
-    const key = request.method === 'POST' ? ctx.idempotencyKey : null;
-    if (key === null) return send(reply, deps, request, await deps.store.write((tx) => execute(tx)));
-
-    checkKey(key);
-    const hash = requestHash(raw);
-    const urlPath = request.url.split('?')[0];
-    const slot = `${ctx.accountId}\u0000${key}`;
-    if (deps.inFlight.has(slot)) {
-      // The slot may be held by another replay of a request that has finished: answer what it
-      // stored. Only a first attempt still running gets the 409.
-      const stored = await deps.store.read((tx) => tx.getIdempotency(ctx.accountId, key));
-      if (!stored) throw inFlightError(key);
-      checkReplay(stored, request.method, urlPath, hash);
-      return send(reply, deps, request, { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId });
-    }
-    deps.inFlight.add(slot);
-    try {
-      const outcome = await deps.store.write(async (tx) => {
-        const stored = await tx.getIdempotency(ctx.accountId, key);
-        if (stored) {
-          checkReplay(stored, request.method, urlPath, hash);
-          return { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId };
-        }
-        const result = await execute(tx);
-        await tx.putIdempotency({
-          accountId: ctx.accountId,
-          key,
-          requestHash: hash,
-          method: request.method,
-          path: urlPath,
-          statusCode: result.status,
-          responseBody: result.body,
-          requestId: request.id,
-          createdAt: Math.floor(Date.now() / 1000),
-        });
-        return result;
-      });
-      return send(reply, deps, request, outcome);
-    } finally {
-      deps.inFlight.delete(slot);
-    }
-
-    // Runs the handler in a savepoint: an expected failure undoes its writes and becomes the
-    // stored response, so a retry with the same key gets the same answer.
-    async function execute(tx: Tx): Promise<Outcome> {
-      try {
-        const body = await tx.savepoint(async () => {
-          const object = await route.handler({ ctx, tx, params, path });
-          return JSON.stringify(await expandResponse(tx, ctx, object, params.expand));
-        });
-        return { status: 200, body };
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status === 409) throw error;
-        return { status: error.status, body: JSON.stringify(error.toBody()), headers: error.headers };
-      }
-    }
+    return respondToWrite(deps, request, reply, ctx, raw, async (tx) => expandResponse(tx, ctx, await route.handler({ ctx, tx, params, path }), params.expand));
   });
+}
+
+/**
+ * Runs a write and answers it, once per Idempotency-Key (a POST's): the status and body are
+ * stored in the same transaction as the effect, and a retry with the key gets them back.
+ * `raw` is what the request asked for (its parameters; a file route's file), hashed to tell a
+ * retry from a different request with the same key.
+ */
+export async function respondToWrite(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, ctx: RequestContext, raw: unknown, run: (tx: Tx) => Promise<WireObject>): Promise<FastifyReply> {
+  const key = request.method === 'POST' ? ctx.idempotencyKey : null;
+  if (key === null) return send(reply, deps, request, await deps.store.write((tx) => execute(tx)));
+
+  checkKey(key);
+  const hash = requestHash(raw);
+  const urlPath = request.url.split('?')[0];
+  const slot = `${ctx.accountId}\u0000${key}`;
+  if (deps.inFlight.has(slot)) {
+    // The slot may be held by another replay of a request that has finished: answer what it
+    // stored. Only a first attempt still running gets the 409.
+    const stored = await deps.store.read((tx) => tx.getIdempotency(ctx.accountId, key));
+    if (!stored) throw inFlightError(key);
+    checkReplay(stored, request.method, urlPath, hash);
+    return send(reply, deps, request, { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId });
+  }
+  deps.inFlight.add(slot);
+  try {
+    const outcome = await deps.store.write(async (tx) => {
+      const stored = await tx.getIdempotency(ctx.accountId, key);
+      if (stored) {
+        checkReplay(stored, request.method, urlPath, hash);
+        return { status: stored.statusCode, body: stored.responseBody, replayedFrom: stored.requestId };
+      }
+      const result = await execute(tx);
+      await tx.putIdempotency({
+        accountId: ctx.accountId,
+        key,
+        requestHash: hash,
+        method: request.method,
+        path: urlPath,
+        statusCode: result.status,
+        responseBody: result.body,
+        requestId: request.id,
+        createdAt: Math.floor(Date.now() / 1000),
+      });
+      return result;
+    });
+    return send(reply, deps, request, outcome);
+  } finally {
+    deps.inFlight.delete(slot);
+  }
+
+  // Runs the write in a savepoint: an expected failure undoes its writes and becomes the
+  // stored response, so a retry with the same key gets the same answer.
+  async function execute(tx: Tx): Promise<Outcome> {
+    try {
+      const body = await tx.savepoint(async () => JSON.stringify(await run(tx)));
+      return { status: 200, body };
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 409) throw error;
+      return { status: error.status, body: JSON.stringify(error.toBody()), headers: error.headers };
+    }
+  }
 }

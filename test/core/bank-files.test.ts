@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseStatement } from '../../src/core/bank-files/detect.ts';
-import { bai2Network, bai2SenderName } from '../../src/core/bank-files/bai2.ts';
+import { achReturnReason, bai2Network, bai2SenderName } from '../../src/core/bank-files/bai2.ts';
 import { minorUnits, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
 import { refundFailureReason } from '../../src/core/bank-files/return-reasons.ts';
 import { senderPayoutAccount } from '../../src/core/payment-files/sender-account.ts';
@@ -20,14 +20,19 @@ describe('bank statement parsing', () => {
     assert.throws(() => minorUnits('1.5', 'jpy', 'x'), StatementError);
     assert.throws(() => minorUnits('1.001', 'eur', 'x'), StatementError);
     assert.throws(() => minorUnits('1e3', 'eur', 'x'), StatementError);
-    assert.throws(() => minorUnits('1000000.00', 'eur', 'x'), StatementError, 'above the largest amount');
+    // Any amount a statement holds reads exactly (a line above what Cashbook books is kept unmatched or ignored, not refused), by ISO 4217's exponents.
+    assert.equal(minorUnits('1000000.00', 'eur', 'x'), 100_000_000);
+    assert.equal(minorUnits('10,125', 'kwd', 'x'), 10_125);
+    assert.equal(minorUnits('1500000', 'krw', 'x'), 1_500_000);
+    assert.throws(() => minorUnits('1500000.5', 'krw', 'x'), StatementError);
+    assert.throws(() => minorUnits('99999999999999,99', 'eur', 'x'), /beyond any amount/);
   });
 
   it('tells formats apart by content and reads MT940 reversal marks and structured :86:', () => {
-    const mt = parseStatement(':20:S1\n:25:DE89370400440532013000\n:60F:C261130EUR0,00\n:61:2612011201RC10,00NTRFE2E-5//B-1\n:86:?20EREF+E2E-5?32ACME\n:62F:C261201EUR0,00\n');
+    const mt = parseStatement(':20:S1\n:25:DE89370400440532013000\n:60F:C261130EUR0,00\n:61:2612011201RC10,00NTRFE2E-5//B-1\n:86:?20EREF+E2E-5?32ACME\n:62F:D261201EUR10,00\n');
     assert.equal(mt.format, 'mt940');
     assert.deepEqual([mt.lines[0].direction, mt.lines[0].reversal, mt.lines[0].amount, mt.lines[0].endToEndId, mt.lines[0].bankReference, mt.lines[0].sender.name], ['debit', true, 1000, 'E2E-5', 'B-1', 'ACME']);
-    assert.equal(parseStatement('01,A,B,261201,0800,1,,,2/\n03,123,USD/\n16,399,100,V,261201,0800,R1,C1,TEXT/\n').lines[0].bankReference, 'R1', 'a V funds type carries two more fields');
+    assert.equal(parseStatement('01,A,B,261201,0800,1,,,2/\n02,B,A,1,261201,0800,USD,2/\n03,123,USD/\n16,399,100,V,261201,0800,R1,C1,TEXT/\n49,100,3/\n98,100,1,5/\n99,100,1,7/\n').lines[0].bankReference, 'R1', 'a V funds type carries two more fields');
     assert.throws(() => parseStatement('{"not":"a statement"}'), StatementError);
   });
 
@@ -68,5 +73,12 @@ describe('bank statement parsing', () => {
     assert.deepEqual(['AC04', 'MD07', 'R02', 'AC01', 'AC06', 'R03', 'AM04', 'R01', 'FOCR', 'MS03', null].map(refundFailureReason), [
       'expired_or_canceled_card', 'expired_or_canceled_card', 'expired_or_canceled_card', 'declined', 'declined', 'declined', 'insufficient_funds', 'insufficient_funds', 'merchant_request', 'unknown', 'unknown',
     ]);
+  });
+  it('BAI2: an ACH return is type 168 or a text saying RETURN with its R code; a tax refund is no ACH return', () => {
+    assert.equal(achReturnReason('168', 'ACH RETURN R01'), 'R01');
+    assert.equal(achReturnReason('168', null), 'unknown');
+    assert.equal(achReturnReason('165', 'ACH RETURN R03 NO ACCOUNT'), 'R03');
+    assert.equal(achReturnReason('165', 'IRS TREAS 310 TAX RETURN REFUND'), null);
+    assert.equal(achReturnReason('165', 'ORIG CO NAME:R2 PARTNERS'), null);
   });
 });

@@ -283,7 +283,7 @@ describeEachStore('bank statements in', (server) => {
       ':20:RETURNS2', ':25:GB29NWBK60161331926819', ':28C:00002/001', ':60F:C261201GBP24,00',
       ':61:2612021202D12,34NTRFNONREF//OUT-R1', `:86:?20EREF+${sortCode}?21SVWZ+Return?32Sam Smith`,
       ':61:2612021202D20,00NTRFNONREF//OUT-R2', `:86:?20EREF+${gbIban}?32JANE DOE`,
-      ':62F:C261202GBP-8,34', '-',
+      ':62F:D261202GBP8,34', '-',
     ].join('\n'), s.key, 'text/plain');
     assert.deepEqual(settled.body.lines.map((l) => [l.status, l.unmatched_transfer]), [['settled', sortCode], ['settled', gbIban]]);
     const bounced = await importFile(s, [
@@ -550,9 +550,10 @@ describeEachStore('bank statements in', (server) => {
       '16,208,300,Z,FED-2,,INTL WIRE/',
       '16,142,40,Z,ACH-2,,/',
       '16,890,5,Z,INFO-1,,BALANCE NOTE/',
+      '49,102845,9/',
       '03,99887766,USD/',
       '16,196,700,Z,FED-3,,ORIGINATOR: INITECH/',
-      '49,103545,8/',
+      '49,700,3/',
       '98,103545,2,10/',
       '99,103545,1,12/',
     ].join('\n');

@@ -128,8 +128,8 @@ export function bai2(account: string, records: [string, number, string, string, 
     `03,${account},USD,010,0,,/`,
     ...records.map(([type, amount, bankRef, customerRef, text]) => `16,${type},${amount},Z,${bankRef},${customerRef},${text}/`),
     `49,${records.reduce((sum, r) => sum + r[1], 0)},${records.length + 2}/`,
-    '98,0,1,1/',
-    '99,0,1,1/',
+    `98,${records.reduce((sum, r) => sum + r[1], 0)},1,${records.length + 4}/`,
+    `99,${records.reduce((sum, r) => sum + r[1], 0)},1,${records.length + 6}/`,
   ].join('\n');
 }
 
@@ -209,13 +209,24 @@ export function payment(xml: string, endToEndId: string): { amount: string; name
 }
 
 
+/** The :62F: of an MT940 that opened at zero: its lines' sum (C and RD add, D and RC take away). */
+function closingBalance(currency: string, lines: [string, string][]): string {
+  const cents = lines.reduce((sum, [mark, amount]) => {
+    const [whole, fraction = ''] = amount.split(',');
+    const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+    return sum + (mark === 'C' || mark === 'RD' ? value : -value);
+  }, 0);
+  const abs = Math.abs(cents);
+  return `:62F:${cents < 0 ? 'D' : 'C'}261204${currency}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
 /** An MT940 statement of the merchant's account: each line [mark (C, D, RC, RD), amount "12,34", bank reference, EREF end-to-end id, name]. */
 export function mt940(account: string, currency: string, lines: [string, string, string, string, string][]): string {
   const id = `LIVE-MT-${++statements}`;
   return [
     `:20:${id}`, `:25:${account}`, ':28C:00001/001', `:60F:C261203${currency}0,00`,
     ...lines.flatMap(([mark, amount, ref, endToEndId, name]) => [`:61:2612041204${mark}${amount}NTRFNONREF//${ref}`, `:86:?20EREF+${endToEndId}?32${name}`]),
-    `:62F:C261204${currency}0,00`, '-',
+    closingBalance(currency, lines.map(([mark, amount]) => [mark, amount])), '-',
   ].join('\n');
 }
 

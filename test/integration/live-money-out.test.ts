@@ -121,6 +121,16 @@ describeEachStore('live money out', (server) => {
     const unknownShort = await live.importStatement(bai2(account, [['495', 300, 'ACH-OUT-3', 'ZZZZZZZZZZZZZZZ', 'ACH DEBIT']]));
     assert.deepEqual(unknownShort.lines.map((l) => [l.status, l.refund]), [['ignored', null]], 'an id no entry carries settles nothing');
     await assertCash(stripe, customer.id, 'usd', [['funded', 5_000], ['applied_to_payment', -3_000]]);
+
+    // The receiving bank sends an entry back: BAI2's ACH return credit names its individual id (type 168, or a text with the R code).
+    const third = await stripe.refunds.create({ payment_intent: intent.id, amount: 400 });
+    await customerGivesDetails(live, third, { account_holder_name: 'Pat Doe', routing_number: '011000015', account_number: '000999888777' }, /4\.00/);
+    await newFile(live, 'usd');
+    const bounced = await live.importStatement(bai2(account, [['165', 400, 'ACHRET-1', third.id.slice(-15), 'ACH RETURN R03 NO ACCOUNT']]));
+    assert.deepEqual(bounced.lines.map((l) => [l.status, l.refund, l.reason]), [['returned', third.id, 'returned by the receiving bank (R03)']]);
+    const failed = await stripe.refunds.retrieve(third.id);
+    assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'declined']);
+    await assertCash(stripe, customer.id, 'usd', [['funded', 5_000], ['applied_to_payment', -3_000], ['refunded_from_payment', 400]]);
     await assertBooks(live.s);
   });
 

@@ -2,7 +2,7 @@
 // 16 transactions (type code, amount in minor units without a decimal point, funds type,
 // bank reference, customer reference, text), 88 continuations. Credits are type codes
 // 100-399, debits 400-699; 700 and up (custom) are information.
-import { MAX_LINE_AMOUNT, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+import { normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 /** Incoming wire (money transfer) credits: individual internal and incoming money transfers, their adjustments, book transfers, international money transfers. */
 const WIRE_CODES = new Set(['191', '195', '196', '206', '208']);
@@ -28,6 +28,17 @@ export function bai2SenderName(text: string | null): string | null {
   const match = /(?:^|\s)(?:(?:ORIG CO NAME|ORIGINATOR|ORIG|B\/O)\s*[:=]|B\/O\s)\s*(.+?)(?=\s+(?:ORIG ID|DESC DATE|CO ENTRY DESCR|IND ID|IND NAME|[A-Z][A-Z/#]{1,20})\s*[:=]|$)/.exec(text.slice(0, 1024));
   const name = match?.[1]?.trim();
   return name ? name : null;
+}
+
+/**
+ * A credit that is an ACH entry sent back: type code 168 (ACH return item), or a text saying
+ * RETURN with a NACHA return code (`ACH RETURN R03`). Its code, or `unknown` when it gives none;
+ * null for any other line. Such a credit fails the payment it names instead of funding anyone.
+ */
+export function achReturnReason(typeCode: string, text: string | null): string | null {
+  const code = /\bR\d{2}\b/.exec(text ?? '')?.[0] ?? null;
+  if (typeCode === '168') return code ?? 'unknown';
+  return code && /\bRETURN/i.test(text ?? '') ? code : null;
 }
 
 /** A record with the 88 continuations that follow it, each physical line split into its fields. */
@@ -65,7 +76,6 @@ function transaction(record: Record, where: string, account: string, currency: s
   if (!/^\d{3}$/.test(type)) throw new StatementError(`${where}: "${type}" is not a BAI2 type code`);
   if (!/^\d{1,15}$/.test(fields[2] ?? '')) throw new StatementError(`${where}: "${fields[2]}" is not a BAI2 amount (digits, no decimal point)`);
   const amount = Number(fields[2]);
-  if (amount > MAX_LINE_AMOUNT) throw new StatementError(`${where}: ${fields[2]} is above the largest amount Cashbook books`);
   const funds = (fields[3] ?? '').toUpperCase();
   const skip = funds === 'S' ? 3 : funds === 'V' ? 2 : funds === 'D' ? 1 + 2 * Number(fields[4] ?? 0) : 0;
   const bankReference = realReference(fields[4 + skip]);
@@ -83,7 +93,7 @@ function transaction(record: Record, where: string, account: string, currency: s
     uniqueReference: bankReference,
     endToEndId: customerReference,
     reversal: false,
-    returnReason: null,
+    returnReason: achReturnReason(type, text),
     account,
     sender: { name: bai2SenderName(text), iban: null, bic: null, account: null, clearing: null },
     reference: customerReference ?? text,
@@ -94,6 +104,32 @@ function transaction(record: Record, where: string, account: string, currency: s
   };
 }
 
+/** A signed BAI2 amount (`-1234`, `+5`, `77`; empty is none) as an exact integer. */
+function signedAmount(text: string | undefined, where: string): bigint {
+  const value = (text ?? '').trim();
+  if (value === '') return 0n;
+  if (!/^[+-]?\d{1,18}$/.test(value)) throw new StatementError(`${where}: "${value}" is not a BAI2 amount`);
+  return BigInt(value);
+}
+
+/** The sum of the amounts of an 03 record's summary and status fields (type, amount, item count, funds type and its extra fields, repeated). */
+function accountRecordTotal(fields: string[], where: string): bigint {
+  let total = 0n;
+  for (let i = 3; i < fields.length; ) {
+    total += signedAmount(fields[i + 1], where);
+    const funds = (fields[i + 3] ?? '').toUpperCase();
+    i += 4 + (funds === 'S' ? 3 : funds === 'V' ? 2 : funds === 'D' ? 1 + 2 * Number(fields[i + 4] ?? 0) : 0);
+  }
+  return total;
+}
+
+/**
+ * The whole file, checked as BAI2 requires: each account closes with a 49 whose control total
+ * is the sum of the amounts of its 03 and 16 records, each group with a 98 (the sum of its
+ * accounts'), the file with a 99 (the sum of its groups') as its last record. A file cut off or
+ * altered in transit is refused whole instead of booking part of it. (The record counts are
+ * not checked: banks count them differently.)
+ */
 export function parseBai2(text: string): ParsedStatement {
   const all = records(text);
   const header = all[0]?.flat() ?? [];
@@ -103,28 +139,65 @@ export function parseBai2(text: string): ParsedStatement {
   let currency = 'usd';
   let firstAccount: string | null = null;
   let groupDate: string | null = null;
+  let accountTotal: bigint | null = null;
+  let groupTotal: bigint | null = null;
+  let fileTotal = 0n;
+  let ended = false;
   const lines: StatementLine[] = [];
+  const mismatch = (where: string, record: string, said: bigint, sum: bigint) =>
+    new StatementError(`${where}: the ${record} control total ${said} is not the sum of what it closes (${sum}): the file may be incomplete or altered`);
   for (const [recordIndex, record] of all.entries()) {
     const fields = record.flat();
     const where = `BAI2 record ${recordIndex + 1}`;
+    if (ended) throw new StatementError(`${where}: a record after the 99 file trailer`);
     switch (fields[0]) {
       case '02':
+        if (groupTotal !== null) throw new StatementError(`${where}: a 02 group header before the 98 trailer of the group before it`);
+        groupTotal = 0n;
         groupCurrency = (fields[6] || 'USD').toLowerCase();
         groupDate = fields[4] && /^\d{6}$/.test(fields[4]) ? `20${fields[4].slice(0, 2)}-${fields[4].slice(2, 4)}-${fields[4].slice(4, 6)}` : null;
         break;
       case '03':
+        if (groupTotal === null) throw new StatementError(`${where}: a 03 account record outside a group (02)`);
+        if (accountTotal !== null) throw new StatementError(`${where}: a 03 account record before the 49 trailer of the account before it`);
         account = normalizeAccount(fields[1]);
         if (!account) throw new StatementError(`${where}: the 03 account record needs an account number`);
         firstAccount ??= account;
         currency = (fields[2] || groupCurrency).toLowerCase();
+        accountTotal = accountRecordTotal(fields, where);
         break;
       case '16':
-        if (!account) throw new StatementError(`${where}: a 16 transaction before any 03 account record`);
+        if (!account || accountTotal === null) throw new StatementError(`${where}: a 16 transaction outside an account (03 … 49)`);
         lines.push(transaction(record, where, account, currency, groupDate, lines.length));
+        accountTotal += BigInt(fields[2]);
         break;
+      case '49': {
+        if (accountTotal === null || groupTotal === null) throw new StatementError(`${where}: a 49 account trailer without its 03 account record`);
+        const said = signedAmount(fields[1], where);
+        if (said !== accountTotal) throw mismatch(where, '49 account', said, accountTotal);
+        groupTotal += accountTotal;
+        accountTotal = null;
+        break;
+      }
+      case '98': {
+        if (groupTotal === null || accountTotal !== null) throw new StatementError(`${where}: a 98 group trailer ${groupTotal === null ? 'without its 02 group header' : 'before the 49 trailer of its last account'}`);
+        const said = signedAmount(fields[1], where);
+        if (said !== groupTotal) throw mismatch(where, '98 group', said, groupTotal);
+        fileTotal += groupTotal;
+        groupTotal = null;
+        break;
+      }
+      case '99': {
+        if (groupTotal !== null) throw new StatementError(`${where}: the 99 file trailer before the 98 trailer of the last group`);
+        const said = signedAmount(fields[1], where);
+        if (said !== fileTotal) throw mismatch(where, '99 file', said, fileTotal);
+        ended = true;
+        break;
+      }
       default:
         break;
     }
   }
+  if (!ended) throw new StatementError('BAI2: the 99 file trailer is missing: the file may be cut off');
   return { format: 'bai2', statementId: header[5] ?? null, account: firstAccount, currency, lines };
 }

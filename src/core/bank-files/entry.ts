@@ -1,6 +1,5 @@
 // What every statement format is read into: one line per booked (or pending, or
 // information-only) entry, amounts in exact integer minor units. Pure data, no I/O.
-import { minorUnitExponent } from '../money.ts';
 
 export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'bai2';
 
@@ -73,8 +72,19 @@ export function transferDirection(transfer: { reason: string | null }): 'credit'
   return transfer.reason === LEGACY_REVERSAL_REASON ? 'debit' : 'credit';
 }
 
-/** Digits after the decimal point, per ISO 4217, for the currencies Cashbook holds. */
+// ISO 4217 currencies whose minor unit is not the hundredth (a file may hold any currency, not just those Cashbook books).
+const ISO_EXPONENTS: Record<string, number> = {
+  bif: 0, clp: 0, djf: 0, gnf: 0, isk: 0, jpy: 0, kmf: 0, krw: 0, pyg: 0, rwf: 0, ugx: 0, uyi: 0, vnd: 0, vuv: 0, xaf: 0, xof: 0, xpf: 0,
+  bhd: 3, iqd: 3, jod: 3, kwd: 3, lyd: 3, omr: 3, tnd: 3,
+  clf: 4, uyw: 4,
+};
 
+/** Digits after the decimal point of `currency` per ISO 4217 (two for any other code). */
+export function isoExponent(currency: string): number {
+  return ISO_EXPONENTS[currency.toLowerCase()] ?? 2;
+}
+
+/** Largest line amount Cashbook books to a customer (Stripe's eight digits); a larger credit is kept unmatched, a larger debit ignored. */
 export const MAX_LINE_AMOUNT = 99_999_999;
 
 /** "1234.5" (or "1234,5") in `currency` to minor units by string arithmetic, never floats. */
@@ -82,12 +92,12 @@ export function minorUnits(text: string, currency: string, where: string): numbe
   const clean = text.trim().replace(',', '.');
   const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(clean);
   if (!match) throw new StatementError(`${where}: "${text}" is not an amount`);
-  const exponent = minorUnitExponent(currency);
+  const exponent = isoExponent(currency);
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > exponent) throw new StatementError(`${where}: ${text} has more decimals than ${currency.toUpperCase()} allows`);
-  const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
-  if (!Number.isSafeInteger(minor) || minor > MAX_LINE_AMOUNT) throw new StatementError(`${where}: ${text} is above the largest amount Cashbook books (${MAX_LINE_AMOUNT} minor units)`);
-  return minor;
+  const minor = BigInt(match[1]) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new StatementError(`${where}: ${text} is beyond any amount a statement holds`);
+  return Number(minor);
 }
 
 /** References banks write when there is none: never an entry's identity. */

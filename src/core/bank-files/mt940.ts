@@ -63,11 +63,11 @@ function statementHeader(block: Field[], number: number): { id: string | null; a
   const opening = block.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
   const currency = opening && (/^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) ?? /([A-Z]{3})/.exec(opening[1]))?.[1]?.toLowerCase();
   if (!currency) throw new StatementError(`${where}: the currency of :60F: (or :34F: in MT942) is required`);
-  return {
-    id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null,
-    account: normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount),
-    currency,
-  };
+  let account = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
+  // Some banks (ING) write the currency after the account: NL20INGB0001234567EUR.
+  const suffix = currency.toUpperCase();
+  if (account && account.length > 3 && account.endsWith(suffix) && /\d$/.test(account.slice(0, -3))) account = account.slice(0, -3);
+  return { id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null, account, currency };
 }
 
 function statementLine(value: string, info: string, header: { account: string | null; currency: string }, index: number): StatementLine {
@@ -100,17 +100,47 @@ function statementLine(value: string, info: string, header: { account: string | 
   };
 }
 
+/** A balance field (:60F:, :62F:, …: `C261130EUR1234,56`) in signed minor units. */
+function balance(value: string, where: string): { amount: number; currency: string } {
+  const match = /^([CD])(\d{6})([A-Z]{3})(\d{1,15},\d{0,3})/.exec(value.trim());
+  if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a balance (C or D, YYMMDD, currency, amount)`);
+  const amount = minorUnits(match[4], match[3].toLowerCase(), where);
+  return { amount: match[1] === 'D' ? -amount : amount, currency: match[3].toLowerCase() };
+}
+
+/**
+ * An MT940 statement must close (:62F:, or :62M: on a page that continues) and its lines must
+ * take the opening balance to the closing one: a file cut off or altered in transit is refused
+ * whole instead of booking part of it or a wrong amount. MT942 has no balances to check.
+ */
+function checkBalances(block: Field[], lines: StatementLine[], number: number): void {
+  const where = `MT940 statement ${number}`;
+  const opening = block.find(([tag]) => tag === '60F' || tag === '60M');
+  if (!opening) return; // MT942 (an interim report: :34F:, no balances)
+  const closing = block.find(([tag]) => tag === '62F' || tag === '62M');
+  if (!closing) throw new StatementError(`${where}: the closing balance (:62F:) is missing: the file may be cut off`);
+  const from = balance(opening[1], `${where} :${opening[0]}:`);
+  const to = balance(closing[1], `${where} :${closing[0]}:`);
+  const moved = lines.reduce((sum, line) => sum + (line.direction === 'credit' ? line.amount : -line.amount), 0);
+  if (from.amount + moved !== to.amount) {
+    throw new StatementError(`${where}: its lines do not take the opening balance to the closing one (${from.amount} ${moved >= 0 ? '+' : '-'} ${Math.abs(moved)} is not ${to.amount} minor units): the file may be incomplete or altered`);
+  }
+}
+
 /** Every statement of the file, each :61: line with its own statement's account and currency. */
 export function parseMt940(text: string): ParsedStatement {
   const blocks = statementBlocks(fields(text));
   const headers = blocks.map((block, i) => statementHeader(block, i + 1));
   const lines: StatementLine[] = [];
   blocks.forEach((block, b) => {
+    const own: StatementLine[] = [];
     block.forEach(([tag, value], position) => {
       if (tag !== '61') return;
       const next = block[position + 1];
-      lines.push(statementLine(value, next && next[0] === '86' ? next[1] : '', headers[b], lines.length));
+      own.push(statementLine(value, next && next[0] === '86' ? next[1] : '', headers[b], lines.length + own.length));
     });
+    checkBalances(block, own, b + 1);
+    lines.push(...own);
   });
   const first = headers[0];
   return { format: 'mt940', statementId: first.id, account: first.account, currency: first.currency, lines };

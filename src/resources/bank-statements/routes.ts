@@ -7,9 +7,9 @@ import { ApiError } from '../../core/errors.ts';
 import { errors } from '../../core/errors.ts';
 import { listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
-import { addReadRoute, addWriteRoute, authenticateRequest, type AppDeps } from '../../wire/route.ts';
+import { addReadRoute, addWriteRoute, authenticateRequest, respondToWrite, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
-import { importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
+import { decodeOrRefuse, importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
 import { assignTransfer, returnTransfer } from './unmatched.ts';
 
 const STATEMENTS = '/cashbook/v1/bank_statements';
@@ -19,14 +19,15 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The body is the statement file, whatever its Content-Type says: read it as text here only.
   void app.register(async (files) => {
     files.removeAllContentTypeParsers();
-    files.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_STATEMENT_BYTES }, (_request, body, done) => done(null, body));
+    files.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_STATEMENT_BYTES }, (_request, body, done) => done(null, body));
     files.post(STATEMENTS, async (request, reply) => {
       const ctx = await authenticateRequest(deps, request);
-      const text = typeof request.body === 'string' ? request.body : '';
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const text = decodeOrRefuse(bytes);
       if (text.trim() === '') throw new ApiError('Send the statement file as the request body.', { param: 'file' });
       const parsed = parseOrRefuse(text);
-      const statement = await deps.store.write((tx) => importStatement(tx, ctx, parsed));
-      return reply.code(200).type('application/json').header('request-id', request.id).send(JSON.stringify(toWire(statement)));
+      // Idempotency-Key as on every POST: the file is the request, so a retry of it gets the first answer back.
+      return respondToWrite(deps, request, reply, ctx, { file: text }, async (tx) => toWire(await importStatement(tx, ctx, parsed)));
     });
   });
   addReadRoute(app, deps, {

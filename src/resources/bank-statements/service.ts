@@ -6,8 +6,8 @@
 // it (reopens the transfer). A refused file books nothing.
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
-import { parseStatement } from '../../core/bank-files/detect.ts';
-import { StatementError, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { decodeStatement, parseStatement } from '../../core/bank-files/detect.ts';
+import { MAX_LINE_AMOUNT, StatementError, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
@@ -107,13 +107,31 @@ export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024;
 
 const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
 
-/** The entry's identity: the bank's reference (never a placeholder such as NONREF), else a hash of what describes it. */
-function identity(line: StatementLine, statementAccount: string | null): string {
+/**
+ * The entry's identity: the bank's reference (never a placeholder such as NONREF), else a hash
+ * of what describes it and, from the second on, which of the file's entries alike in every
+ * detail it is (`occurrence`, 1-based): two such entries of one file are two payments, and a
+ * re-import of the file finds both.
+ */
+function identity(line: StatementLine, statementAccount: string | null, occurrence: number): string {
   const account = line.account ?? statementAccount;
   if (line.uniqueReference) return `se_${hash(['ref', account, line.direction, line.uniqueReference])}`;
   const parts = [account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId];
   // Two transactions of one batch alike in every detail are still two.
-  return `se_${hash(line.batchPosition === null ? parts : [...parts, line.batchPosition])}`;
+  const base = line.batchPosition === null ? parts : [...parts, line.batchPosition];
+  return `se_${hash(occurrence === 1 ? base : [...base, 'occurrence', occurrence])}`;
+}
+
+/** Each line's identity in the file, numbering the entries whose details hash alike. */
+function identities(parsed: ParsedStatement): string[] {
+  const seen = new Map<string, number>();
+  return parsed.lines.map((line) => {
+    const first = identity(line, parsed.account, 1);
+    if (line.uniqueReference || line.status !== 'booked') return first; // pending and information-only entries are never recorded, so they are not counted
+    const occurrence = (seen.get(first) ?? 0) + 1;
+    seen.set(first, occurrence);
+    return identity(line, parsed.account, occurrence);
+  });
 }
 
 /** The identity an import before 2026-12-03 gave the entry, when it differs from today's: a file imported then stays a duplicate. */
@@ -231,14 +249,13 @@ async function importedBefore(tx: Tx, ctx: RequestContext, line: StatementLine, 
   return !!seen && seen.amount === line.amount && seen.currency === line.currency && seen.direction === line.direction && seen.booking_date === line.bookingDate;
 }
 
-async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine): Promise<WireLine> {
+async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine, key: string): Promise<WireLine> {
   const out: WireLine = {
     index: line.index, amount: line.amount, currency: line.currency, direction: line.direction, booking_date: line.bookingDate, bank_reference: line.bankReference,
     status: 'ignored', customer: null, cash_balance_transaction: null, unmatched_transfer: null, refund: null, reason: null,
   };
   if (line.status !== 'booked') return { ...out, reason: line.status === 'pending' ? 'pending entry: imported again once booked' : 'information only' };
   if (line.amount === 0) return { ...out, reason: 'an entry of zero moves no money' };
-  const key = identity(line, parsed.account);
   if ((await tx.get('statement_entries', ctx.accountId, key)) || (await importedBefore(tx, ctx, line, parsed.account))) {
     return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
   }
@@ -298,7 +315,8 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
 
   const virtual = await findVirtualAccount(tx, ctx, line, parsed.account);
   let reason: string | undefined;
-  if (!virtual) reason = 'the account it credits is not a virtual account of this Cashbook account';
+  if (line.amount > MAX_LINE_AMOUNT) reason = `above the largest amount a cash balance is funded with at once (${MAX_LINE_AMOUNT} minor units): return it to the sender`;
+  else if (!virtual) reason = 'the account it credits is not a virtual account of this Cashbook account';
   else if (virtual.currency !== line.currency) reason = `the virtual account takes ${virtual.currency.toUpperCase()}, not ${line.currency.toUpperCase()}`;
   else {
     const customer = await tx.get<Customer>('customers', ctx.accountId, virtual.customer);
@@ -318,13 +336,22 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   return { ...out, status: 'funded', customer: virtual.customer, cash_balance_transaction: funded.id };
 }
 
-export function parseOrRefuse(text: string): ParsedStatement {
+function refusing<T>(read: () => T): T {
   try {
-    return parseStatement(text);
+    return read();
   } catch (error) {
     if (error instanceof StatementError) throw new ApiError(`This statement cannot be imported: ${error.message}. Nothing was booked.`, { param: 'file' });
     throw error;
   }
+}
+
+export function parseOrRefuse(text: string): ParsedStatement {
+  return refusing(() => parseStatement(text));
+}
+
+/** The file's text (detect.ts: by its BOM, its XML declaration, else UTF-8 or Windows-1252), or the 400 of a file that cannot be read. */
+export function decodeOrRefuse(bytes: Uint8Array): string {
+  return refusing(() => decodeStatement(bytes));
 }
 
 export async function importStatement(tx: Tx, ctx: RequestContext, parsed: ParsedStatement): Promise<BankStatement> {
@@ -332,7 +359,8 @@ export async function importStatement(tx: Tx, ctx: RequestContext, parsed: Parse
   await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
   const id = ctx.ids('bstmt');
   const lines: WireLine[] = [];
-  for (const line of parsed.lines) lines.push(await handleLine(tx, ctx, id, parsed, line));
+  const keys = identities(parsed);
+  for (const [i, line] of parsed.lines.entries()) lines.push(await handleLine(tx, ctx, id, parsed, line, keys[i]));
   const statement: BankStatement = { id, object: 'bank_statement', created: ctx.clock.nowSeconds(), livemode: ctx.livemode, format: parsed.format, statement_id: parsed.statementId, account: parsed.account, lines };
   await tx.insert('bank_statements', ctx.accountId, statement);
   return statement;

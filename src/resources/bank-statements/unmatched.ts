@@ -6,7 +6,7 @@ import { ApiError, errors } from '../../core/errors.ts';
 import { senderPayoutAccount } from '../../core/payment-files/sender-account.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
-import { transferDirection } from '../../core/bank-files/entry.ts';
+import { MAX_LINE_AMOUNT, transferDirection } from '../../core/bank-files/entry.ts';
 import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
 
 async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
@@ -21,6 +21,9 @@ async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<Un
 
 export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, customerId: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
+  if (transfer.amount > MAX_LINE_AMOUNT) {
+    throw new ApiError(`This unmatched transfer is above the largest amount a cash balance is funded with at once (${MAX_LINE_AMOUNT} minor units): return it to the sender instead.`, { param: 'id' });
+  }
   const funded = await fundFromTransfer(tx, ctx, customerId, transfer.currency, transfer.amount, { reference: transfer.reference, sender: transfer.sender, network: transfer._network ?? null });
   const assigned: UnmatchedTransfer = { ...transfer, status: 'assigned', customer: customerId, cash_balance_transaction: funded.id };
   await tx.update('unmatched_transfers', ctx.accountId, assigned);
