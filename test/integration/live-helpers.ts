@@ -202,12 +202,15 @@ export const text = (xml: string, element: string) => [...xml.matchAll(new RegEx
 
 /** The CdtTrfTxInf of `endToEndId` in a pain.001, field by field. */
 export function payment(xml: string, endToEndId: string): { amount: string; name: string; iban: string | undefined; remittance: string } {
-  const block = [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${endToEndId}</EndToEndId>`));
+  const block = [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${sepaId(endToEndId)}</EndToEndId>`));
   assert.ok(block, `a payment with end-to-end id ${endToEndId}`);
-  assert.deepEqual(text(block, 'InstrId'), [endToEndId]);
+  assert.deepEqual(text(block, 'InstrId'), [sepaId(endToEndId)]);
   return { amount: text(block, 'InstdAmt')[0], name: text(block, 'Nm')[0], iban: text(block, 'IBAN')[0], remittance: text(block, 'Ustrd')[0] };
 }
 
+
+/** A Cashbook id as a pain.001 carries it: `-` for `_`, which is outside SEPA's character set. */
+export const sepaId = (id: string) => id.replace('_', '-');
 
 /** The :62F: of an MT940 that opened at zero: its lines' sum (C and RD add, D and RC take away). */
 function closingBalance(currency: string, lines: [string, string][]): string {
@@ -243,8 +246,8 @@ export function assertPain001(xml: string, expected: ExpectedPain001): void {
   const cents = expected.payments.reduce((sum, p) => sum + Number(p.amount.replace('.', '')), 0);
   const total = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
   const count = String(expected.payments.length);
-  assert.deepEqual(text(xml, 'MsgId'), [expected.messageId], 'MsgId');
-  assert.deepEqual(text(xml, 'PmtInfId'), [expected.messageId], 'PmtInfId');
+  assert.deepEqual(text(xml, 'MsgId'), [sepaId(expected.messageId)], 'MsgId');
+  assert.deepEqual(text(xml, 'PmtInfId'), [sepaId(expected.messageId)], 'PmtInfId');
   assert.deepEqual(text(xml, 'NbOfTxs'), [count, count], 'NbOfTxs of the group header and of the payment block');
   assert.deepEqual(text(xml, 'CtrlSum'), [total, total], 'CtrlSum of the group header and of the payment block');
   assert.match(xml, expected.currency === 'EUR' ? /<PmtTpInf><SvcLvl><Cd>SEPA<\/Cd><\/SvcLvl><\/PmtTpInf>/ : /^(?![\s\S]*<SvcLvl>)/, 'SvcLvl SEPA for EUR only');
@@ -253,7 +256,7 @@ export function assertPain001(xml: string, expected: ExpectedPain001): void {
   assert.deepEqual([...xml.matchAll(/<InstdAmt Ccy="([^"]*)">/g)].map((m) => m[1]), expected.payments.map(() => expected.currency), 'Ccy of every InstdAmt');
   assert.deepEqual(text(xml, 'IBAN'), [expected.debtor.iban, ...expected.payments.map((p) => p.iban)], 'IBAN: the debtor, then each creditor');
   assert.deepEqual(text(xml, 'Nm'), [expected.debtor.name, expected.debtor.name, ...expected.payments.map((p) => p.name)], 'Nm: initiating party, debtor, each creditor');
-  assert.deepEqual(text(xml, 'EndToEndId'), expected.payments.map((p) => p.endToEndId), 'EndToEndId');
-  assert.deepEqual(text(xml, 'InstrId'), expected.payments.map((p) => p.endToEndId), 'InstrId');
+  assert.deepEqual(text(xml, 'EndToEndId'), expected.payments.map((p) => sepaId(p.endToEndId)), 'EndToEndId');
+  assert.deepEqual(text(xml, 'InstrId'), expected.payments.map((p) => sepaId(p.endToEndId)), 'InstrId');
   assert.deepEqual(text(xml, 'InstdAmt'), expected.payments.map((p) => p.amount), 'InstdAmt');
 }

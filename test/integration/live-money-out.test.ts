@@ -17,7 +17,7 @@ import { assertValidPain001 } from '../support/pain001-schema.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { intent as waitingIntent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
-import { assertCash, assertPain001, bai2, camt053, customerGivesDetails, eventsOf, liveAccount, liveVirtualAccount, MASTER, mt940, newFile, payment, text } from './live-helpers.ts';
+import { assertCash, assertPain001, bai2, camt053, customerGivesDetails, eventsOf, liveAccount, liveVirtualAccount, MASTER, mt940, newFile, payment, sepaId, text } from './live-helpers.ts';
 
 describeEachStore('live money out', (server) => {
   it('a return of cash balance funds: statement funds the virtual IBAN, the customer gives an IBAN, a pain.001 pays it, a statement debit settles it', async () => {
@@ -52,7 +52,7 @@ describeEachStore('live money out', (server) => {
     const xml = await live.content(file.id);
     assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: [{ endToEndId: refund.id, amount: '40.00', name: 'Jenny Rosen', iban: 'DE89370400440532013000' }] });
     await assertValidPain001(xml);
-    assert.deepEqual(payment(xml, refund.id), { amount: '40.00', name: 'Jenny Rosen', iban: 'DE89370400440532013000', remittance: `Return of your balance ${refund.id.replace('_', ' ')}` }, 'remittance in the SEPA character set (no _)');
+    assert.deepEqual(payment(xml, refund.id), { amount: '40.00', name: 'Jenny Rosen', iban: 'DE89370400440532013000', remittance: `Return of your balance ${sepaId(refund.id)}` }, 'remittance in the SEPA character set, the id as its end-to-end id (- for _)');
     const again = await live.api('POST', '/cashbook/v1/outbound_transfer_files', 'currency=eur');
     assert.deepEqual([again.status, again.body.error?.param], [400, 'currency'], 'a refund is in one file');
     assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'pending', 'the file alone settles nothing');
@@ -264,13 +264,14 @@ describeEachStore('live money out', (server) => {
     const xml = await live.content(file.id);
     const order = text(xml, 'EndToEndId');
     const byId = new Map(refunds.map((r, i) => [r.id, { endToEndId: r.id, amount: `${r.amount / 100}.00`, name: accounts[i][0], iban: accounts[i][1] }]));
-    assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: order.map((id) => byId.get(id)!) });
+    assertPain001(xml, { messageId: file.id, currency: 'EUR', debtor: { name: 'Cashbook Merchant BV', iban: MASTER, bic: 'ABNANL2A' }, payments: order.map((id) => byId.get(id.replace('-', '_'))!) });
     await assertValidPain001(xml);
     await assertCash(stripe, customer.id, 'eur', ledger); // a refund of a payment leaves the cash balance alone until it comes back
 
     const settled = await live.importStatement(camt053([
-      { amount: '20.00', currency: 'EUR', direction: 'DBIT', endToEndId: returned.id, ref: 'OUT-PB1' },
-      { amount: '30.00', currency: 'EUR', direction: 'DBIT', endToEndId: reversed.id, ref: 'OUT-PB2' },
+      // The bank echoes each end-to-end id as the file carried it (`re-…`).
+      { amount: '20.00', currency: 'EUR', direction: 'DBIT', endToEndId: sepaId(returned.id), ref: 'OUT-PB1' },
+      { amount: '30.00', currency: 'EUR', direction: 'DBIT', endToEndId: sepaId(reversed.id), ref: 'OUT-PB2' },
     ]));
     assert.deepEqual(settled.lines.map((l) => [l.status, l.refund]), [['settled', returned.id], ['settled', reversed.id]]);
     const bounced = await live.importStatement(camt053([

@@ -85,7 +85,7 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     const paid = await intent(stripe, customer.id, 4_000, { currency: 'eur' });
     const refund = await stripe.refunds.create({ payment_intent: paid.id, amount: 2_500 });
     const waiting = await returnOf(stripe, 'eur', 10); // no details yet: not in the file
-    await pendingWithDetails(s, first, { account_holder_name: 'Jenny Rosen', iban: 'GB82WEST12345698765432' });
+    await pendingWithDetails(s, first, { account_holder_name: 'Jenny Rosen-Straße', iban: 'GB82WEST12345698765432' });
     await pendingWithDetails(s, second, { account_holder_name: 'Zoë Ça-va & Co', iban: 'FR1420041010050500013M02606' });
     await pendingWithDetails(s, refund, { account_holder_name: 'Pay Customer', iban: 'NL91ABNA0417164300' });
 
@@ -110,7 +110,11 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     assert.deepEqual(childNames(xml, 'GrpHdr'), ['MsgId', 'CreDtTm', 'NbOfTxs', 'CtrlSum', 'InitgPty']);
     assert.deepEqual(childNames(xml, 'PmtInf'), ['PmtInfId', 'PmtMtd', 'BtchBookg', 'NbOfTxs', 'CtrlSum', 'PmtTpInf', 'ReqdExctnDt', 'Dbtr', 'DbtrAcct', 'DbtrAgt', 'ChrgBr', 'CdtTrfTxInf', 'CdtTrfTxInf', 'CdtTrfTxInf']);
     assert.deepEqual(childNames(xml, 'CdtTrfTxInf'), ['PmtId', 'Amt', 'Cdtr', 'CdtrAcct', 'RmtInf']);
-    assert.deepEqual(text(xml, 'MsgId'), [file.id]);
+    // Ids in SEPA's character set (EPC: RestrictedIdentificationSEPA1), `-` for the `_` of Cashbook's ids.
+    const sepa = (id: string) => id.replace('_', '-');
+    assert.deepEqual(text(xml, 'MsgId'), [sepa(file.id)]);
+    for (const tag of ['MsgId', 'PmtInfId', 'InstrId', 'EndToEndId']) for (const id of text(xml, tag)) assert.match(id, /^([A-Za-z0-9]|[+?/\-:().,' ]){1,35}$/, `${tag} ${id}`);
+    assert.ok(text(xml, 'Ustrd').every((t) => /^[A-Za-z0-9/\-?:().,'+ ]+$/.test(t)), 'remittance in the SEPA set');
     assert.deepEqual(text(xml, 'NbOfTxs'), ['3', '3']);
     assert.deepEqual(text(xml, 'CtrlSum'), ['38.49', '38.49']);
     assert.match(text(xml, 'CreDtTm')[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -120,9 +124,9 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     assert.deepEqual(text(xml, 'BICFI'), ['COBADEFFXXX']);
     assert.deepEqual(text(xml, 'IBAN')[0], 'DE89370400440532013000', 'the debtor is the merchant');
     const byId = new Map(text(xml, 'EndToEndId').map((id, i) => [id, { amount: text(xml, 'InstdAmt')[i], iban: text(xml, 'IBAN')[i + 1], name: text(xml, 'Nm')[i + 2] }]));
-    assert.deepEqual(byId.get(first.id), { amount: '12.50', iban: 'GB82WEST12345698765432', name: 'Jenny Rosen' });
-    assert.deepEqual(byId.get(second.id), { amount: '0.99', iban: 'FR1420041010050500013M02606', name: 'Zoe Ca-va Co' }, 'names in the SEPA character set');
-    assert.deepEqual(byId.get(refund.id), { amount: '25.00', iban: 'NL91ABNA0417164300', name: 'Pay Customer' });
+    assert.deepEqual(byId.get(sepa(first.id)), { amount: '12.50', iban: 'GB82WEST12345698765432', name: 'Jenny Rosen-Strasse' }, 'ß spelled out');
+    assert.deepEqual(byId.get(sepa(second.id)), { amount: '0.99', iban: 'FR1420041010050500013M02606', name: 'Zoe Ca-va Co' }, 'names in the SEPA character set');
+    assert.deepEqual(byId.get(sepa(refund.id)), { amount: '25.00', iban: 'NL91ABNA0417164300', name: 'Pay Customer' });
     assert.ok([...xml.matchAll(/<InstdAmt Ccy="([A-Z]+)">/g)].every((m) => m[1] === 'EUR'));
     assert.deepEqual(text(xml, 'InstrId'), text(xml, 'EndToEndId'));
     await assertValidPain001(xml);

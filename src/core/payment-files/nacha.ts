@@ -1,6 +1,7 @@
 // A NACHA (ACH) file of PPD credits: the file a US merchant uploads to its bank to pay
 // refunds and returns. 94-character records, one batch, an addenda record per entry carrying
 // the refund's id, padded to a multiple of ten records. Pure: the same input, the same bytes.
+import { latinize } from './latin.ts';
 import type { OutboundPayment } from './pain001.ts';
 
 export interface NachaOrigin {
@@ -29,7 +30,7 @@ const RECORD = 94;
 
 /** Printable ASCII in a fixed width; names upper-cased, ids kept as they are (they are case-sensitive). */
 function alpha(text: string, width: number, keepCase = false): string {
-  const plain = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9 .,&\-/'()_]/g, ' ');
+  const plain = latinize(text).replace(/[^A-Za-z0-9 .,&\-/'()_]/g, ' ');
   return (keepCase ? plain : plain.toUpperCase()).slice(0, width).padEnd(width, ' ');
 }
 

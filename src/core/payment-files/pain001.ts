@@ -3,6 +3,7 @@
 // (service level SEPA, charges SLEV, creditor by IBAN), GBP by IBAN or by sort code and
 // account number (UK clearing code GBDSC). Pure: the same input gives the same bytes.
 import type { PayoutAccount } from '../payout-account.ts';
+import { fileId, latinize } from './latin.ts';
 
 export interface DebtorAccount {
   name: string;
@@ -11,7 +12,7 @@ export interface DebtorAccount {
 }
 
 export interface OutboundPayment {
-  /** The refund's (or unmatched transfer's) id: the bank echoes it in the statement. */
+  /** The refund's (or unmatched transfer's) id: the file carries it with `-` for `_` (latin.ts fileId), and the bank echoes it in the statement. */
   endToEndId: string;
   amount: number;
   creditor: PayoutAccount;
@@ -31,10 +32,9 @@ export interface Pain001Input {
 
 const xml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
-/** SEPA's character set (Latin letters, digits, / - ? : ( ) . , ' + and space): anything else becomes a space. */
+/** SEPA's character set (Latin letters, digits, / - ? : ( ) . , ' + and space), latinized first and `_` as `-` (latin.ts): anything else becomes a space. */
 export function sepaText(text: string, max: number): string {
-  const plain = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return plain.replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max) || 'NOTPROVIDED';
+  return fileId(latinize(text)).replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max) || 'NOTPROVIDED';
 }
 
 /** Minor units as a decimal with two places, by integer arithmetic. */
@@ -62,7 +62,7 @@ export function pain001(input: Pain001Input): string {
     const { agent, account } = creditorParts(payment.creditor);
     return [
       '<CdtTrfTxInf>',
-      `<PmtId><InstrId>${xml(payment.endToEndId)}</InstrId><EndToEndId>${xml(payment.endToEndId)}</EndToEndId></PmtId>`,
+      `<PmtId><InstrId>${xml(fileId(payment.endToEndId))}</InstrId><EndToEndId>${xml(fileId(payment.endToEndId))}</EndToEndId></PmtId>`,
       `<Amt><InstdAmt Ccy="${ccy}">${twoPlaces(payment.amount)}</InstdAmt></Amt>`,
       agent,
       `<Cdtr><Nm>${xml(sepaText(payment.creditor.account_holder_name, 70))}</Nm></Cdtr>`,
@@ -75,9 +75,9 @@ export function pain001(input: Pain001Input): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
     '<CstmrCdtTrfInitn>',
-    `<GrpHdr><MsgId>${xml(input.messageId)}</MsgId><CreDtTm>${input.createdAt}</CreDtTm><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum><InitgPty><Nm>${xml(sepaText(input.debtor.name, 70))}</Nm></InitgPty></GrpHdr>`,
+    `<GrpHdr><MsgId>${xml(fileId(input.messageId))}</MsgId><CreDtTm>${input.createdAt}</CreDtTm><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum><InitgPty><Nm>${xml(sepaText(input.debtor.name, 70))}</Nm></InitgPty></GrpHdr>`,
     '<PmtInf>',
-    `<PmtInfId>${xml(input.messageId)}</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>false</BtchBookg><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum>`,
+    `<PmtInfId>${xml(fileId(input.messageId))}</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>false</BtchBookg><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum>`,
     sepa ? '<PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl></PmtTpInf>' : '',
     `<ReqdExctnDt><Dt>${input.executionDate}</Dt></ReqdExctnDt>`,
     `<Dbtr><Nm>${xml(sepaText(input.debtor.name, 70))}</Nm></Dbtr>`,

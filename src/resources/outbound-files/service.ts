@@ -6,6 +6,7 @@
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
 import { executionDate, nextAchBankingDay } from '../../core/payment-files/business-days.ts';
+import { cashbookId } from '../../core/payment-files/latin.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -114,7 +115,8 @@ async function recordAchEntry(tx: Tx, ctx: RequestContext, paymentId: string, fi
  * echo only that).
  */
 export async function paymentIdOf(tx: ReadTx, ctx: RequestContext, endToEndId: string | null): Promise<string | null> {
-  if (endToEndId === null || !/^[0-9A-Za-z]{15}$/.test(endToEndId)) return endToEndId;
+  if (endToEndId === null) return null;
+  if (!/^[0-9A-Za-z]{15}$/.test(endToEndId)) return cashbookId(endToEndId); // a pain.001 carries `re-…` for `re_…`
   const entry = await tx.get<AchEntry>('ach_entries', ctx.accountId, `ach_${endToEndId}`);
   return entry?.payment ?? endToEndId;
 }
