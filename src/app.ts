@@ -6,6 +6,7 @@ import { API_VERSION } from './resources/events/emit.ts';
 import type { Store } from './store/types.ts';
 import { Authenticator } from './wire/auth.ts';
 import { installErrorHandling } from './wire/errors.ts';
+import { ApiError } from './core/errors.ts';
 import { installFormParsing, queryStringParser } from './wire/form.ts';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './wire/http-errors.ts';
 import { capConnections, connectionLimitsFromEnv, type ConnectionLimits } from './connections.ts';
@@ -63,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     requestTimeout: limits.requestTimeoutMs,
     frameworkErrors,
     clientErrorHandler,
+    // Node would answer a request without Host itself, with an empty body: the hook below answers it in Stripe's shape.
+    http: { requireHostHeader: false },
   });
   capConnections(app.server, limits.maxConnections);
   const clock = options.clock ?? systemClock;
@@ -81,6 +84,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => deps.advancer.close());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      reply.header('connection', 'close');
+      throw new ApiError('Malformed HTTP request: HTTP/1.1 requires a Host header.', { status: 400 });
+    }
   });
   installRequestObservers(app, options.metrics); // a log line per request, and its metrics
   installFormParsing(app);

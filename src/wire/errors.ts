@@ -12,6 +12,9 @@ function fromFramework(error: FastifyError): ApiError | undefined {
   return new ApiError(`Invalid request: ${error.message}`);
 }
 
+/** A Stripe API version as SDKs send it: a date, with a release name since 2024 (`2025-11-17.clover`), and beta flags (`; feature=v1`). */
+export const STRIPE_VERSION = /^\d{4}-\d{2}-\d{2}(?:\.[a-z]+)?(?:; *[\w.-]+=[\w.-]+)*$/;
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let apiError = error instanceof ApiError ? error : fromFramework(error);
@@ -21,7 +24,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     reply.code(apiError.status).header('content-type', 'application/json');
     const version = request.headers['stripe-version'];
-    if (typeof version === 'string' && version !== '') reply.header('stripe-version', version); // errors name the version asked for too
+    if (typeof version === 'string' && STRIPE_VERSION.test(version)) reply.header('stripe-version', version); // errors name the version asked for too
     if (apiError.headers) for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
     return reply.send(JSON.stringify(apiError.toBody()));
   });

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { ApiError } from '../core/errors.ts';
 
+const decodeComponent = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+
 const QS_OPTIONS: qs.IParseOptions = {
   depth: 6,
   strictDepth: true,
@@ -13,13 +15,32 @@ const QS_OPTIONS: qs.IParseOptions = {
   // Past the limits a request is refused, never silently truncated (qs would drop the rest).
   throwOnLimitExceeded: true,
   // Strict percent-decoding: a malformed escape (`%ZZ`, `%E0%A4%A`) is a bad request, not text.
-  decoder: (text: string) => decodeURIComponent(text.replace(/\+/g, ' ')),
+  decoder: (text: string) => decodeComponent(text),
 };
+
+/** A parameter name: a name, then `[key]` or `[]` parts, no bracket inside a part (`metadata[a]b]` is not one). */
+const PARAMETER_NAME = /^[^[\]]+(?:\[[^[\]]*\])*$/;
+
+/** The first name in `text` that qs would misread (it drops what follows a stray bracket), if any. */
+function malformedName(text: string): string | undefined {
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const raw = pair.split('=', 1)[0];
+    const name = raw.includes('%') || raw.includes('+') ? decodeComponent(raw) : raw;
+    if (!PARAMETER_NAME.test(name)) return name;
+  }
+  return undefined;
+}
 
 export function decodeForm(text: string): Record<string, unknown> {
   try {
+    const bad = malformedName(text);
+    if (bad !== undefined) {
+      throw new ApiError(`Invalid parameter name: '${bad}'. A name is a word followed by [key] parts, and a key cannot contain '[' or ']'.`, { param: bad });
+    }
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     if (error instanceof URIError) throw new ApiError('Invalid request: the parameters contain a malformed percent-encoded sequence.');
     if (error instanceof RangeError && /limit exceeded/.test(error.message)) throw new ApiError(`Invalid request: ${error.message}`);
     throw new ApiError(`Invalid request: parameters are nested more than ${QS_OPTIONS.depth} levels deep or are malformed.`);

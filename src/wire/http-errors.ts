@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.ts';
+import { randomBase62 } from '../core/ids.ts';
 
 /** Path parameters longer than this are answered 404 without a lookup (no id is that long). */
 export const MAX_PARAM_LENGTH = 1024;
@@ -40,7 +41,11 @@ function describeClientError(error: NodeJS.ErrnoException): { status: number; me
     case 'HPE_INVALID_METHOD':
       return { status: 400, message: 'Malformed HTTP request: unknown method.' };
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return { status: 400, message: 'Malformed HTTP request: both Content-Length and Transfer-Encoding are set.' };
+      return { status: 400, message: 'Malformed HTTP request: more than one Content-Length header.' };
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return /Content-Length/.test(String((error as { reason?: unknown }).reason))
+        ? { status: 400, message: 'Malformed HTTP request: both Content-Length and Transfer-Encoding are set.' }
+        : { status: 400, message: 'Malformed HTTP request: invalid Transfer-Encoding.' };
     case 'HPE_INVALID_CONTENT_LENGTH':
       return { status: 400, message: 'Malformed HTTP request: invalid Content-Length.' };
     default:
@@ -58,6 +63,6 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   const { status, message } = describeClientError(error);
   const body = JSON.stringify(new ApiError(message, { status }).toBody());
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: req_${randomBase62(14)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -32,6 +32,17 @@ function nullableString(max = 5000) {
   return string({ max, emptyable: true }).transform((value) => (value === '' ? null : value));
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An email address (`email_invalid` otherwise, as Stripe answers). */
+function email(max = 512) {
+  return string({ max }).transform((value, ctx) => {
+    // Control characters and lone surrogates are no part of an address.
+    if (!EMAIL.test(value) || /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return fail(ctx, `Invalid email address: ${JSON.stringify(value).slice(1, -1)}`, 'email_invalid');
+    return value;
+  });
+}
+
 function integer(options: { min?: number; max?: number } = {}) {
   const min = options.min ?? Number.MIN_SAFE_INTEGER;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
@@ -135,7 +146,7 @@ function metadata() {
   });
 }
 
-export const param = { string, nullableString, integer, amount, boolean, enumOf, currency, array, metadata };
+export const param = { string, nullableString, email, integer, amount, boolean, enumOf, currency, array, metadata };
 
 /** Merges a metadata update into existing metadata: "" removes a key; at most 50 keys. */
 export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | undefined, replaceAll: boolean): Record<string, string> {

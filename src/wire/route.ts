@@ -9,6 +9,7 @@ import type { IdGenerator } from '../core/ids.ts';
 import type { ReadTx, Store, Tx } from '../store/types.ts';
 import type { Authenticator } from './auth.ts';
 import type { RequestContext } from './context.ts';
+import { STRIPE_VERSION } from './errors.ts';
 import { expandResponse } from './expand.ts';
 import { checkKey, checkReplay, inFlightError, requestHash } from './idempotency.ts';
 import { parseParams } from './params.ts';
@@ -89,6 +90,10 @@ export async function authenticateRequest(deps: AppDeps, request: FastifyRequest
 
 async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
   const key = await deps.auth.authenticate(request.headers.authorization);
+  const version = request.headers['stripe-version'];
+  if (version !== undefined && (typeof version !== 'string' || !STRIPE_VERSION.test(version))) {
+    throw new ApiError(`Invalid Stripe API version: ${String(version).slice(0, 100)}. Send a version such as ${deps.apiVersion}, or no Stripe-Version header.`, { param: 'Stripe-Version' });
+  }
   request.cashbookAccount = key.accountId; // for the request's log line
   const idempotencyKey = request.headers['idempotency-key'];
   return {

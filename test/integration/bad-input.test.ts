@@ -66,6 +66,10 @@ const CUSTOMER_FIELDS: Row[] = [
   ['invoice_settings[custom_fields][0][name]=n', 400, 'parameter_missing', 'invoice_settings[custom_fields][0][value]'],
   ['metadata=x', 400, null, 'metadata'],
   ['metadata[a][b]=c', 400, null, 'metadata'],
+  // A bracket inside a key: qs would drop what follows it and store another key than the one sent.
+  ['metadata[a%5Db]=1', 400, null, 'metadata[a]b]'],
+  ['metadata[a]b]=1', 400, null, 'metadata[a]b]'],
+  ['metadata[a%5Bb]=1', 400, null, 'metadata[a[b]'],
   [`metadata[${long(41)}]=x`, 400, null, 'metadata'],
   [`metadata[a]=${long(501)}`, 400, null, 'metadata'],
   [Array.from({ length: 51 }, (_, i) => `metadata[k${i}]=v`).join('&'), 400, null, 'metadata'],

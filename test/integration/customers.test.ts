@@ -83,7 +83,7 @@ describeEachStore('customers', (server) => {
     assert.equal(((await stripe.customers.retrieve(funded.id)) as Stripe.Customer).deleted, undefined);
   });
 
-  it('refuses to delete a customer while applied cash or a return can still come back to its balance', async () => {
+  it('refuses to delete a customer while applied cash, a return or a refund can still come back to its balance, or an open invoice draw on it', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create({ email: 'jenny.rosen@example.com' });
     await fund(stripe, customer.id, 300);
@@ -101,6 +101,24 @@ describeEachStore('customers', (server) => {
     await stripe.refunds.cancel(back.id);
     assert.equal(await balanceOf(stripe, customer.id), 300, 'the canceled return gave the cash back');
 
+    // A refund of a payment that is still on its way gives its money back to the cash balance if it fails or expires.
+    await fund(stripe, customer.id, 700);
+    const paid = await intent(stripe, customer.id, 1000);
+    assert.equal(paid.status, 'succeeded');
+    const refund = await stripe.refunds.create({ payment_intent: paid.id, amount: 100 });
+    assert.equal(refund.status, 'requires_action');
+    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`requires_action refund ${refund.id}`));
+    await stripe.refunds.cancel(refund.id);
+
+    // An open invoice: reconciliation pays it from the cash balance, voiding it gives its credit back.
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: 'usd' });
+    const draft = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include' });
+    const open = await stripe.invoices.finalizeInvoice(draft.id);
+    assert.equal(open.status, 'open');
+    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`open invoice ${open.id}`));
+    await stripe.invoices.voidInvoice(open.id);
+
+    await fund(stripe, customer.id, 300);
     const gone = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'usd' });
     assert.equal((await submitBankDetails(server(), gone.id, US_OK)).body.status, 'succeeded');
     const deleted = await stripe.customers.del(customer.id);

@@ -61,6 +61,7 @@ function assertStripeError(reply: RawReply, status: number, expected: { code?: s
   if (expected.code) assert.equal(error.code, expected.code);
   if (expected.message) assert.match(String(error.message), expected.message);
   assert.match(reply.headers['content-type'] ?? '', /application\/json/);
+  assert.match(reply.headers['request-id'] ?? '', /^req_[0-9A-Za-z]{14}$/, 'a Request-Id on every reply');
 }
 
 describe('the HTTP layer answers in Stripe\'s shape', () => {
@@ -98,12 +99,21 @@ describe('the HTTP layer answers in Stripe\'s shape', () => {
       'Content-Length and Transfer-Encoding': `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nemail=a\r\n0\r\n\r\n`,
       'an unknown method': `FROB /v1/customers HTTP/1.1\r\nHost: x\r\n\r\n`,
       'not HTTP at all': 'hello there\r\n\r\n',
+      'two Content-Length headers': `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 5\r\nContent-Length: 6\r\n\r\nemail=`,
+      'HTTP/1.1 without Host': `GET /v1/customers HTTP/1.1\r\n${auth()}\r\n`,
+    };
+    const messages: Record<string, RegExp> = {
+      'Content-Length and Transfer-Encoding': /both Content-Length and Transfer-Encoding/,
+      'two Content-Length headers': /more than one Content-Length/,
+      'HTTP/1.1 without Host': /requires a Host header/,
     };
     for (const [name, request] of Object.entries(cases)) {
       const reply = await rawRequest(server.url, request);
       assert.ok(reply.status >= 400 && reply.status < 500, `${name}: ${reply.status}`);
-      assertStripeError(reply, reply.status);
+      assertStripeError(reply, reply.status, { message: messages[name] });
     }
+    // HTTP/1.0 needs no Host.
+    assert.equal((await rawRequest(server.url, `GET /healthz HTTP/1.0\r\n\r\n`)).status, 200);
     // The server still serves afterwards.
     assert.ok((await server.stripe.customers.list({ limit: 1 })).object === 'list');
   });

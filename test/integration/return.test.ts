@@ -36,6 +36,20 @@ describeEachStore('returns of the cash balance (refund origin=customer_balance)'
     assert.equal((events[0].data.object as Stripe.CustomerCashBalanceTransaction).type, 'return_initiated');
   });
 
+  it('an instructions_email that is no address is refused with email_invalid and moves no money', async () => {
+    const { stripe } = server();
+    const cus = await customer(stripe);
+    await fund(stripe, cus.id, 800);
+    for (const bad of ['not-an-email', 'a@b.co\u0000', 'two words@b.co', 'a@b']) {
+      await assert.rejects(
+        stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 400, instructions_email: bad }),
+        rejectsWith(400, { code: 'email_invalid', param: 'instructions_email' }),
+        JSON.stringify(bad),
+      );
+    }
+    assert.deepEqual(await ledger(stripe, cus.id), [['funded', 800]]);
+  });
+
   it('returns the whole balance when amount is left out; the customer email is the default', async () => {
     const { stripe } = server();
     const cus = await customer(stripe);

@@ -166,6 +166,15 @@ describeEachStore('wire conventions', (server) => {
     const sdkPinned = new Stripe(server().key, { host: '127.0.0.1', port: Number(new URL(server().url).port), protocol: 'http', telemetry: false, maxNetworkRetries: 0, apiVersion: '2025-03-31.basil' as never });
     const viaSdk = await sdkPinned.customers.retrieveCashBalance(customer.id);
     assert.equal(viaSdk.lastResponse.headers['stripe-version'], '2025-03-31.basil');
+    for (const garbage of ['garbage', '2024-04-10.', '2024-4-10', '<script>']) {
+      const refused = await request('GET', `/v1/customers/${customer.id}`, { headers: { 'stripe-version': garbage } });
+      assert.deepEqual([refused.status, refused.body.error.param], [400, 'Stripe-Version'], garbage);
+      assert.equal(refused.headers.get('stripe-version'), null, 'a version that is none is not echoed');
+    }
+    assert.equal((await request('GET', `/v1/customers/${customer.id}`, { headers: { 'stripe-version': '2025-11-17.clover; custom_checkout_beta=v1' } })).status, 200, 'beta flags as stripe-node sends them');
+    const badType = await request('GET', '/v1/balance_transactions?type=bogus');
+    assert.deepEqual([badType.status, badType.body.error.param], [400, 'type'], 'list filters take only their values');
+    assert.equal((await request('GET', '/v1/balance_transactions?type=topup')).status, 200, 'a type Cashbook never books lists nothing');
   });
 
   it('refuses unknown expand paths and paths deeper than four levels', async () => {

@@ -138,7 +138,7 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
   const held = await moneyOnItsWayBack(tx, ctx.accountId, id);
   if (held) {
     // Stripe is silent here; refusing keeps money that can still return to the cash balance reachable.
-    throw new ApiError(`This customer has money that can still come back to its cash balance (${held}) and cannot be deleted. Cancel it or let it complete first.`, {
+    throw new ApiError(`This customer has money that can still come back to its cash balance or be drawn from it (${held}) and cannot be deleted. Cancel, void or let it complete first.`, {
       param: 'customer',
     });
   }
@@ -147,7 +147,7 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
   return deletedCustomer(id);
 }
 
-/** The first open PaymentIntent holding applied cash, or open return, of a customer, if any. */
+/** The first open PaymentIntent holding applied cash, open return or refund, or open invoice of a customer, if any. */
 async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
   for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']) {
     const intents = await tx.all<StoredObject & { _applied?: number }>('payment_intents', accountId, { customer: customerId, status });
@@ -156,9 +156,13 @@ async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string):
   }
   for (const status of ['requires_action', 'pending']) {
     const refunds = await tx.all<StoredObject & { _origin?: string; _customer?: string }>('refunds', accountId, { status });
-    const open = refunds.find((refund) => refund._origin === 'customer_balance' && refund._customer === customerId);
-    if (open) return `the ${status} return ${open.id}`;
+    // A return, or a refund of a payment: either gives its money back to the cash balance when it fails or expires.
+    const open = refunds.find((refund) => refund._customer === customerId);
+    if (open) return `the ${status} ${open._origin === 'customer_balance' ? 'return' : 'refund'} ${open.id}`;
   }
+  // An open invoice is paid from the cash balance by reconciliation, and voiding it gives its credit back.
+  const invoice = (await tx.all<StoredObject>('invoices', accountId, { customer: customerId, status: 'open' }))[0];
+  if (invoice) return `the open invoice ${invoice.id}`;
   return undefined;
 }
 

@@ -7,7 +7,7 @@ export const createRefundParams = paramsObject({
   charge: param.string({ max: 255 }).optional(),
   currency: param.string({ max: 3 }).optional(),
   customer: param.string({ max: 255 }).optional(),
-  instructions_email: param.string({ max: 512 }).optional(),
+  instructions_email: param.email(512).optional(),
   metadata: param.metadata().optional(),
   origin: param.enumOf(['customer_balance']).optional(),
   payment_intent: param.string({ max: 255 }).optional(),
