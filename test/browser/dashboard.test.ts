@@ -147,13 +147,15 @@ describeInChromium('dashboard in Chromium', (tab) => {
       const form = page().locator('form', { has: page().getByRole('button', { name: 'New customer' }) });
       await form.getByLabel('Email').fill('new.person@example.com');
       await form.getByLabel('Name').fill('Nora New');
-      await page().getByRole('button', { name: 'New customer' }).click();
+      await page().getByRole('button', { name: 'New customer' }).dblclick(); // a double click is one customer
       await page().getByRole('heading', { name: 'Nora New' }).waitFor();
       await settled(page());
-      const [made] = (await stripe.customers.list({ email: 'new.person@example.com' })).data;
-      assert.deepEqual([made.name, made.email], ['Nora New', 'new.person@example.com']);
-      assert.equal(await page().innerText('#customer-id'), made.id);
-      assert.ok(new RegExp(`#/customers/${made.id}$`).test(page().url()));
+      const made = (await stripe.customers.list({ email: 'new.person@example.com' })).data;
+      assert.equal(made.length, 1, 'one customer for a double click');
+      const [madeOne] = made;
+      assert.deepEqual([madeOne.name, madeOne.email], ['Nora New', 'new.person@example.com']);
+      assert.equal(await page().innerText('#customer-id'), madeOne.id);
+      assert.ok(new RegExp(`#/customers/${madeOne.id}$`).test(page().url()));
       assert.deepEqual(problems(), []);
     });
 
@@ -181,7 +183,7 @@ describeInChromium('dashboard in Chromium', (tab) => {
       await settled(page());
       assert.equal((await ledger(stripe, customer.id)).length, 1, 'nothing was sent');
       const review = await performAction(page(), page().getByRole('button', { name: 'Simulate bank transfer…' }), 'Simulate 25.00 EUR', async (d) => {
-        await d.getByLabel('Amount').fill('25');
+        await d.getByLabel('Amount').fill('25,00'); // a decimal comma, as Europeans type it
         await d.getByLabel('Reference').fill('DASH-1');
       });
       assert.match(review, /Transfer in\s+25\.00 EUR[\s\S]*DASH-1/);
@@ -294,6 +296,14 @@ describeInChromium('dashboard in Chromium', (tab) => {
       await openDashboard(tab, url, key, `#/events/${newest.id}`, PHONE);
       await expectClean(200);
       await screenshot(page(), 'event-phone');
+      // The longest event types wrap on the narrowest phones too.
+      const funded = await stripe.customers.create({ email: 'narrow@example.com' });
+      await stripe.testHelpers.customers.fundCashBalance(funded.id, { amount: 100, currency: 'eur' });
+      await openDashboard(tab, url, key, '#/events', { width: 360, height: 740 });
+      await expectClean(200);
+      assert.ok((await page().locator('#events td.type').allInnerTexts()).some((t) => t.replace(/\s/g, '') === 'customer_cash_balance_transaction.created'));
+      await assertCardsFit(page());
+      await assertNoHorizontalOverflow(page());
 
       await page().getByRole('button', { name: 'Forget key' }).click();
       await page().getByRole('heading', { name: 'Sign in with a secret key' }).waitFor();

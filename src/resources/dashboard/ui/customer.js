@@ -8,7 +8,7 @@ import { openAction } from './dialog.js';
 import { financialAddress, intentsTable, newPayment } from './intents.js';
 import { CASH_CURRENCIES, CREDIT_CURRENCIES, EU_COUNTRIES, formatAmount, majorUnits, parseAmount, TRANSFER_TYPE } from './money.js';
 import { pagedList } from './paged.js';
-import { rerender, run } from './shell.js';
+import { rerender, submitOnce } from './shell.js';
 
 export const customerName = (customer) => customer.name ?? customer.email ?? customer.id;
 
@@ -39,13 +39,10 @@ function modeForm(customer, accountDefault) {
   ], current);
   return el('form', {
     class: 'inline-form',
-    onsubmit: (event) => {
-      event.preventDefault();
-      run(async () => {
-        await api('POST', `/v1/customers/${customer.id}/cash_balance`, { settings: { reconciliation_mode: chosen.value } });
-        await rerender('save-mode');
-      });
-    },
+    onsubmit: submitOnce(async () => {
+      await api('POST', `/v1/customers/${customer.id}/cash_balance`, { settings: { reconciliation_mode: chosen.value } });
+      await rerender('save-mode');
+    }),
   }, field('Reconciliation', chosen, 'Automatic applies the balance to waiting payments as soon as it covers them; manual waits for you.'),
   el('button', { type: 'submit', class: 'secondary', 'data-key': 'save-mode' }, 'Save'));
 }
@@ -124,18 +121,15 @@ function bankAccounts(customer, issued) {
   currency.addEventListener('change', update);
   const form = el('form', {
     class: 'inline-form',
-    onsubmit: (event) => {
-      event.preventDefault();
-      run(async () => {
-        const eur = currency.value === 'eur';
-        await api('POST', `/v1/customers/${customer.id}/funding_instructions`, {
-          currency: currency.value,
-          funding_type: 'bank_transfer',
-          bank_transfer: { type: TRANSFER_TYPE[currency.value], ...(eur ? { eu_bank_transfer: { country: country.value } } : {}) },
-        });
-        await rerender('get-bank-details');
+    onsubmit: submitOnce(async () => {
+      const eur = currency.value === 'eur';
+      await api('POST', `/v1/customers/${customer.id}/funding_instructions`, {
+        currency: currency.value,
+        funding_type: 'bank_transfer',
+        bank_transfer: { type: TRANSFER_TYPE[currency.value], ...(eur ? { eu_bank_transfer: { country: country.value } } : {}) },
       });
-    },
+      await rerender('get-bank-details');
+    }),
   }, field('Currency', currency), countryField, submit);
   return el('div', { class: 'card', id: 'bank-accounts' },
     el('p', { class: 'muted' }, 'The customer pays into these accounts; each is the customer’s own, issued once per currency (and IBAN country) and kept.'),

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { amount, el, empty, field, idText, table, time } from './dom.js';
 import { pagedList } from './paged.js';
-import { navigate, run } from './shell.js';
+import { navigate, submitOnce } from './shell.js';
 
 const quote = (text) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -74,13 +74,10 @@ export async function customersView(params) {
       el('h2', {}, 'New customer'),
       el('form', {
         class: 'card inline-form',
-        onsubmit: (event) => {
-          event.preventDefault();
-          run(async () => {
-            const customer = await api('POST', '/v1/customers', { email: email.value.trim(), name: name.value.trim() });
-            navigate(`#/customers/${customer.id}`);
-          });
-        },
+        onsubmit: submitOnce(async () => {
+          const customer = await api('POST', '/v1/customers', { email: email.value.trim(), name: name.value.trim() });
+          navigate(`#/customers/${customer.id}`);
+        }),
       }, field('Email', email), field('Name', name), el('button', { type: 'submit' }, 'New customer')),
     ],
   };

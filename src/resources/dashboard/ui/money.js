@@ -27,10 +27,24 @@ export function majorUnits(amount, currency, grouped = false) {
   return `${amount < 0 ? '-' : ''}${major}${minor}`;
 }
 
-/** "12.34" in a two-decimal currency is 1234. Throws an Error with a message for the user. */
+/**
+ * The decimal point of an amount as typed: `12,34` and `1.234,56` as Europeans write them,
+ * `12.34` and `1,234.56` as the English do. A lone comma before one or two digits is the
+ * decimal point; other commas, and points before a last comma, group thousands.
+ */
+function normalizeSeparators(text) {
+  const compact = String(text).trim().replace(/[\s\u00a0\u202f']/g, '');
+  if (compact.includes(',') && compact.includes('.')) {
+    return compact.lastIndexOf(',') > compact.lastIndexOf('.') ? compact.replace(/\./g, '').replace(',', '.') : compact.replace(/,/g, '');
+  }
+  if (/^\d+,\d{1,2}$/.test(compact)) return compact.replace(',', '.');
+  return compact.replace(/,/g, '');
+}
+
+/** "12.34" (or "12,34") in a two-decimal currency is 1234. Throws an Error with a message for the user. */
 export function parseAmount(text, currency, { max } = {}) {
   const digits = decimals(currency);
-  const cleaned = String(text).trim().replace(/,/g, '');
+  const cleaned = normalizeSeparators(text);
   const match = new RegExp(digits === 0 ? '^(\\d+)$' : '^(\\d+)(?:\\.(\\d{1,2}))?$').exec(cleaned);
   if (!match) throw new Error(digits === 0 ? `Enter a whole number of ${currency.toUpperCase()}.` : `Enter an amount like 12.34 (${currency.toUpperCase()}).`);
   const amount = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);

@@ -41,6 +41,26 @@ export async function run(action) {
   }
 }
 
+/**
+ * A form's submit handler that runs `action` once at a time: while it is under way the form's
+ * submit buttons are disabled and another submit (a double click, Enter twice) does nothing,
+ * so one click is one request.
+ */
+export function submitOnce(action) {
+  return (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (form.dataset.busy) return;
+    form.dataset.busy = '1';
+    const buttons = [...form.querySelectorAll('button[type=submit]')];
+    for (const button of buttons) button.disabled = true;
+    void run(action).finally(() => {
+      delete form.dataset.busy;
+      for (const button of buttons) button.disabled = false;
+    });
+  };
+}
+
 /** Renders the current view again (after an action), then puts focus back on the same control if it is still there. */
 export async function rerender(focusKey = document.activeElement?.getAttribute('data-key')) {
   await renderer();
