@@ -1,5 +1,6 @@
 // Virtual bank account details: pure functions from random digits to valid-looking numbers
-// (IBANs with correct check digits, ABA routing numbers and CLABEs with their checksums).
+// (IBANs with correct check digits, their countries' own included, ABA routing numbers and
+// CLABEs with their checksums).
 
 export const EU_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'] as const;
 export type EuCountry = (typeof EU_COUNTRIES)[number];
@@ -43,8 +44,51 @@ function lettersToDigits(text: string): string {
   return [...text].map((c) => (/[A-Z]/.test(c) ? String(c.charCodeAt(0) - 55) : c)).join('');
 }
 
+/** ES's two control digits (entidad+oficina, then cuenta), weights 1 2 4 8 5 10 9 7 3 6 mod 11. */
+function spanishControl(ten: string): string {
+  const weights = [1, 2, 4, 8, 5, 10, 9, 7, 3, 6];
+  const digit = 11 - ([...ten].reduce((sum, d, i) => sum + Number(d) * weights[i], 0) % 11);
+  return String(digit === 11 ? 0 : digit === 10 ? 1 : digit);
+}
+
+/**
+ * The BBAN with the national check digits its country's banks verify besides the IBAN's own:
+ * BE (the account's first ten digits mod 97), ES (the two DC digits), FR (the RIB key), NL (the
+ * eleven test on the account number). DE's depend on each bank's method and IE has none.
+ */
+function withNationalCheck(country: EuCountry, bban: string): string {
+  switch (country) {
+    case 'BE': {
+      const check = Number(bban.slice(0, 10)) % 97 || 97;
+      return `${bban.slice(0, 10)}${String(check).padStart(2, '0')}`;
+    }
+    case 'ES': {
+      const bank = bban.slice(0, 8);
+      const account = bban.slice(10);
+      return `${bank}${spanishControl(`00${bank}`)}${spanishControl(account)}${account}`;
+    }
+    case 'FR': {
+      const [bank, branch, account] = [Number(bban.slice(0, 5)), Number(bban.slice(5, 10)), Number(bban.slice(10, 21))];
+      const key = 97 - ((89 * bank + 15 * branch + 3 * (account % 97)) % 97);
+      return `${bban.slice(0, 21)}${String(key).padStart(2, '0')}`;
+    }
+    case 'NL': {
+      // The last digit that makes the weighted sum (10 … 1) a multiple of 11; none fits for some prefixes, so the one before it moves on.
+      const digits = [...bban.slice(4)].map(Number);
+      for (;;) {
+        const partial = digits.slice(0, 9).reduce((sum, d, i) => sum + d * (10 - i), 0);
+        const last = (11 - (partial % 11)) % 11;
+        if (last < 10) return `${bban.slice(0, 4)}${digits.slice(0, 9).join('')}${last}`;
+        digits[8] = (digits[8] + 1) % 10;
+      }
+    }
+    default:
+      return bban;
+  }
+}
+
 export function ibanFor(country: EuCountry, digits: string): string {
-  const bban = fill(BBAN_LAYOUT[country], digits);
+  const bban = withNationalCheck(country, fill(BBAN_LAYOUT[country], digits));
   const check = 98 - mod97(lettersToDigits(`${bban}${country}00`));
   return `${country}${String(check).padStart(2, '0')}${bban}`;
 }

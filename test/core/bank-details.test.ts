@@ -14,11 +14,39 @@ function mutate(text: string, index: number, delta: number): string {
   return text.slice(0, index) + String((d + delta) % 10) + text.slice(index + 1);
 }
 
+/** The checks national banking software runs on an IBAN's BBAN, written apart from the generator: BE mod 97, ES DC digits, the FR RIB key, the NL eleven test. */
+function passesNationalCheck(iban: string): boolean {
+  const bban = iban.slice(4);
+  const mod97 = (digits: string) => [...digits].reduce((r, d) => (r * 10 + Number(d)) % 97, 0);
+  switch (iban.slice(0, 2)) {
+    case 'BE':
+      return (mod97(bban.slice(0, 10)) || 97) === Number(bban.slice(10));
+    case 'ES': {
+      const dc = (ten: string) => {
+        const v = 11 - ([...ten].reduce((sum, d, i) => sum + Number(d) * [1, 2, 4, 8, 5, 10, 9, 7, 3, 6][i], 0) % 11);
+        return v === 11 ? 0 : v === 10 ? 1 : v;
+      };
+      return `${dc(`00${bban.slice(0, 8)}`)}${dc(bban.slice(10))}` === bban.slice(8, 10);
+    }
+    case 'FR': {
+      // The RIB as a number (letters by their RIB values) is a multiple of 97.
+      const rib = bban.replace(/[A-Z]/g, (c) => String('123456789123456789234567890'.charAt(c.charCodeAt(0) - 65)));
+      return mod97(rib) === 0;
+    }
+    case 'NL':
+      return [...bban.slice(4)].reduce((sum, d, i) => sum + Number(d) * (10 - i), 0) % 11 === 0;
+    default:
+      return true;
+  }
+}
+
 describe('bank details', () => {
   it('accepts published example IBANs and rejects broken ones', () => {
-    for (const iban of ['DE89370400440532013000', 'GB82WEST12345698765432', 'NL91ABNA0417164300', 'FR1420041010050500013M02606', 'BE68539007547034', 'IE29AIBK93115212345678', 'ES9121000418450200051332']) {
+    for (const iban of ['DE89370400440532013000', 'GB82WEST12345698765432', 'NL91ABNA0417164300', 'FR1420041010050500013M02606', 'BE68539007547034', 'IE29AIBK93115212345678', 'ES9121000418450200051332', 'FR7630006000011234567890189']) {
       assert.ok(isValidIban(iban), iban);
+      assert.ok(passesNationalCheck(iban), `${iban}: the national check written here accepts the published examples`);
     }
+    for (const broken of ['BE68539007547035', 'ES9121000418460200051332', 'FR7630006000011234567890188', 'NL91ABNA0417164301']) assert.equal(passesNationalCheck(broken), false, broken);
     for (const iban of ['DE89370400440532013001', 'DE88370400440532013000', 'de89370400440532013000', 'DE89 3704 0044 0532 0130 00', '', 'DE', 'XX00']) {
       assert.equal(isValidIban(iban), false, iban);
     }
@@ -30,6 +58,7 @@ describe('bank details', () => {
       assert.equal(iban.slice(0, 2), country);
       assert.equal(iban.length, IBAN_LENGTH[country], iban);
       assert.ok(isValidIban(iban), iban);
+      assert.ok(passesNationalCheck(iban), `${iban} passes its country's own check`);
       assert.equal(ibanFor(country, '123456789012345678901234'), iban);
       assert.notEqual(ibanFor(country, '923456789012345678901234'), iban);
       assert.match(bicFor(country), new RegExp(`^[A-Z]{4}${country}[A-Z0-9]{2}([A-Z0-9]{3})?$`));
@@ -41,6 +70,7 @@ describe('bank details', () => {
       fc.property(fc.constantFrom(...EU_COUNTRIES), digits, fc.nat(), fc.integer({ min: 1, max: 9 }), (country, source, at, delta) => {
         const iban = ibanFor(country, source);
         assert.ok(isValidIban(iban), iban);
+        assert.ok(passesNationalCheck(iban), `${iban}: its country's own check`);
         const numericPositions = [...iban].map((c, i) => (i >= 2 && /\d/.test(c) ? i : -1)).filter((i) => i >= 0);
         const index = numericPositions[at % numericPositions.length];
         assert.equal(isValidIban(mutate(iban, index, delta)), false, `${iban} → ${mutate(iban, index, delta)}`);
