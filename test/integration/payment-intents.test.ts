@@ -31,6 +31,21 @@ describeEachStore('payment intents: state table', (server) => {
     assert.deepEqual(fetched, created);
   });
 
+  it('an address type its transfer type never has is refused, as for funding instructions (EUR has IBANs only)', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create();
+    const params = (types: string[]) => ({
+      amount: 1000, currency: 'eur', customer: customer.id, payment_method_types: ['customer_balance'], payment_method_data: { type: 'customer_balance' },
+      payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' }, requested_address_types: types } } },
+    }) as Stripe.PaymentIntentCreateParams;
+    await assert.rejects(stripe.paymentIntents.create(params(['swift'])), (error: Stripe.errors.StripeError) => {
+      assert.deepEqual([error.statusCode, error.param], [400, 'payment_method_options[customer_balance][bank_transfer][requested_address_types]']);
+      return true;
+    });
+    const ok = await stripe.paymentIntents.create(params(['iban']));
+    assert.deepEqual(ok.payment_method_options?.customer_balance?.bank_transfer?.requested_address_types, ['iban']);
+  });
+
   it('create with payment_method_data, confirm=false → requires_confirmation with a customer_balance PaymentMethod', async () => {
     const { stripe } = server();
     const customer = await newCustomer(stripe);

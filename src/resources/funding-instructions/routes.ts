@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError, errors } from '../../core/errors.ts';
+import { errors } from '../../core/errors.ts';
 import type { BankTransferType } from '../../core/money.ts';
-import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
 import { paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { createFundingInstructionsParams } from './params.ts';
-import { checkTransferType, existingVirtualAccounts, fundingInstructionsObject, transferCountry, virtualAccountFor } from './service.ts';
+import { checkAddressTypes, checkTransferType, existingVirtualAccounts, fundingInstructionsObject, transferCountry, virtualAccountFor } from './service.ts';
 
 export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Cashbook-only: the funding instructions the customer already has, without making any
@@ -33,12 +32,7 @@ export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): 
       checkTransferType(params.currency, type, 'bank_transfer[type]');
       // Stripe's reference: eu_bank_transfer (its country) is required when the type is eu_bank_transfer.
       if (type === 'eu_bank_transfer' && params.bank_transfer.eu_bank_transfer === undefined) throw errors.missing('bank_transfer[eu_bank_transfer]');
-      const requested = params.bank_transfer.requested_address_types;
-      // Docs are silent; an address type the transfer type never has is refused rather than answered with an empty list.
-      const unsupported = requested?.find((addressType) => !ADDRESS_TYPES_BY_TRANSFER[type].includes(addressType));
-      if (unsupported !== undefined) {
-        throw new ApiError(`The address type ${unsupported} is not available for ${type}. Use one of: ${ADDRESS_TYPES_BY_TRANSFER[type].join(', ')}.`, { param: 'bank_transfer[requested_address_types]' });
-      }
+      checkAddressTypes(type, params.bank_transfer.requested_address_types, 'bank_transfer[requested_address_types]');
       const country = await transferCountry(tx, ctx, type, params.bank_transfer.eu_bank_transfer?.country, 'bank_transfer[eu_bank_transfer]');
       const account = await virtualAccountFor(tx, ctx, customer, params.currency, type, country);
       return fundingInstructionsObject(tx, ctx, account, params.bank_transfer.requested_address_types);

@@ -1,6 +1,7 @@
 // Funding instructions: each customer gets one stable virtual bank account per transfer type
 // and country; the account number maps back to the customer for routing incoming transfers.
 import { randomInt } from 'node:crypto';
+import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
 import { ApiError } from '../../core/errors.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrency } from '../../core/money.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -25,6 +26,14 @@ export function checkTransferType(currency: string, type: string, param: string)
   const expected = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
   if (expected !== type) {
     throw new ApiError(`The currency ${currency} is not supported for ${type}. Use ${expected ?? 'a supported currency'} instead.`, { param });
+  }
+}
+
+/** Docs are silent; an address type the transfer type never has is refused rather than answered with an empty list. */
+export function checkAddressTypes(type: BankTransferType, requested: readonly string[] | undefined, param: string): void {
+  const unsupported = requested?.find((addressType) => !(ADDRESS_TYPES_BY_TRANSFER[type] as readonly string[]).includes(addressType));
+  if (unsupported !== undefined) {
+    throw new ApiError(`The address type ${unsupported} is not available for ${type}. Use one of: ${ADDRESS_TYPES_BY_TRANSFER[type].join(', ')}.`, { param });
   }
 }
 

@@ -1,12 +1,12 @@
 // The stored PaymentIntent and the pieces of its wire shape.
 import { ApiError } from '../../core/errors.ts';
-import { BANK_TRANSFER_TYPE_BY_CURRENCY, type CashCurrency } from '../../core/money.ts';
+import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrency } from '../../core/money.ts';
 import type { IntentAction, IntentStatus } from '../../core/payment-intent.ts';
 import { transitionError } from '../../core/payment-intent.ts';
 import type { StoredObject } from '../../store/types.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { ADDRESS_TYPES_BY_TRANSFER } from '../funding-instructions/addresses.ts';
-import { checkTransferType } from '../funding-instructions/service.ts';
+import { checkAddressTypes, checkTransferType } from '../funding-instructions/service.ts';
 import type { PaymentMethodOptionsParam } from './params.ts';
 
 export interface BankTransferOptions {
@@ -70,6 +70,7 @@ export function customerBalanceOptions(currency: string, options: PaymentMethodO
   if (!bank && out.funding_type === 'bank_transfer' && !current?.bank_transfer) bank = { type: BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency] };
   if (bank) {
     checkTransferType(currency, bank.type, `${OPTION_PARAM}[bank_transfer][type]`);
+    checkAddressTypes(bank.type as BankTransferType, bank.requested_address_types, `${OPTION_PARAM}[bank_transfer][requested_address_types]`);
     if (bank.eu_bank_transfer && bank.type !== 'eu_bank_transfer') {
       throw new ApiError('eu_bank_transfer can only be given when bank_transfer[type] is eu_bank_transfer.', { param: `${OPTION_PARAM}[bank_transfer][eu_bank_transfer]` });
     }
