@@ -22,6 +22,8 @@ export interface ListQuery {
   /** Declared columns that must be set (`column IS NOT NULL`). */
   whereNotNull?: string[];
   created?: CreatedFilter;
+  /** Lower bounds on declared integer columns (`column >= value`). */
+  atLeast?: Record<string, number>;
   limit: number;
   startingAfter?: string;
   endingBefore?: string;

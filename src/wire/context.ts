@@ -9,6 +9,8 @@ export interface RequestContext {
   /** Null for work that no API request caused (reconciliation after a transfer, sweeps). */
   idempotencyKey: string | null;
   clock: Clock;
+  /** The request's (or process's) own clock, when `clock` is a test clock's time instead. */
+  requestClock?: Clock;
   ids: IdGenerator;
 }
 

@@ -124,5 +124,23 @@ for (const store of STORES) {
       assert.deepEqual(oldEvents.data, []);
       assert.deepEqual(server.violations, []);
     });
+
+    it('an event of a customer on a back-dated test clock carries the clock time and is kept 30 days from when it was made', async () => {
+      const { stripe } = server;
+      clock.offset = 0;
+      const frozen = Math.floor(Date.now() / 1000) - 40 * 24 * 3600;
+      const testClock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+      const customer = await stripe.customers.create({ test_clock: testClock.id });
+      await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 100, currency: 'eur' });
+      const listed = await stripe.events.list({ type: 'customer_cash_balance_transaction.created', limit: 100 });
+      const event = listed.data.find((e) => (e.data.object as { customer?: string }).customer === customer.id);
+      assert.ok(event, 'listed');
+      assert.equal(event.created, frozen, "created is the clock's time");
+      assert.equal((await stripe.events.retrieve(event.id)).id, event.id, 'retrievable, as a webhook handler fetching it expects');
+      clock.offset = 31 * 24 * 3600;
+      await assert.rejects(stripe.events.retrieve(event.id), (error: { statusCode?: number }) => error.statusCode === 404, 'gone 30 days after it was made');
+      clock.offset = 0;
+      assert.deepEqual(server.violations, []);
+    });
   });
 }

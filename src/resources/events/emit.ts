@@ -18,6 +18,8 @@ export interface EventObject extends StoredObject {
   _fanout_due_at?: number | null;
   /** The endpoints it is to be delivered to, chosen when it was emitted; removed by the fan-out. */
   _endpoints?: string[];
+  /** Where its 30 days of retention start: the later of `created` (a test clock's time, maybe past) and when it was recorded. */
+  _retained_from?: number;
 }
 
 /** Internal: one event to one endpoint. `next_attempt_at` is ms since epoch, null once finished. */
@@ -66,6 +68,8 @@ export async function emitEvent(
     request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
     type,
     _delivery_success: endpoints.length === 0 ? 1 : 0,
+    // An event at a back-dated test clock's time is kept 30 days from when it was made, like any other.
+    _retained_from: Math.max(created, (ctx.requestClock ?? ctx.clock).nowSeconds()),
   };
   if (endpoints.length > 0) {
     // Due now (wall clock, in ms): the worker fans it out after commit, whatever a test clock says.

@@ -1,7 +1,8 @@
-// Reading events: retrieval and the filtered list, both limited to the last 30 days.
+// Reading events: retrieval and the filtered list, both limited to the last 30 days (counted
+// from `_retained_from`: the later of `created` and when the event was recorded).
 import { ApiError, errors } from '../../core/errors.ts';
 import { expandTypePattern, isValidTypePattern } from '../../core/event-types.ts';
-import type { CreatedFilter, ReadTx } from '../../store/types.ts';
+import type { ReadTx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { listEnvelope, toListQuery } from '../../wire/list.ts';
 import { toWire } from '../../wire/wire-object.ts';
@@ -17,7 +18,7 @@ function retentionCutoff(ctx: RequestContext): number {
 /** An event of the last 30 days, or undefined (older ones are gone, as at Stripe). */
 export async function findEvent(tx: ReadTx, ctx: RequestContext, id: string): Promise<EventObject | undefined> {
   const event = await tx.get<EventObject>('events', ctx.accountId, id);
-  return event && event.created >= retentionCutoff(ctx) ? event : undefined;
+  return event && (event._retained_from ?? event.created) >= retentionCutoff(ctx) ? event : undefined;
 }
 
 export async function retrieveEvent(tx: ReadTx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
@@ -56,10 +57,7 @@ export async function listEvents(tx: ReadTx, ctx: RequestContext, params: ListEv
   const query = toListQuery(params, where);
   const types = typeFilter(params);
   if (types !== null) query.whereIn = { type: types };
-  const cutoff = retentionCutoff(ctx);
-  const created: CreatedFilter = { ...query.created };
-  created.gte = Math.max(created.gte ?? cutoff, cutoff);
-  query.created = created;
+  query.atLeast = { _retained_from: retentionCutoff(ctx) };
   for (const [name, cursor] of [['starting_after', query.startingAfter], ['ending_before', query.endingBefore]] as const) {
     if (cursor !== undefined && !(await findEvent(tx, ctx, cursor))) {
       throw new ApiError(`No such event: '${cursor}'`, { status: 404, code: 'resource_missing', param: name });

@@ -82,7 +82,7 @@ export async function runClockJobs(
     if (rows.length === 0) return { ran: total, done: true };
     const time = rows[0].object.due_at;
     await onTime(time);
-    await runJob(tx, { ...ctx, clock: { nowSeconds: () => time } }, rows[0]);
+    await runJob(tx, { ...ctx, clock: { nowSeconds: () => time }, requestClock: ctx.requestClock ?? ctx.clock }, rows[0]);
     total++;
   }
   return { ran: total, done: false };

@@ -34,7 +34,7 @@ export async function customerContext(tx: ReadTx, ctx: RequestContext, customer:
   const clock = await tx.get<TestClock>('test_clocks', ctx.accountId, customer.test_clock);
   if (!clock) return ctx;
   const time = clock.frozen_time;
-  return { ...ctx, clock: { nowSeconds: () => time } };
+  return { ...ctx, clock: { nowSeconds: () => time }, requestClock: ctx.requestClock ?? ctx.clock };
 }
 
 export async function createClock(tx: Tx, ctx: RequestContext, params: { frozen_time: number; name?: string }): Promise<TestClock> {

@@ -104,6 +104,12 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
       sql += ` AND created ${sqlOp} $${params.length}`;
     }
   }
+  const floors = Object.entries(query.atLeast ?? {});
+  checkColumns(tableSpec(table), floors.map(([name]) => name));
+  for (const [name, value] of floors) {
+    params.push(value);
+    sql += ` AND ${name} >= $${params.length}`;
+  }
   let order = 'DESC';
   const cursor = query.startingAfter ?? query.endingBefore;
   if (cursor !== undefined) {

@@ -61,6 +61,12 @@ export function listSql(table: string, accountId: string, query: ListQuery): { s
       params.push(bound);
     }
   }
+  const floors = Object.entries(query.atLeast ?? {});
+  checkColumns(spec, floors.map(([name]) => name));
+  for (const [name, value] of floors) {
+    where.push(`${name} >= ?`);
+    params.push(value);
+  }
   let order = 'DESC';
   if (query.startingAfter !== undefined) {
     where.push(`seq < (SELECT seq FROM ${table} WHERE account_id = ? AND id = ?)`);
