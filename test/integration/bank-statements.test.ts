@@ -268,7 +268,7 @@ describeEachStore('bank statements in', (server) => {
     const gbp = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=gbp' })).body as { id: string; refunds: string[]; unmatched_transfers: string[]; amount: number };
     assert.deepEqual([gbp.refunds, [...gbp.unmatched_transfers].sort(), gbp.amount], [[], [sortCode, gbIban].sort(), 1_234 + 2_000]);
     const xml = await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${gbp.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text();
-    const block = (id: string) => [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${id}</EndToEndId>`))!;
+    const block = (id: string) => [...xml.matchAll(/<CdtTrfTxInf>([\s\S]*?)<\/CdtTrfTxInf>/g)].map((m) => m[1]).find((b) => b.includes(`<EndToEndId>${id.replace("_", "-")}</EndToEndId>`))!; // the file carries ubt-… for ubt_…
     assert.match(block(sortCode), /<InstdAmt Ccy="GBP">12\.34<\/InstdAmt><\/Amt><CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>GBDSC<\/Cd><\/ClrSysId><MmbId>404784<\/MmbId><\/ClrSysMmbId><\/FinInstnId><\/CdtrAgt><Cdtr><Nm>Sam Smith<\/Nm><\/Cdtr><CdtrAcct><Id><Othr><Id>70872490<\/Id>/);
     assert.match(block(sortCode), /<Ustrd>Return of your transfer Order 17<\/Ustrd>/);
     assert.match(block(gbIban), /<MmbId>123456<\/MmbId>.*<Nm>JANE DOE<\/Nm>.*<Id>98765432<\/Id>/, 'sort code and account number read out of the GB IBAN');
