@@ -72,7 +72,8 @@ function rawParams(request: FastifyRequest): Record<string, unknown> {
 function send(reply: FastifyReply, deps: AppDeps, request: FastifyRequest, outcome: Outcome): FastifyReply {
   reply.code(outcome.status);
   reply.header('content-type', 'application/json');
-  reply.header('stripe-version', (request.headers['stripe-version'] as string | undefined) ?? deps.apiVersion);
+  const asked = request.headers['stripe-version'];
+  reply.header('stripe-version', typeof asked === 'string' && asked !== '' ? asked : deps.apiVersion);
   if (outcome.headers) for (const [name, value] of Object.entries(outcome.headers)) reply.header(name, value);
   const key = request.headers['idempotency-key'];
   if (typeof key === 'string') reply.header('idempotency-key', key);
@@ -91,7 +92,7 @@ export async function authenticateRequest(deps: AppDeps, request: FastifyRequest
 async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
   const key = await deps.auth.authenticate(request.headers.authorization);
   const version = request.headers['stripe-version'];
-  if (version !== undefined && (typeof version !== 'string' || !STRIPE_VERSION.test(version))) {
+  if (version !== undefined && version !== '' && (typeof version !== 'string' || !STRIPE_VERSION.test(version))) { // an empty header is no version asked for
     throw new ApiError(`Invalid Stripe API version: ${String(version).slice(0, 100)}. Send a version such as ${deps.apiVersion}, or no Stripe-Version header.`, { param: 'Stripe-Version' });
   }
   request.cashbookAccount = key.accountId; // for the request's log line

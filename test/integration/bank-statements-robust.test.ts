@@ -9,6 +9,12 @@ import { describeEachStore } from '../support/suite.ts';
 import { balanceOf } from './payments-helpers.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
 import { camt } from './camt-fixture.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { randomIds } from '../../src/core/ids.ts';
+import { parseStatement } from '../../src/core/bank-files/detect.ts';
+import { DEFAULT_ACCOUNT_ID } from '../../src/resources/accounts/service.ts';
+import { importStatement } from '../../src/resources/bank-statements/service.ts';
+import { systemContext } from '../../src/wire/context.ts';
 
 async function importFile(server: TestServer, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<{ status: number; body: Statement; headers: Headers }> {
   const reply = await fetch(`${server.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${server.key}`, 'content-type': 'text/plain', ...headers }, body: typeof body === 'string' ? body : new Blob([body]) });
@@ -56,6 +62,13 @@ describeEachStore('bank statements as banks send them', (server) => {
     assert.equal((assign.body as { error: { param: string } }).error.param, 'id');
     assert.equal(await balanceOf(s.stripe, customer.id, 'eur'), 4_000, 'the refused assignment funded nothing');
     assert.equal((await s.request('POST', `/cashbook/v1/unmatched_transfers/${big}/return`)).status, 200);
+
+    // Larger than a NACHA entry's ten digits: refused, so no USD payment file fails on it.
+    const usd = await importFile(s, camt('053', '08', MASTER, [{ amount: '150000000.00', currency: 'USD', creditorAccount: MASTER, ref: 'BIG-6', debtorName: 'Huge Inc', debtorAccount: '000999888777', debtorClearing: { system: 'USABA', id: '011000015' } }]), { 'content-type': 'application/xml' });
+    assert.deepEqual(usd.body.lines.map((l) => [l.status, l.amount]), [['unmatched', 15_000_000_000]]);
+    const refused = await s.request('POST', `/cashbook/v1/unmatched_transfers/${usd.body.lines[0].unmatched_transfer}/return`);
+    assert.equal(refused.status, 400);
+    assert.match((refused.body as { error: { message: string } }).error.message, /larger than one payment of a USD payment file/);
   });
 
   it('two entries alike in every detail and without a bank reference are two payments; a re-import of the file finds both', async () => {
@@ -95,8 +108,8 @@ describeEachStore('bank statements as banks send them', (server) => {
     const entries = await s.stripe.customers.listCashBalanceTransactions(customer.id);
     const names = entries.data.filter((e) => e.type === 'funded').map((e) => (e.funded?.bank_transfer as { eu_bank_transfer?: { sender_name: string } }).eu_bank_transfer?.sender_name);
     assert.deepEqual(names.sort(), ['Jürgen Weiß', 'René Çelik Müller']);
-    const undecodable = await importFile(s, latin1(declared.replace('ISO-8859-1', 'UTF-8').replace('L1-1', 'L1-3')), { 'content-type': 'application/xml' });
-    assert.equal(undecodable.status, 400, 'bytes that are not the UTF-8 they declare are refused');
+    const undecodable = await importFile(s, latin1(declared.replace('ISO-8859-1', 'UTF-8').replaceAll('L1-1', 'L1-3')), { 'content-type': 'application/xml' });
+    assert.deepEqual([undecodable.status, undecodable.body.lines?.[0]?.status], [200, 'funded'], 'XML that declares UTF-8 with stray bytes still imports, as it always did');
   });
 
   it('a file cut off or altered is refused whole: MT940 without :62F: or whose lines miss its closing balance, BAI2 without its 99 trailer or with a wrong control total', async () => {
@@ -126,6 +139,46 @@ describeEachStore('bank statements as banks send them', (server) => {
     assert.equal(await balanceOf(s.stripe, customer.id, 'usd'), 0);
     assert.equal((await importFile(s, [...head, ':62F:C261203EUR102,00', '-'].join('\n'))).status, 200, 'the same statement complete imports');
     assert.equal((await importFile(s, bai2.join('\n'))).status, 200, 'the BAI2 complete imports (its 03 balance counted in the totals)');
+  });
+
+  it("a file imported before this version is still a duplicate: ING's :25: then read with its currency, a Latin-1 file then read as UTF-8", async () => {
+    const s = server();
+    const customer = await s.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(s.stripe, customer.id, 'eur');
+    const ing = [':20:ING-OLD', `:25:${account}EUR`, ':28C:1/1', ':60F:C261202EUR0,00', ':61:2612031203C11,00NTRFNONREF//ING-77', ':86:?20SVWZ+Invoice 77?32ANN', ':62F:C261203EUR11,00', '-'].join('\n');
+    // As imports before 2026-12-04 read it: the account with the currency code on its end.
+    const then = parseStatement(ing);
+    const asBefore = { ...then, account: `${account}EUR`, lines: then.lines.map((line) => ({ ...line, account: `${account}EUR`, formerAccount: undefined })) };
+    const ctx = systemContext(DEFAULT_ACCOUNT_ID, false, systemClock, randomIds);
+    const old = await s.store.write((tx) => importStatement(tx, ctx, asBefore));
+    assert.deepEqual(old.lines.map((l) => l.status), ['unmatched'], 'then the account was not recognized');
+    const now = await importFile(s, ing);
+    assert.deepEqual(now.body.lines.map((l) => l.status), ['duplicate'], 'not booked a second time');
+
+    const latin = latin1([':20:LATIN-OLD', `:25:${account}`, ':28C:1/1', ':60F:C261202EUR0,00', ':61:2612031203C25,00NTRFNONREF', ':86:?20SVWZ+Miete?32Jürgen Weiß', ':62F:C261203EUR25,00', '-'].join('\n'));
+    const readAsUtf8 = new Uint8Array(Buffer.from(Buffer.from(latin).toString('utf8'), 'utf8')); // what the server then decoded: U+FFFD for each Latin-1 letter
+    const first = await importFile(s, readAsUtf8);
+    assert.deepEqual(first.body.lines.map((l) => l.status), ['funded']);
+    const again = await importFile(s, latin);
+    assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate'], 'the same entry, though its name now reads right');
+    assert.equal(await balanceOf(s.stripe, customer.id, 'eur'), 2_500);
+  });
+
+  it('BAI2: a credit whose text only looks like an ACH return still funds; a funds type D with no proper count is refused at once', async () => {
+    const s = server();
+    const customer = await s.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const usd = await virtualAccount(s.stripe, customer.id, 'usd');
+    const file = (records: string[], total: number) => ['01,A,B,261201,0800,1,,,2/', '02,B,A,1,261201,0800,USD,2/', `03,${usd.account},USD/`, ...records, `49,${total},3/`, `98,${total},1,5/`, `99,${total},1,7/`].join('\n');
+    const funded = await importFile(s, file(['16,165,700,Z,B-R10,,ORIG CO NAME:RETURN R10 LLC/'], 700));
+    assert.deepEqual(funded.body.lines.map((l) => [l.status, l.customer]), [['funded', customer.id]]);
+    for (const count of ['-2.5', '-Infinity', 'x', '']) { // -2.5 once looped forever in the parser
+      const refused = await importFile(s, file([`16,165,100,D,${count},1,50,B-D,,TEXT/`], 100));
+      assert.equal(refused.status, 400, count);
+      assert.match(refused.body.error!.message, /funds type D needs its number of distributions/);
+    }
+    const refused03 = await importFile(s, ['01,A,B,261201,0800,1,,,2/', '02,B,A,1,261201,0800,USD,2/', '03,12345,USD,010,100,0,D,-2.5/', '49,100,2/', '98,100,1,4/', '99,100,1,6/'].join('\n'));
+    assert.equal(refused03.status, 400);
+    assert.equal(await balanceOf(s.stripe, customer.id, 'usd'), 700);
   });
 
   it('Idempotency-Key: a retried import answers the first import again; the key with another file is refused', async () => {

@@ -172,6 +172,9 @@ describeEachStore('wire conventions', (server) => {
       assert.equal(refused.headers.get('stripe-version'), null, 'a version that is none is not echoed');
     }
     assert.equal((await request('GET', `/v1/customers/${customer.id}`, { headers: { 'stripe-version': '2025-11-17.clover; custom_checkout_beta=v1' } })).status, 200, 'beta flags as stripe-node sends them');
+    const empty = await request('GET', `/v1/customers/${customer.id}`, { headers: { 'stripe-version': '' } });
+    assert.equal(empty.status, 200, 'an empty header asks for no version');
+    assert.match(empty.headers.get('stripe-version') ?? '', /^\d{4}-\d{2}-\d{2}/);
     const badType = await request('GET', '/v1/balance_transactions?type=bogus');
     assert.deepEqual([badType.status, badType.body.error.param], [400, 'type'], 'list filters take only their values');
     assert.equal((await request('GET', '/v1/balance_transactions?type=topup')).status, 200, 'a type Cashbook never books lists nothing');

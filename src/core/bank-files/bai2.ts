@@ -33,7 +33,8 @@ export function bai2SenderName(text: string | null): string | null {
 /**
  * A credit that is an ACH entry sent back: type code 168 (ACH return item), or a text saying
  * RETURN with a NACHA return code (`ACH RETURN R03`). Its code, or `unknown` when it gives none;
- * null for any other line. Such a credit fails the payment it names instead of funding anyone.
+ * null for any other line. Such a credit fails the payment it names instead of funding anyone
+ * (read from the text, only when it names one: `ORIG CO NAME:RETURN R10 LLC` still funds).
  */
 export function achReturnReason(typeCode: string, text: string | null): string | null {
   const code = /\bR\d{2}\b/.exec(text ?? '')?.[0] ?? null;
@@ -77,7 +78,7 @@ function transaction(record: Record, where: string, account: string, currency: s
   if (!/^\d{1,15}$/.test(fields[2] ?? '')) throw new StatementError(`${where}: "${fields[2]}" is not a BAI2 amount (digits, no decimal point)`);
   const amount = Number(fields[2]);
   const funds = (fields[3] ?? '').toUpperCase();
-  const skip = funds === 'S' ? 3 : funds === 'V' ? 2 : funds === 'D' ? 1 + 2 * Number(fields[4] ?? 0) : 0;
+  const skip = fundsTypeFields(funds, fields[4], where);
   const bankReference = realReference(fields[4 + skip]);
   const customerReference = realReference(fields[5 + skip]);
   const text = transactionText(record, 6 + skip);
@@ -94,6 +95,7 @@ function transaction(record: Record, where: string, account: string, currency: s
     endToEndId: customerReference,
     reversal: false,
     returnReason: achReturnReason(type, text),
+    ...(type !== '168' && achReturnReason(type, text) !== null ? { returnInferred: true } : {}),
     account,
     sender: { name: bai2SenderName(text), iban: null, bic: null, account: null, clearing: null },
     reference: customerReference ?? text,
@@ -102,6 +104,19 @@ function transaction(record: Record, where: string, account: string, currency: s
     batchPosition: null,
     network: bai2Network(type),
   };
+}
+
+/**
+ * How many fields a funds type adds after itself: S three (immediate, one-day, two-day), V two
+ * (value date, time), D one count and a (days, amount) pair per distribution; the count must be
+ * a plain number, or the fields after it cannot be told apart.
+ */
+function fundsTypeFields(funds: string, count: string | undefined, where: string): number {
+  if (funds === 'S') return 3;
+  if (funds === 'V') return 2;
+  if (funds !== 'D') return 0;
+  if (!/^\d{1,3}$/.test((count ?? '').trim())) throw new StatementError(`${where}: the funds type D needs its number of distributions, not "${count ?? ''}"`);
+  return 1 + 2 * Number(count);
 }
 
 /** A signed BAI2 amount (`-1234`, `+5`, `77`; empty is none) as an exact integer. */
@@ -118,7 +133,7 @@ function accountRecordTotal(fields: string[], where: string): bigint {
   for (let i = 3; i < fields.length; ) {
     total += signedAmount(fields[i + 1], where);
     const funds = (fields[i + 3] ?? '').toUpperCase();
-    i += 4 + (funds === 'S' ? 3 : funds === 'V' ? 2 : funds === 'D' ? 1 + 2 * Number(fields[i + 4] ?? 0) : 0);
+    i += 4 + fundsTypeFields(funds, fields[i + 4], where);
   }
   return total;
 }

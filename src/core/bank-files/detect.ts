@@ -14,9 +14,9 @@ export function parseStatement(text: string): ParsedStatement {
 
 /**
  * The file's text from its bytes: by its byte-order mark, else by an XML declaration's
- * `encoding` (German banks often send ISO-8859-1), else UTF-8, and Windows-1252 (a superset of
- * ISO-8859-1's printable characters) when the bytes are not valid UTF-8, as Latin-1 MT940 and
- * BAI2 files are.
+ * `encoding` (German banks often send ISO-8859-1), else UTF-8; when the bytes are not valid
+ * UTF-8, an MT940 or BAI2 file is read as Windows-1252 (a superset of ISO-8859-1's printable
+ * characters: Latin-1 files), XML as UTF-8 with U+FFFD for the stray bytes.
  */
 export function decodeStatement(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
@@ -40,7 +40,8 @@ export function decodeStatement(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    if (declared) throw new StatementError('the XML declares UTF-8 but is not valid UTF-8');
+    // XML is UTF-8 unless it says otherwise: a stray byte reads as U+FFFD, as it always did, rather than refusing the file.
+    if (/^\s*</.test(head)) return new TextDecoder('utf-8').decode(bytes);
     return new TextDecoder('windows-1252').decode(bytes);
   }
 }

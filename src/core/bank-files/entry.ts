@@ -24,6 +24,8 @@ export interface StatementLine {
   reversal: boolean;
   /** The receiving bank sent a payment back (camt RtrInf): its reason code. */
   returnReason: string | null;
+  /** Set when `returnReason` was read from free text (a BAI2 credit saying RETURN R03): it counts only for a line that names one of Cashbook's payments. */
+  returnInferred?: boolean;
   /** The account the entry credits or debits when the line names it (camt CdtrAcct / DbtrAcct). */
   account: string | null;
   /**
@@ -47,6 +49,12 @@ export interface StatementLine {
    * file imported then is still a duplicate now. Never an identity for new imports.
    */
   legacyReference: string | null;
+  /**
+   * The account imports before 2026-12-04 read for the line when it differs (an MT940 `:25:`
+   * with a currency code after the account, as ING writes it): read only, so that a file
+   * imported then is still a duplicate now.
+   */
+  formerAccount?: string;
   /** Its position among the transactions of a batched camt entry; null for an entry of its own. */
   batchPosition: number | null;
   /** The US network the transfer came by, when the file says (BAI2 type codes); null: unknown. */

@@ -56,21 +56,21 @@ function statementBlocks(all: Field[]): Field[][] {
 }
 
 /** A statement's own account (:25:, the part after a bank code and `/`) and currency (:60F:/:60M:, MT942 :34F:). */
-function statementHeader(block: Field[], number: number): { id: string | null; account: string | null; currency: string } {
+function statementHeader(block: Field[], number: number): { id: string | null; account: string | null; currency: string; formerAccount?: string } {
   const where = `MT940 statement ${number}`;
   const rawAccount = block.find(([tag]) => tag === '25')?.[1].trim();
   if (!rawAccount) throw new StatementError(`${where}: the :25: account is required`);
   const opening = block.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
   const currency = opening && (/^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) ?? /([A-Z]{3})/.exec(opening[1]))?.[1]?.toLowerCase();
   if (!currency) throw new StatementError(`${where}: the currency of :60F: (or :34F: in MT942) is required`);
-  let account = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
+  const written = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
   // Some banks (ING) write the currency after the account: NL20INGB0001234567EUR.
   const suffix = currency.toUpperCase();
-  if (account && account.length > 3 && account.endsWith(suffix) && /\d$/.test(account.slice(0, -3))) account = account.slice(0, -3);
-  return { id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null, account, currency };
+  const account = written && written.length > 3 && written.endsWith(suffix) && /\d$/.test(written.slice(0, -3)) ? written.slice(0, -3) : written;
+  return { id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null, account, currency, ...(written !== account && written ? { formerAccount: written } : {}) };
 }
 
-function statementLine(value: string, info: string, header: { account: string | null; currency: string }, index: number): StatementLine {
+function statementLine(value: string, info: string, header: { account: string | null; currency: string; formerAccount?: string }, index: number): StatementLine {
   const where = `:61: line ${index + 1}`;
   const match = LINE61.exec(value);
   if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
@@ -95,6 +95,7 @@ function statementLine(value: string, info: string, header: { account: string | 
     reference: detail.reference,
     mentionedAccounts: mentioned.filter((iban) => iban !== header.account),
     legacyReference: bankRef?.trim() || null,
+    ...(header.formerAccount ? { formerAccount: header.formerAccount } : {}),
     batchPosition: null,
     network: null,
   };

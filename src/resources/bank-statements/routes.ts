@@ -9,7 +9,7 @@ import { listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, authenticateRequest, respondToWrite, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
-import { decodeOrRefuse, importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
+import { decodeOrRefuse, formerReading, importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
 import { assignTransfer, returnTransfer } from './unmatched.ts';
 
 const STATEMENTS = '/cashbook/v1/bank_statements';
@@ -27,7 +27,8 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (text.trim() === '') throw new ApiError('Send the statement file as the request body.', { param: 'file' });
       const parsed = parseOrRefuse(text);
       // Idempotency-Key as on every POST: the file is the request, so a retry of it gets the first answer back.
-      return respondToWrite(deps, request, reply, ctx, { file: text }, async (tx) => toWire(await importStatement(tx, ctx, parsed)));
+      const formerly = formerReading(bytes, text);
+      return respondToWrite(deps, request, reply, ctx, { file: text }, async (tx) => toWire(await importStatement(tx, ctx, parsed, formerly)));
     });
   });
   addReadRoute(app, deps, {

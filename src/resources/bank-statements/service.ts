@@ -236,27 +236,58 @@ async function fundingReversed(tx: Tx, ctx: RequestContext, line: StatementLine,
 }
 
 /**
- * An entry an import before 2026-12-03 booked under its legacy identity: the same entry only
- * if that import's line has its amount, currency, direction and booking date (a legacy
- * reference such as NtryRef 1 or NONREF recurs on other entries).
+ * The identities imports before this version may have given the line: its legacy one (camt
+ * NtryRef, placeholders: before 2026-12-03), the one with the account they read (ING's `:25:`
+ * with its currency), and the one of the same line as they decoded the file (as UTF-8, when it
+ * is Latin-1): `formerly` is that parse, when it differs.
  */
-async function importedBefore(tx: Tx, ctx: RequestContext, line: StatementLine, statementAccount: string | null): Promise<boolean> {
-  const legacyKey = legacyIdentity(line, statementAccount);
-  const record = legacyKey ? await tx.get<EntryRecord>('statement_entries', ctx.accountId, legacyKey) : undefined;
-  if (!record) return false;
-  const statement = await tx.get<StoredObject & { lines: WireLine[] }>('bank_statements', ctx.accountId, record.statement);
-  const seen = statement?.lines.find((l) => l.index === record.line);
-  return !!seen && seen.amount === line.amount && seen.currency === line.currency && seen.direction === line.direction && seen.booking_date === line.bookingDate;
+function formerIdentities(parsed: ParsedStatement, formerly: ParsedStatement | undefined, keys: string[]): string[][] {
+  const aligned = formerly && formerly.lines.length === parsed.lines.length ? formerly : undefined;
+  return parsed.lines.map((line, i) => {
+    const found = new Set<string>();
+    const variants: [StatementLine, string | null][] = [[line, parsed.account]];
+    if (line.formerAccount) variants.push([{ ...line, account: line.formerAccount }, line.formerAccount]);
+    const old = aligned?.lines[i];
+    if (old) {
+      variants.push([old, aligned!.account]);
+      if (old.formerAccount) variants.push([{ ...old, account: old.formerAccount }, old.formerAccount]);
+    }
+    for (const [variant, statementAccount] of variants) {
+      const legacy = legacyIdentity(variant, statementAccount);
+      if (legacy) found.add(legacy);
+      // The line as read now has no other identity: an old import that took the second of two entries alike in every detail for a duplicate funds it now.
+      if (variant !== line) found.add(identity(variant, statementAccount, 1));
+    }
+    found.delete(keys[i]);
+    return [...found];
+  });
 }
 
-async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine, key: string): Promise<WireLine> {
+/**
+ * An entry an earlier import booked under one of its former identities (formerIdentities): the
+ * same entry only if that import's line has its amount, currency, direction and booking date
+ * (a legacy reference such as NtryRef 1 or NONREF recurs on other entries). Entries of this
+ * import itself are never earlier ones.
+ */
+async function importedBefore(tx: Tx, ctx: RequestContext, statementId: string, line: StatementLine, formerKeys: string[]): Promise<boolean> {
+  for (const formerKey of formerKeys) {
+    const record = await tx.get<EntryRecord>('statement_entries', ctx.accountId, formerKey);
+    if (!record || record.statement === statementId) continue;
+    const statement = await tx.get<StoredObject & { lines: WireLine[] }>('bank_statements', ctx.accountId, record.statement);
+    const seen = statement?.lines.find((l) => l.index === record.line);
+    if (seen && seen.amount === line.amount && seen.currency === line.currency && seen.direction === line.direction && seen.booking_date === line.bookingDate) return true;
+  }
+  return false;
+}
+
+async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine, key: string, formerKeys: string[]): Promise<WireLine> {
   const out: WireLine = {
     index: line.index, amount: line.amount, currency: line.currency, direction: line.direction, booking_date: line.bookingDate, bank_reference: line.bankReference,
     status: 'ignored', customer: null, cash_balance_transaction: null, unmatched_transfer: null, refund: null, reason: null,
   };
   if (line.status !== 'booked') return { ...out, reason: line.status === 'pending' ? 'pending entry: imported again once booked' : 'information only' };
   if (line.amount === 0) return { ...out, reason: 'an entry of zero moves no money' };
-  if ((await tx.get('statement_entries', ctx.accountId, key)) || (await importedBefore(tx, ctx, line, parsed.account))) {
+  if ((await tx.get('statement_entries', ctx.accountId, key)) || (await importedBefore(tx, ctx, statementId, line, formerKeys))) {
     return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
   }
   const record: EntryRecord = { id: key, created: ctx.clock.nowSeconds(), statement: statementId, line: line.index };
@@ -308,7 +339,7 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
     return { ...out, status: 'reversed', customer: customer.id, cash_balance_transaction: entries[0].id };
   }
   if (line.direction === 'debit') return { ...out, reason: "a debit that is not one of Cashbook's payments" };
-  if (line.returnReason !== null || line.reversal) {
+  if ((line.returnReason !== null && !line.returnInferred) || line.reversal) {
     const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, 'a returned payment that matches no payment of Cashbook');
     return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
   }
@@ -349,18 +380,31 @@ export function parseOrRefuse(text: string): ParsedStatement {
   return refusing(() => parseStatement(text));
 }
 
+/** The file as imports before 2026-12-04 read it (as UTF-8, whatever its encoding), when that differs from `text` and parses. */
+export function formerReading(bytes: Buffer, text: string): ParsedStatement | undefined {
+  const lossy = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (lossy === text) return undefined;
+  try {
+    return parseStatement(lossy);
+  } catch {
+    return undefined; // it did not import then either
+  }
+}
+
 /** The file's text (detect.ts: by its BOM, its XML declaration, else UTF-8 or Windows-1252), or the 400 of a file that cannot be read. */
 export function decodeOrRefuse(bytes: Uint8Array): string {
   return refusing(() => decodeStatement(bytes));
 }
 
-export async function importStatement(tx: Tx, ctx: RequestContext, parsed: ParsedStatement): Promise<BankStatement> {
+/** `formerly`: the file as imports before this version read it, when that differs (see formerIdentities). */
+export async function importStatement(tx: Tx, ctx: RequestContext, parsed: ParsedStatement, formerly?: ParsedStatement): Promise<BankStatement> {
   // One import at a time per account: two imports of one file must book it once.
   await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
   const id = ctx.ids('bstmt');
   const lines: WireLine[] = [];
   const keys = identities(parsed);
-  for (const [i, line] of parsed.lines.entries()) lines.push(await handleLine(tx, ctx, id, parsed, line, keys[i]));
+  const former = formerIdentities(parsed, formerly, keys);
+  for (const [i, line] of parsed.lines.entries()) lines.push(await handleLine(tx, ctx, id, parsed, line, keys[i], former[i]));
   const statement: BankStatement = { id, object: 'bank_statement', created: ctx.clock.nowSeconds(), livemode: ctx.livemode, format: parsed.format, statement_id: parsed.statementId, account: parsed.account, lines };
   await tx.insert('bank_statements', ctx.accountId, statement);
   return statement;

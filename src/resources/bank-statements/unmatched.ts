@@ -8,6 +8,7 @@ import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { MAX_LINE_AMOUNT, transferDirection } from '../../core/bank-files/entry.ts';
 import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
+import { MAX_PAYMENT } from '../outbound-files/service.ts';
 
 async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, id);
@@ -37,6 +38,10 @@ export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, cu
  */
 export async function returnTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
+  const largest = MAX_PAYMENT[transfer.currency as keyof typeof MAX_PAYMENT];
+  if (largest !== undefined && transfer.amount > largest) {
+    throw new ApiError(`This unmatched transfer is larger than one payment of a ${transfer.currency.toUpperCase()} payment file can be (${largest} minor units): pay it back outside Cashbook.`, { param: 'id' });
+  }
   const payout = senderPayoutAccount(transfer.currency, transfer.sender);
   if (!payout.ok) {
     throw new ApiError(`This unmatched transfer cannot be sent back: ${payout.message}. Assign it to a customer instead, or pay it back outside Cashbook.`, { param: 'id' });

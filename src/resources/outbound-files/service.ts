@@ -79,6 +79,11 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** The largest payment a file's format carries, in minor units: NACHA's 10-digit amount; SEPA's 999,999,999.99 (pain.001 for GBP alike). */
+export const MAX_PAYMENT: Record<OutboundCurrency, number> = { usd: 9_999_999_999, eur: 99_999_999_999, gbp: 99_999_999_999 };
+/** The largest total of one file: NACHA's 12-digit batch and file totals; pain.001's CtrlSum has room for any. */
+const MAX_FILE_TOTAL: Record<OutboundCurrency, number> = { usd: 999_999_999_999, eur: Number.MAX_SAFE_INTEGER, gbp: Number.MAX_SAFE_INTEGER };
+
 const DAY = 86_400;
 /** NACHA's file id modifier: A-Z then 0-9, the files an originator sends on one day told apart. */
 const MODIFIERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -139,25 +144,31 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
   const id = ctx.ids('otf');
   const payments: OutboundPayment[] = [];
   const held: string[] = [];
+  let total = 0;
+  const fits = (amount: number) => amount <= MAX_PAYMENT[currency] && total + amount <= MAX_FILE_TOTAL[currency]; // else it waits for the next file
   for (const candidate of candidates) {
     if (!candidate._payout_account) continue; // settled by Stripe's test flow, not by a bank file
+    if (!fits(candidate.amount)) continue;
     const refund = await tx.getForUpdate<Refund>('refunds', ctx.accountId, candidate.id);
     if (!refund || refund.status !== 'pending' || refund._outbound_file || !refund._payout_account) continue; // a concurrent file took it
     await tx.update('refunds', ctx.accountId, { ...refund, _outbound_file: id });
     held.push(refund.id);
     const what = refund._origin === 'customer_balance' ? 'Return of your balance' : 'Refund';
     payments.push({ endToEndId: refund.id, amount: refund.amount, creditor: refund._payout_account, remittance: `${what} ${refund.id}` });
+    total += refund.amount;
   }
   const transfers: string[] = [];
   const returned = await tx.all<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, { status: 'returned', currency, outbound_transfer_file: null });
   for (const candidate of returned) {
     if (candidate.return_status !== 'pending' || !candidate._payout_account) continue; // marked returned before Cashbook paid returns out
     if (transferDirection(candidate) === 'debit') continue; // a reversal kept as a transfer before the fix: no money came in, none goes out
+    if (!fits(candidate.amount)) continue;
     const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, candidate.id);
     if (!transfer || transfer.status !== 'returned' || transfer.return_status !== 'pending' || transfer.outbound_transfer_file || !transfer._payout_account) continue; // a concurrent file took it
     await tx.update('unmatched_transfers', ctx.accountId, { ...transfer, outbound_transfer_file: id });
     transfers.push(transfer.id);
     payments.push({ endToEndId: transfer.id, amount: transfer.amount, creditor: transfer._payout_account, remittance: `Return of your transfer${transfer.reference ? ` ${transfer.reference}` : ''}` }); // the sender's own reference; the end-to-end id is the transfer's
+    total += transfer.amount;
   }
   if (payments.length === 0) throw new ApiError(`No pending ${currency.toUpperCase()} refund, return or returned unmatched transfer is waiting for a payment file.`, { param: 'currency' });
   if (currency === 'usd') for (const payment of payments) await recordAchEntry(tx, ctx, payment.endToEndId, id);

@@ -9,8 +9,10 @@ export const EU_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'];
 /** Currencies a credit balance may also be kept in. */
 export const CREDIT_CURRENCIES = [...CASH_CURRENCIES, 'aud', 'cad', 'chf', 'czk', 'dkk', 'hkd', 'huf', 'nok', 'nzd', 'pln', 'sek', 'sgd'];
 
-const ZERO_DECIMAL = new Set(['jpy']);
-export const decimals = (currency) => (ZERO_DECIMAL.has(currency) ? 0 : 2);
+// Minor units per ISO 4217 (as statements write them; an unmatched transfer may be in any currency).
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'pyg', 'rwf', 'ugx', 'uyi', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'iqd', 'jod', 'kwd', 'lyd', 'omr', 'tnd']);
+export const decimals = (currency) => (ZERO_DECIMAL.has(currency) ? 0 : THREE_DECIMAL.has(currency) ? 3 : 2);
 
 /** 123456 usd is "1,234.56 USD"; negative amounts get a real minus sign. */
 export function formatAmount(amount, currency) {
@@ -45,7 +47,7 @@ function normalizeSeparators(text) {
 export function parseAmount(text, currency, { max } = {}) {
   const digits = decimals(currency);
   const cleaned = normalizeSeparators(text);
-  const match = new RegExp(digits === 0 ? '^(\\d+)$' : '^(\\d+)(?:\\.(\\d{1,2}))?$').exec(cleaned);
+  const match = new RegExp(digits === 0 ? '^(\\d+)$' : `^(\\d+)(?:\\.(\\d{1,${digits}}))?$`).exec(cleaned);
   if (!match) throw new Error(digits === 0 ? `Enter a whole number of ${currency.toUpperCase()}.` : `Enter an amount like 12.34 (${currency.toUpperCase()}).`);
   const amount = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('Enter an amount greater than zero.');
