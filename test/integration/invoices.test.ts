@@ -44,6 +44,11 @@ describeEachStore('invoices', (server) => {
     assert.equal(item.currency, 'usd');
     assert.equal(item.invoice, draft.id);
     await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 500 });
+    const created = (await eventsOf(server(), 'invoiceitem.created')).find((e) => (e.data.object as Stripe.InvoiceItem).id === item.id);
+    assert.equal((created?.data.object as Stripe.InvoiceItem | undefined)?.amount, 2500, 'invoiceitem.created with the item');
+    const pending = await stripe.invoiceItems.create({ customer: customer.id, amount: 99 });
+    await stripe.invoiceItems.del(pending.id);
+    assert.ok((await eventsOf(server(), 'invoiceitem.deleted')).some((e) => (e.data.object as Stripe.InvoiceItem).id === pending.id), 'invoiceitem.deleted');
     let fetched = await stripe.invoices.retrieve(draft.id);
     assert.equal(fetched.lines.data.length, 2);
     assert.equal(fetched.total, 3000);
@@ -273,6 +278,7 @@ describeEachStore('invoices', (server) => {
     const [finalized] = (await eventsOf(server(), 'invoice.finalized')).filter((e) => (e.data.object as Stripe.Invoice).id === invoice.id);
     assert.equal((finalized.data.object as unknown as { payment_intent: string }).payment_intent, pi.id);
     assert.equal((finalized.data.object as Stripe.Invoice).status, 'open');
+    assert.deepEqual([invoice.hosted_invoice_url, invoice.invoice_pdf], [null, null], 'no link to a page Cashbook does not host');
   });
 
   it('refuses bad input with a Stripe error', async () => {

@@ -100,6 +100,7 @@ export async function createInvoiceItem(tx: Tx, ctx: RequestContext, params: Cre
   };
   await tx.insert(TABLE, ctx.accountId, item);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);
+  await emitEvent(tx, ctx, 'invoiceitem.created', item);
   return item;
 }
 
@@ -131,6 +132,7 @@ export async function deleteInvoiceItem(tx: Tx, ctx: RequestContext, id: string)
   const invoice = item.invoice === null ? undefined : await draftFor(tx, ctx, item.invoice, item.customer);
   await tx.remove(TABLE, ctx.accountId, id);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);
+  await emitEvent(tx, ctx, 'invoiceitem.deleted', item);
   return { id, object: 'invoiceitem', deleted: true };
 }
 

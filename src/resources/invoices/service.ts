@@ -175,8 +175,9 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
     amount_paid: 0,
     amount_remaining: application.amountDue,
     effective_at: now,
-    hosted_invoice_url: `https://invoice.stripe.com/i/${ctx.accountId}/${invoice.id}`,
-    invoice_pdf: `https://pay.stripe.com/invoice/${ctx.accountId}/${invoice.id}/pdf`,
+    // Cashbook hosts no invoice page or PDF: no link rather than one to Stripe's domains that leads nowhere.
+    hosted_invoice_url: null,
+    invoice_pdf: null,
     ...customerSnapshot(customer),
     _applied_credit: application.transactionAmount,
   });
