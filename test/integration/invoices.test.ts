@@ -293,5 +293,20 @@ describeEachStore('invoices', (server) => {
     await rejects(stripe.invoiceItems.create({ customer: customer.id, amount: 100_000_000 }), 400, 'amount');
     await rejects(stripe.invoices.finalizeInvoice('in_missing'), 404, 'invoice');
     assert.equal((await stripe.invoices.list({ customer: customer.id })).data.length, 0);
+
+    // Negative items are fine while the total stays at zero or above; below it is a 400 that changes nothing, never a 500.
+    const draft = await stripe.invoices.create({ customer: customer.id, currency: 'eur' });
+    const item = await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 1000, currency: 'eur' });
+    const discount = await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: -400, currency: 'eur' });
+    assert.equal((await stripe.invoices.retrieve(draft.id)).total, 600);
+    await rejects(stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: -700, currency: 'eur' }), 400, 'amount');
+    await rejects(stripe.invoiceItems.update(discount.id, { amount: -1300 }), 400, 'amount');
+    assert.deepEqual((await stripe.invoiceItems.list({ invoice: draft.id })).data.map((i) => i.amount).sort((a, b) => a - b), [-400, 1000], 'nothing changed');
+    await rejects(stripe.invoiceItems.del(item.id), 400, 'amount'); // deleting the positive line would leave -400: refused too
+    assert.equal((await stripe.invoices.retrieve(draft.id)).total, 600);
+    const other = await stripe.customers.create();
+    await stripe.invoiceItems.create({ customer: other.id, amount: -500, currency: 'eur' });
+    await rejects(stripe.invoices.create({ customer: other.id, currency: 'eur', pending_invoice_items_behavior: 'include' }), 400, 'amount');
+    assert.equal((await stripe.invoices.list({ customer: other.id })).data.length, 0);
   });
 });

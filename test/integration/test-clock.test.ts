@@ -44,6 +44,35 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.equal((events.data[0].data.object as Stripe.TestHelpers.TestClock).id, clock.id);
   });
 
+  it("invoices and payments of a clock customer carry the clock's time: an invoice made on day 70 is due on day 100 and a transfer quoting its number pays it", async () => {
+    const { stripe } = server();
+    const { clock, cus, start } = await clockedCustomer(stripe, { mode: 'automatic' });
+    const day70 = start + 70 * DAY;
+    await advanceClock(stripe, clock.id, day70);
+    const draft = await stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice', days_until_due: 30, payment_settings: { payment_method_types: ['customer_balance'] } });
+    await stripe.invoiceItems.create({ customer: cus.id, invoice: draft.id, amount: 1000 });
+    const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+    assert.deepEqual([invoice.created, invoice.status_transitions.finalized_at, invoice.due_date], [day70, day70, day70 + 30 * DAY]);
+    await fund(stripe, cus.id, 1000, 'usd', invoice.number!);
+    assert.equal((await stripe.invoices.retrieve(invoice.id)).status, 'paid', 'not overdue on the clock: reconciliation pays it');
+    const pi = await stripe.paymentIntents.create({ amount: 500, currency: 'usd', customer: cus.id, payment_method_types: ['customer_balance'] } as Stripe.PaymentIntentCreateParams);
+    assert.equal(pi.created, day70);
+    assert.equal((await stripe.paymentIntents.cancel(pi.id)).canceled_at, day70);
+  });
+
+  it('a clock whose customer has a return on its way is not deleted until it is done; a plain balance goes with the customer', async () => {
+    const { stripe } = server();
+    const { clock, cus } = await clockedCustomer(stripe);
+    await fund(stripe, cus.id, 900);
+    const back = await stripe.refunds.create({ origin: 'customer_balance', customer: cus.id, currency: 'usd', amount: 400 });
+    await assert.rejects(stripe.testHelpers.testClocks.del(clock.id), rejectsWith(400, { param: 'test_clock' }));
+    assert.equal((await stripe.testHelpers.testClocks.retrieve(clock.id)).id, clock.id, 'nothing deleted');
+    assert.equal((await stripe.refunds.cancel(back.id)).status, 'canceled', 'the return can still be finished');
+    const deleted = await stripe.testHelpers.testClocks.del(clock.id);
+    assert.equal(deleted.deleted, true);
+    assert.equal(((await stripe.customers.retrieve(cus.id)) as Stripe.DeletedCustomer).deleted, true);
+  });
+
   it('objects of a customer on a test clock get the clock time', async () => {
     const { stripe } = server();
     const { clock, cus } = await clockedCustomer(stripe);

@@ -148,7 +148,7 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
 }
 
 /** The first open PaymentIntent holding applied cash, open return or refund, or open invoice of a customer, if any. */
-async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
+export async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
   for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']) {
     const intents = await tx.all<StoredObject & { _applied?: number }>('payment_intents', accountId, { customer: customerId, status });
     const holding = intents.find((intent) => (intent._applied ?? 0) > 0);

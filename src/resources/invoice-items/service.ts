@@ -7,6 +7,7 @@ import { mergeMetadata } from '../../wire/params.ts';
 import { adoptCurrency, defaultCurrency, saveCustomer } from '../customer-balance-transactions/service.ts';
 import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
+import { customerContext } from '../test-clocks/service.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { MAX_LINES, refreshDraftLines, type Invoice } from '../invoices/object.ts';
 import type { CreateInvoiceItemParams, UpdateInvoiceItemParams } from './params.ts';
@@ -69,6 +70,7 @@ async function saveDraft(tx: Tx, ctx: RequestContext, invoice: Invoice, customer
 
 export async function createInvoiceItem(tx: Tx, ctx: RequestContext, params: CreateInvoiceItemParams): Promise<InvoiceItem> {
   const customer = await lockCustomer(tx, ctx, params.customer);
+  ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const customerBefore = toWire(customer);
   const invoice = params.invoice === undefined ? undefined : await draftFor(tx, ctx, params.invoice, customer.id);
   const currency = params.currency ?? invoice?.currency ?? customer.currency ?? (await defaultCurrency(tx, ctx));

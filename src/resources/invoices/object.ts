@@ -86,6 +86,10 @@ export function lineFromItem(item: InvoiceItem, invoiceId: string, ids: (prefix:
 /** Sets the amounts of a draft from its lines (before any balance is applied). */
 export function setDraftAmounts(invoice: Invoice, currentBalance: number): void {
   const { subtotal, total } = invoiceTotals(invoice.lines.data.map((line) => line.amount));
+  // Stripe credits a negative total to the customer's balance; Cashbook has no credit invoices (nor credit notes): refused, nothing changes.
+  if (total < 0) {
+    throw new ApiError(`This invoice's total would be ${total} ${invoice.currency}: an invoice's items may include negative amounts, but its total cannot be below zero in Cashbook. Credit the customer with a balance adjustment (POST /v1/customers/:id/balance_transactions) instead.`, { param: 'amount' });
+  }
   Object.assign(invoice, {
     subtotal,
     subtotal_excluding_tax: subtotal,

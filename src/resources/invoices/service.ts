@@ -10,6 +10,7 @@ import { toWire } from '../../wire/wire-object.ts';
 import { loadAccount } from '../accounts/service.ts';
 import { bookCreditTransaction, creditBalance, defaultCurrency, hasCashBalance, saveCustomer } from '../customer-balance-transactions/service.ts';
 import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
+import { customerContext } from '../test-clocks/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { attachPendingItems } from '../invoice-items/service.ts';
 import { customerSnapshot, newDraft, paymentSettings } from './draft.ts';
@@ -26,13 +27,16 @@ export async function loadInvoice(tx: ReadTx, ctx: RequestContext, id: string, p
   return invoice;
 }
 
-/** Locks the invoice's customer, then the invoice: customer before invoice, as every path does. */
-export async function lockInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {
+/**
+ * Locks the invoice's customer, then the invoice: customer before invoice, as every path does.
+ * With the context at the customer's time (its test clock's, if it has one).
+ */
+export async function lockInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<{ invoice: Invoice; ctx: RequestContext }> {
   const first = await loadInvoice(tx, ctx, id);
-  await lockCustomer(tx, ctx, first.customer, 'invoice');
+  const customer = await lockCustomer(tx, ctx, first.customer, 'invoice');
   const invoice = await tx.getForUpdate<Invoice>(TABLE, ctx.accountId, id);
   if (!invoice) throw errors.noSuch('invoice', id, 'invoice');
-  return invoice;
+  return { invoice, ctx: await customerContext(tx, ctx, customer) };
 }
 
 /** Applies collection_method / days_until_due / due_date, refusing the combinations Stripe refuses. */
@@ -69,6 +73,7 @@ function checkCashCurrency(invoice: Invoice): void {
 
 export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateInvoiceParams): Promise<Invoice> {
   const customer = await lockCustomer(tx, ctx, params.customer);
+  ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const account = await loadAccount(tx, ctx.accountId);
   const now = ctx.clock.nowSeconds();
   const id = ctx.ids('in');
@@ -85,7 +90,8 @@ export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateI
 }
 
 export async function updateInvoice(tx: Tx, ctx: RequestContext, id: string, params: UpdateInvoiceParams): Promise<Invoice> {
-  const invoice = await lockInvoice(tx, ctx, id);
+  const { invoice, ctx: clocked } = await lockInvoice(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   const before = toWire(invoice);
   const next: Invoice = structuredClone(invoice);
   if (invoice.status !== 'draft') {
@@ -109,7 +115,8 @@ export async function updateInvoice(tx: Tx, ctx: RequestContext, id: string, par
 }
 
 export async function deleteInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
-  const invoice = await lockInvoice(tx, ctx, id);
+  const { invoice, ctx: clocked } = await lockInvoice(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   if (invoice.status !== 'draft') {
     throw new ApiError('You can only delete draft invoices. Void a finalized invoice instead.', { code: 'invoice_not_editable', param: 'invoice' });
   }
@@ -141,7 +148,8 @@ export async function emitPaid(tx: Tx, ctx: RequestContext, invoice: Invoice): P
 }
 
 export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, autoAdvance?: boolean): Promise<Invoice> {
-  const invoice = await lockInvoice(tx, ctx, id);
+  const { invoice, ctx: clocked } = await lockInvoice(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   if (invoice.status !== 'draft') {
     throw new ApiError(`This invoice is already finalized (status ${invoice.status}); only a draft can be finalized.`, { code: 'invoice_already_finalized', param: 'invoice' });
   }
@@ -203,7 +211,8 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
 }
 
 export async function voidInvoice(tx: Tx, ctx: RequestContext, id: string): Promise<Invoice> {
-  const invoice = await lockInvoice(tx, ctx, id);
+  const { invoice, ctx: clocked } = await lockInvoice(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
     throw new ApiError(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, { code: 'invoice_not_editable', param: 'invoice' });
   }
@@ -225,7 +234,9 @@ export async function voidInvoice(tx: Tx, ctx: RequestContext, id: string): Prom
 }
 
 export async function payInvoice(tx: Tx, ctx: RequestContext, id: string, params: { paid_out_of_band?: boolean }): Promise<Invoice> {
-  let invoice = await lockInvoice(tx, ctx, id);
+  const locked = await lockInvoice(tx, ctx, id);
+  let invoice = locked.invoice;
+  ctx = locked.ctx; // a customer on a test clock lives at its time
   // Paying a draft finalizes it first, as Stripe does; one settled at finalization is returned as is.
   if (invoice.status === 'draft') {
     invoice = await finalizeInvoice(tx, ctx, id);

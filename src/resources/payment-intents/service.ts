@@ -9,6 +9,7 @@ import { mergeMetadata } from '../../wire/params.ts';
 import { afterCashInflow } from '../cash-balance/inflow.ts';
 import { effectiveReconciliationMode } from '../cash-balance/service.ts';
 import { lockCustomer, type Customer } from '../customers/service.ts';
+import { customerContext } from '../test-clocks/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { createCustomerBalancePaymentMethod, loadPaymentMethod } from '../payment-methods/service.ts';
 import { bookApplication, releaseApplied, saveIntent, succeed } from './funding.ts';
@@ -33,13 +34,14 @@ export async function loadIntent(tx: ReadTx, ctx: RequestContext, id: string, pa
 }
 
 /** Locks the intent's customer, then reads the intent (customer before intent, always). */
-export async function lockIntent(tx: Tx, ctx: RequestContext, id: string): Promise<{ intent: PaymentIntent; customer: Customer }> {
+/** The intent and its customer, locked, and the context at the customer's time (its test clock's, if it has one). */
+export async function lockIntent(tx: Tx, ctx: RequestContext, id: string): Promise<{ intent: PaymentIntent; customer: Customer; ctx: RequestContext }> {
   const first = await loadIntent(tx, ctx, id);
   // A deleted customer's intents can still be canceled or updated, so lock the row as it is.
   const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, first.customer);
   assert(customer, `intent ${id} has no customer row`);
   const intent = (await tx.getForUpdate<PaymentIntent>('payment_intents', ctx.accountId, id))!;
-  return { intent, customer };
+  return { intent, customer, ctx: await customerContext(tx, ctx, customer) };
 }
 
 function checkLiveCustomer(customer: Customer): void {
@@ -78,6 +80,7 @@ export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIn
     throw new ApiError('You may only specify one of these parameters: payment_method, payment_method_data.', { param: 'payment_method_data' });
   }
   const customer = await lockCustomer(tx, ctx, params.customer);
+  ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const id = ctx.ids('pi');
   const automatic = params.payment_method_types === undefined && params.allowed_payment_method_types === undefined;
   const intent: PaymentIntent = {
@@ -135,7 +138,8 @@ export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIn
 }
 
 export async function confirmIntent(tx: Tx, ctx: RequestContext, id: string, params: ConfirmIntentParams, options: ServiceOptions = {}): Promise<PaymentIntent> {
-  const { intent, customer } = await lockIntent(tx, ctx, id);
+  const { intent, customer, ctx: clocked } = await lockIntent(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   return confirmLocked(tx, ctx, customer, intent, params, options);
 }
 
@@ -197,7 +201,8 @@ async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, in
 
 /** POST /v1/payment_intents/:id/apply_customer_balance (spec §7). */
 export async function applyCustomerBalance(tx: Tx, ctx: RequestContext, id: string, params: { amount?: number; currency?: string }, options: ServiceOptions = {}): Promise<PaymentIntent> {
-  const { intent, customer } = await lockIntent(tx, ctx, id);
+  const { intent, customer, ctx: clocked } = await lockIntent(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   checkAction(intent, 'apply_customer_balance');
   checkLiveCustomer(customer);
   if (params.currency !== undefined && params.currency !== intent.currency) {
@@ -232,7 +237,8 @@ export async function applyCustomerBalance(tx: Tx, ctx: RequestContext, id: stri
 }
 
 export async function updateIntent(tx: Tx, ctx: RequestContext, id: string, params: UpdateIntentParams): Promise<PaymentIntent> {
-  const { intent, customer } = await lockIntent(tx, ctx, id);
+  const { intent, customer, ctx: clocked } = await lockIntent(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   checkAction(intent, 'update');
   const changesPayment = (params.amount !== undefined && params.amount !== intent.amount) || params.payment_method_options !== undefined;
   if (changesPayment && transitionError('confirm', intent.status) !== null && intent.status !== 'requires_action') {
@@ -272,7 +278,8 @@ export async function cancelIntent(
   stripeReason?: 'void_invoice' | 'failed_invoice' | 'automatic' | 'expired',
   byInvoice?: string,
 ): Promise<PaymentIntent> {
-  const { intent, customer } = await lockIntent(tx, ctx, id);
+  const { intent, customer, ctx: clocked } = await lockIntent(tx, ctx, id);
+  ctx = clocked; // a customer on a test clock lives at its time
   checkAction(intent, 'cancel');
   if (intent.invoice !== null && intent.invoice !== byInvoice) {
     throw unexpectedState(intent, 'cancel', `You cannot cancel this PaymentIntent because it was created by an invoice (${intent.invoice}). Void the invoice instead.`);

@@ -4,7 +4,7 @@ import { ApiError, errors } from '../../core/errors.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { emitEvent } from '../events/emit.ts';
-import type { Customer } from '../customers/service.ts';
+import { moneyOnItsWayBack, type Customer } from '../customers/service.ts';
 import { runClockJobs } from '../scheduler/run.ts';
 import type { ScheduledJob } from '../scheduler/jobs.ts';
 
@@ -102,9 +102,13 @@ export async function advanceSlice(tx: Tx, ctx: RequestContext, id: string, budg
 export async function deleteClock(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
   if (!clock) throw errors.noSuch('test_helpers.test_clock', id, 'test_clock');
-  for (const customer of await tx.all<Customer>('customers', ctx.accountId, { test_clock: id })) {
-    if (!customer._deleted) await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
+  const customers = (await tx.all<Customer>('customers', ctx.accountId, { test_clock: id })).filter((customer) => !customer._deleted);
+  for (const customer of customers) {
+    // Stripe deletes everything; a return or payment in flight would be left with no customer to finish it, so they go first.
+    const held = await moneyOnItsWayBack(tx, ctx.accountId, customer.id);
+    if (held) throw new ApiError(`This test clock's customer ${customer.id} has money on its way (${held}): cancel it, or advance the clock until it completes, before deleting the clock.`, { param: 'test_clock' });
   }
+  for (const customer of customers) await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
   for (const job of await tx.all<ScheduledJob>('scheduled_jobs', ctx.accountId, { test_clock: id, status: 'pending' })) {
     await tx.update('scheduled_jobs', ctx.accountId, { ...job, status: 'canceled' });
   }
