@@ -117,23 +117,6 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.equal(await balanceOf(stripe, cus.id), 800);
   });
 
-  it('money that comes back to the balance (a canceled payment) is returned 75 days after it came back', async () => {
-    const { stripe } = server();
-    const { clock, cus, start } = await clockedCustomer(stripe, { mode: 'automatic' });
-    await fund(stripe, cus.id, 1000);
-    const waiting = await intent(stripe, cus.id, 1500); // 1000 applied, 500 to come by transfer
-    assert.equal(await balanceOf(stripe, cus.id), 0);
-    await advanceClock(stripe, clock.id, start + 60 * DAY);
-    await stripe.paymentIntents.cancel(waiting.id);
-    assert.equal(await balanceOf(stripe, cus.id), 1000, 'the applied money came back on day 60');
-    await advanceClock(stripe, clock.id, start + 80 * DAY);
-    assert.equal(await balanceOf(stripe, cus.id), 1000, "its funding's day 75 found nothing: the money was in the payment then");
-    await advanceClock(stripe, clock.id, start + 136 * DAY);
-    assert.equal(await balanceOf(stripe, cus.id), 0, 'returned on day 135, 75 days after it came back');
-    const back = (await stripe.refunds.list({ limit: 10 })).data.find((r) => r.charge === null && r.amount === 1000 && r.created === start + 135 * DAY);
-    assert.ok(back, 'an automatic return of the 1000');
-  });
-
   it('unreconciled funds: automatic return at 75 days, swept to the merchant balance at 90', async () => {
     const { stripe } = server();
     const { clock, cus, start } = await clockedCustomer(stripe);

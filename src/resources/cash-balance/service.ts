@@ -8,8 +8,6 @@ import { loadAccount, type ReconciliationMode } from '../accounts/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { writeJournal } from '../balance/journal.ts';
-import { isLot } from '../../core/refund.ts';
-import { scheduleFundingAge } from '../refunds/unreconciled.ts';
 
 export interface CashBalanceTransaction extends StoredObject {
   object: 'customer_cash_balance_transaction';
@@ -90,11 +88,5 @@ export async function postCashTransactions(
   // Read back what was written: the stored balance must be the ledger's ending balance.
   assert((await tx.cashBalances(ctx.accountId, customerId))[currency] === ending, 'stored balance differs from ledger');
   for (const entry of entries) await emitEvent(tx, ctx, 'customer_cash_balance_transaction.created', entry);
-  // Money that comes back (unapplied from a payment, a failed refund, a canceled return) ages from now like a funding, so it too is returned at 75 days and swept at 90. [inferred]
-  const comingBack = entries.filter((entry) => isLot(entry) && entry.type !== 'funded');
-  if (comingBack.length > 0) {
-    const customer = await tx.get<Customer>('customers', ctx.accountId, customerId);
-    if (customer && !customer._deleted) for (const entry of comingBack) await scheduleFundingAge(tx, ctx, customer, entry);
-  }
   return entries;
 }
