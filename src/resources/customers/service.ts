@@ -148,7 +148,7 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
 }
 
 /** The first open PaymentIntent holding applied cash, open return or refund, or open invoice of a customer, if any. */
-export async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
+export async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: string, options: { openInvoices: boolean } = { openInvoices: true }): Promise<string | undefined> {
   for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']) {
     const intents = await tx.all<StoredObject & { _applied?: number }>('payment_intents', accountId, { customer: customerId, status });
     const holding = intents.find((intent) => (intent._applied ?? 0) > 0);
@@ -161,6 +161,7 @@ export async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: s
     if (open) return `the ${status} ${open._origin === 'customer_balance' ? 'return' : 'refund'} ${open.id}`;
   }
   // An open invoice is paid from the cash balance by reconciliation, and voiding it gives its credit back.
+  if (!options.openInvoices) return undefined;
   const invoice = (await tx.all<StoredObject>('invoices', accountId, { customer: customerId, status: 'open' }))[0];
   if (invoice) return `the open invoice ${invoice.id}`;
   return undefined;

@@ -86,10 +86,6 @@ export function lineFromItem(item: InvoiceItem, invoiceId: string, ids: (prefix:
 /** Sets the amounts of a draft from its lines (before any balance is applied). */
 export function setDraftAmounts(invoice: Invoice, currentBalance: number): void {
   const { subtotal, total } = invoiceTotals(invoice.lines.data.map((line) => line.amount));
-  // Stripe credits a negative total to the customer's balance; Cashbook has no credit invoices (nor credit notes): refused, nothing changes.
-  if (total < 0) {
-    throw new ApiError(`This invoice's total would be ${total} ${invoice.currency}: an invoice's items may include negative amounts, but its total cannot be below zero in Cashbook. Credit the customer with a balance adjustment (POST /v1/customers/:id/balance_transactions) instead.`, { param: 'amount' });
-  }
   Object.assign(invoice, {
     subtotal,
     subtotal_excluding_tax: subtotal,
@@ -97,9 +93,10 @@ export function setDraftAmounts(invoice: Invoice, currentBalance: number): void 
     total_excluding_tax: total,
     starting_balance: currentBalance,
     ending_balance: null,
-    amount_due: total,
+    // A draft may total below zero while it is built (a discount before its item); nothing is due then, and finalizing it is refused (no credit invoices).
+    amount_due: Math.max(0, total),
     amount_paid: 0,
-    amount_remaining: total,
+    amount_remaining: Math.max(0, total),
   });
   checkInvoice(invoice);
 }
