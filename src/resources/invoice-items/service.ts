@@ -115,6 +115,7 @@ export async function loadInvoiceItem(tx: ReadTx, ctx: RequestContext, id: strin
 export async function updateInvoiceItem(tx: Tx, ctx: RequestContext, id: string, params: UpdateInvoiceItemParams): Promise<InvoiceItem> {
   const item = await loadInvoiceItem(tx, ctx, id);
   const customer = await lockCustomer(tx, ctx, item.customer);
+  ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const invoice = item.invoice === null ? undefined : await draftFor(tx, ctx, item.invoice, item.customer);
   const next: InvoiceItem = { ...item };
   const touchesAmount = params.amount !== undefined || params.unit_amount !== undefined || params.unit_amount_decimal !== undefined || params.quantity !== undefined;
@@ -131,6 +132,7 @@ export async function updateInvoiceItem(tx: Tx, ctx: RequestContext, id: string,
 export async function deleteInvoiceItem(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   const item = await loadInvoiceItem(tx, ctx, id);
   const customer = await lockCustomer(tx, ctx, item.customer);
+  ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const invoice = item.invoice === null ? undefined : await draftFor(tx, ctx, item.invoice, item.customer);
   await tx.remove(TABLE, ctx.accountId, id);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);
