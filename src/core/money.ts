@@ -45,9 +45,16 @@ export function checkPositiveAmount(amount: number, param = 'amount'): number {
   return amount;
 }
 
-/** Digits after the decimal point of a currency's major unit (JPY has none; every cash currency here else two). */
+// ISO 4217 currencies whose minor unit is not the hundredth (a bank statement may hold any currency, not only those Cashbook books).
+const ISO_EXPONENTS: Record<string, number> = {
+  bif: 0, clp: 0, djf: 0, gnf: 0, isk: 0, jpy: 0, kmf: 0, krw: 0, pyg: 0, rwf: 0, ugx: 0, uyi: 0, vnd: 0, vuv: 0, xaf: 0, xof: 0, xpf: 0,
+  bhd: 3, iqd: 3, jod: 3, kwd: 3, lyd: 3, omr: 3, tnd: 3,
+  clf: 4, uyw: 4,
+};
+
+/** Digits after the decimal point of a currency's major unit, per ISO 4217 (JPY none, KWD three, two for any other code). */
 export function minorUnitExponent(currency: string): number {
-  return currency.toLowerCase() === 'jpy' ? 0 : 2;
+  return ISO_EXPONENTS[currency.toLowerCase()] ?? 2;
 }
 
 /** Minor units as the customer reads them, by string arithmetic: `1,234.50 EUR`, `1,200 JPY`. */

@@ -34,13 +34,21 @@ function nullableString(max = 5000) {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Whether `text` is an email address: one @, a dot in its domain, no space, control character or lone surrogate. */
+function isEmail(text: string): boolean {
+  return EMAIL.test(text) && !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
+const badEmail = (ctx: z.RefinementCtx, value: string) => fail(ctx, `Invalid email address: ${JSON.stringify(value).slice(1, -1)}`, 'email_invalid');
+
 /** An email address (`email_invalid` otherwise, as Stripe answers). */
 function email(max = 512) {
-  return string({ max }).transform((value, ctx) => {
-    // Control characters and lone surrogates are no part of an address.
-    if (!EMAIL.test(value) || /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return fail(ctx, `Invalid email address: ${JSON.stringify(value).slice(1, -1)}`, 'email_invalid');
-    return value;
-  });
+  return string({ max }).transform((value, ctx) => (isEmail(value) ? value : badEmail(ctx, value)));
+}
+
+/** An email address that an empty string unsets (the result is null). */
+function nullableEmail(max = 512) {
+  return nullableString(max).transform((value, ctx) => (value === null || isEmail(value) ? value : badEmail(ctx, value)));
 }
 
 function integer(options: { min?: number; max?: number } = {}) {
@@ -146,7 +154,7 @@ function metadata() {
   });
 }
 
-export const param = { string, nullableString, email, integer, amount, boolean, enumOf, currency, array, metadata };
+export const param = { string, nullableString, email, nullableEmail, integer, amount, boolean, enumOf, currency, array, metadata };
 
 /** Merges a metadata update into existing metadata: "" removes a key; at most 50 keys. */
 export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | undefined, replaceAll: boolean): Record<string, string> {

@@ -82,6 +82,7 @@ function transaction(record: Record, where: string, account: string, currency: s
   const bankReference = realReference(fields[4 + skip]);
   const customerReference = realReference(fields[5 + skip]);
   const text = transactionText(record, 6 + skip);
+  const returnReason = achReturnReason(type, text);
   const code = Number(type);
   return {
     index,
@@ -94,8 +95,8 @@ function transaction(record: Record, where: string, account: string, currency: s
     uniqueReference: bankReference,
     endToEndId: customerReference,
     reversal: false,
-    returnReason: achReturnReason(type, text),
-    ...(type !== '168' && achReturnReason(type, text) !== null ? { returnInferred: true } : {}),
+    returnReason,
+    ...(type !== '168' && returnReason !== null ? { returnInferred: true } : {}),
     account,
     sender: { name: bai2SenderName(text), iban: null, bic: null, account: null, clearing: null },
     reference: customerReference ?? text,
@@ -159,8 +160,11 @@ export function parseBai2(text: string): ParsedStatement {
   let fileTotal = 0n;
   let ended = false;
   const lines: StatementLine[] = [];
-  const mismatch = (where: string, record: string, said: bigint, sum: bigint) =>
-    new StatementError(`${where}: the ${record} control total ${said} is not the sum of what it closes (${sum}): the file may be incomplete or altered`);
+  /** A trailer's control total (its second field) must be the sum of what it closes. */
+  const checkTotal = (fields: string[], where: string, record: string, sum: bigint) => {
+    const said = signedAmount(fields[1], where);
+    if (said !== sum) throw new StatementError(`${where}: the ${record} control total ${said} is not the sum of what it closes (${sum}): the file may be incomplete or altered`);
+  };
   for (const [recordIndex, record] of all.entries()) {
     const fields = record.flat();
     const where = `BAI2 record ${recordIndex + 1}`;
@@ -188,24 +192,21 @@ export function parseBai2(text: string): ParsedStatement {
         break;
       case '49': {
         if (accountTotal === null || groupTotal === null) throw new StatementError(`${where}: a 49 account trailer without its 03 account record`);
-        const said = signedAmount(fields[1], where);
-        if (said !== accountTotal) throw mismatch(where, '49 account', said, accountTotal);
+        checkTotal(fields, where, '49 account', accountTotal);
         groupTotal += accountTotal;
         accountTotal = null;
         break;
       }
       case '98': {
         if (groupTotal === null || accountTotal !== null) throw new StatementError(`${where}: a 98 group trailer ${groupTotal === null ? 'without its 02 group header' : 'before the 49 trailer of its last account'}`);
-        const said = signedAmount(fields[1], where);
-        if (said !== groupTotal) throw mismatch(where, '98 group', said, groupTotal);
+        checkTotal(fields, where, '98 group', groupTotal);
         fileTotal += groupTotal;
         groupTotal = null;
         break;
       }
       case '99': {
         if (groupTotal !== null) throw new StatementError(`${where}: the 99 file trailer before the 98 trailer of the last group`);
-        const said = signedAmount(fields[1], where);
-        if (said !== fileTotal) throw mismatch(where, '99 file', said, fileTotal);
+        checkTotal(fields, where, '99 file', fileTotal);
         ended = true;
         break;
       }

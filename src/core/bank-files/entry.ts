@@ -1,5 +1,6 @@
 // What every statement format is read into: one line per booked (or pending, or
 // information-only) entry, amounts in exact integer minor units. Pure data, no I/O.
+import { MAX_AMOUNT_MINOR, minorUnitExponent } from '../money.ts';
 
 export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'bai2';
 
@@ -80,27 +81,15 @@ export function transferDirection(transfer: { reason: string | null }): 'credit'
   return transfer.reason === LEGACY_REVERSAL_REASON ? 'debit' : 'credit';
 }
 
-// ISO 4217 currencies whose minor unit is not the hundredth (a file may hold any currency, not just those Cashbook books).
-const ISO_EXPONENTS: Record<string, number> = {
-  bif: 0, clp: 0, djf: 0, gnf: 0, isk: 0, jpy: 0, kmf: 0, krw: 0, pyg: 0, rwf: 0, ugx: 0, uyi: 0, vnd: 0, vuv: 0, xaf: 0, xof: 0, xpf: 0,
-  bhd: 3, iqd: 3, jod: 3, kwd: 3, lyd: 3, omr: 3, tnd: 3,
-  clf: 4, uyw: 4,
-};
-
-/** Digits after the decimal point of `currency` per ISO 4217 (two for any other code). */
-export function isoExponent(currency: string): number {
-  return ISO_EXPONENTS[currency.toLowerCase()] ?? 2;
-}
-
 /** Largest line amount Cashbook books to a customer (Stripe's eight digits); a larger credit is kept unmatched, a larger debit ignored. */
-export const MAX_LINE_AMOUNT = 99_999_999;
+export const MAX_LINE_AMOUNT = MAX_AMOUNT_MINOR;
 
 /** "1234.5" (or "1234,5") in `currency` to minor units by string arithmetic, never floats. */
 export function minorUnits(text: string, currency: string, where: string): number {
   const clean = text.trim().replace(',', '.');
   const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(clean);
   if (!match) throw new StatementError(`${where}: "${text}" is not an amount`);
-  const exponent = isoExponent(currency);
+  const exponent = minorUnitExponent(currency);
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > exponent) throw new StatementError(`${where}: ${text} has more decimals than ${currency.toUpperCase()} allows`);
   const minor = BigInt(match[1]) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');

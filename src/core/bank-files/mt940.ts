@@ -102,11 +102,11 @@ function statementLine(value: string, info: string, header: { account: string | 
 }
 
 /** A balance field (:60F:, :62F:, …: `C261130EUR1234,56`) in signed minor units. */
-function balance(value: string, where: string): { amount: number; currency: string } {
+function balance(value: string, where: string): number {
   const match = /^([CD])(\d{6})([A-Z]{3})(\d{1,15},\d{0,3})/.exec(value.trim());
   if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a balance (C or D, YYMMDD, currency, amount)`);
   const amount = minorUnits(match[4], match[3].toLowerCase(), where);
-  return { amount: match[1] === 'D' ? -amount : amount, currency: match[3].toLowerCase() };
+  return match[1] === 'D' ? -amount : amount;
 }
 
 /**
@@ -123,8 +123,8 @@ function checkBalances(block: Field[], lines: StatementLine[], number: number): 
   const from = balance(opening[1], `${where} :${opening[0]}:`);
   const to = balance(closing[1], `${where} :${closing[0]}:`);
   const moved = lines.reduce((sum, line) => sum + (line.direction === 'credit' ? line.amount : -line.amount), 0);
-  if (from.amount + moved !== to.amount) {
-    throw new StatementError(`${where}: its lines do not take the opening balance to the closing one (${from.amount} ${moved >= 0 ? '+' : '-'} ${Math.abs(moved)} is not ${to.amount} minor units): the file may be incomplete or altered`);
+  if (from + moved !== to) {
+    throw new StatementError(`${where}: its lines do not take the opening balance to the closing one (${from} ${moved >= 0 ? '+' : '-'} ${Math.abs(moved)} is not ${to} minor units): the file may be incomplete or altered`);
   }
 }
 

@@ -3,6 +3,10 @@
 // Pure calendar arithmetic in UTC dates. At the Federal Reserve a holiday on a Sunday is observed
 // the Monday after and one on a Saturday closes nothing (ACH still settles the Friday before).
 
+const utcDate = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day));
+const sameDay = (a: Date, b: Date) => a.getUTCFullYear() === b.getUTCFullYear() && a.getUTCMonth() === b.getUTCMonth() && a.getUTCDate() === b.getUTCDate();
+const isWeekend = (date: Date) => date.getUTCDay() === 0 || date.getUTCDay() === 6;
+
 /** The `n`th (1-based) `weekday` (0 = Sunday) of a month, as a day of the month; n = -1 is the last. */
 function nthWeekday(year: number, month: number, weekday: number, n: number): number {
   if (n > 0) {
@@ -37,8 +41,7 @@ export function federalReserveHolidays(year: number): { month: number; day: numb
 
 /** Whether ACH settles on the UTC date of `date`: a weekday that is no Federal Reserve holiday. */
 export function isAchBankingDay(date: Date): boolean {
-  const weekday = date.getUTCDay();
-  if (weekday === 0 || weekday === 6) return false;
+  if (isWeekend(date)) return false;
   const month = date.getUTCMonth();
   const day = date.getUTCDate();
   return !federalReserveHolidays(date.getUTCFullYear()).some((h) => h.month === month && h.day === day);
@@ -69,10 +72,6 @@ export function easterSunday(year: number): { month: number; day: number } {
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return { month, day };
 }
-
-const utcDate = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day));
-const sameDay = (a: Date, b: Date) => a.getUTCFullYear() === b.getUTCFullYear() && a.getUTCMonth() === b.getUTCMonth() && a.getUTCDate() === b.getUTCDate();
-const isWeekend = (date: Date) => date.getUTCDay() === 0 || date.getUTCDay() === 6;
 
 /** The days TARGET (the euro's settlement system, so SEPA credit transfers) is closed besides weekends: the ECB's calendar since 2002. */
 export function targetClosingDays(year: number): Date[] {

@@ -1,4 +1,6 @@
 // Money arriving in a cash balance from outside: a bank transfer (or the test helper).
+import { assert } from '../../core/errors.ts';
+import { MAX_AMOUNT_MINOR } from '../../core/money.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import type { Customer } from '../customers/service.ts';
@@ -24,6 +26,8 @@ export async function receiveBankTransfer(
   amount: number,
   transfer: IncomingBankTransfer,
 ): Promise<CashBalanceTransaction> {
+  // Every caller bounds the amount (the fund helper's parameter, a statement line, an assigned transfer): one transfer is at most eight digits.
+  assert(Number.isSafeInteger(amount) && amount > 0 && amount <= MAX_AMOUNT_MINOR, `a funding of ${amount} is out of bounds`);
   const [funded] = await postCashTransactions(tx, ctx, customer.id, currency, [
     { type: 'funded', netAmount: amount, detail: { bank_transfer: { ...transfer.sender, reference: transfer.reference, type: transfer.type } } },
   ]);

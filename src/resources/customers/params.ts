@@ -28,7 +28,7 @@ const common = {
   balance: param.integer({ min: -99_999_999_999, max: 99_999_999_999 }).optional(),
   cash_balance: cashBalance.optional(),
   description: param.nullableString(350).optional(),
-  email: param.nullableString(512).optional(),
+  email: param.nullableEmail(512).optional(),
   invoice_prefix: param.string({ max: 12 }).optional(),
   invoice_settings: invoiceSettings.optional(),
   metadata: param.metadata().optional(),

@@ -21,13 +21,6 @@ export interface Customer extends StoredObject {
   _deleted?: boolean;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function checkEmail(email: string | null | undefined): void {
-  if (email && !EMAIL.test(email)) {
-    throw new ApiError(`Invalid email address: ${email}`, { code: 'email_invalid', param: 'email' });
-  }
-}
 
 /** Loads a live customer or answers 404, as Stripe does for unknown and deleted ids. */
 export async function loadCustomer(tx: ReadTx, ctx: RequestContext, id: string, param = 'customer'): Promise<Customer> {
@@ -48,7 +41,6 @@ function reconciliationOverride(mode: string | undefined, current: Customer['_re
 }
 
 export async function createCustomer(tx: Tx, ctx: RequestContext, params: CreateCustomerParams): Promise<Customer> {
-  checkEmail(params.email);
   // A customer on a test clock must name an existing clock and is created at its frozen time.
   const clock = params.test_clock !== undefined ? await loadClock(tx, ctx, params.test_clock) : undefined;
   const customer: Customer = {
@@ -91,7 +83,6 @@ const UPDATABLE = ['address', 'description', 'email', 'invoice_prefix', 'name', 
 
 export async function updateCustomer(tx: Tx, ctx: RequestContext, id: string, params: UpdateCustomerParams): Promise<Customer> {
   const customer = await lockCustomer(tx, ctx, id);
-  checkEmail(params.email);
   const before = toWire(customer);
   const next: Customer = { ...customer };
   for (const field of UPDATABLE) {

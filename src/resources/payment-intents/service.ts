@@ -33,8 +33,7 @@ export async function loadIntent(tx: ReadTx, ctx: RequestContext, id: string, pa
   return intent;
 }
 
-/** Locks the intent's customer, then reads the intent (customer before intent, always). */
-/** The intent and its customer, locked, and the context at the customer's time (its test clock's, if it has one). */
+/** Locks the intent's customer, then reads the intent (customer before intent, always); with the context at the customer's time (its test clock's, if it has one). */
 export async function lockIntent(tx: Tx, ctx: RequestContext, id: string): Promise<{ intent: PaymentIntent; customer: Customer; ctx: RequestContext }> {
   const first = await loadIntent(tx, ctx, id);
   // A deleted customer's intents can still be canceled or updated, so lock the row as it is.
