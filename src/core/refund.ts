@@ -141,25 +141,86 @@ export interface Lot {
   remaining: number;
 }
 
+/** The fields of a cash entry that its ageing reads. */
+export interface AgedEntry {
+  id: string;
+  created: number;
+  net_amount: number;
+  type: string;
+  /** Its share of money in, when not its net amount: 0 for a return canceled and swept in the same step, or for a reversed funding. */
+  _lot?: number | null;
+  /** Of money coming back, the part that repaid an overdraft the merchant covered: it is the merchant's, never returned to the customer. */
+  _repaid?: number | null;
+}
+
+/** Money coming back into a cash balance (a payment canceled, a refund failed, a return canceled): a new lot with deadlines of its own. */
+export const MONEY_BACK_TYPES: ReadonlySet<string> = new Set(['unapplied_from_payment', 'refunded_from_payment', 'return_canceled']);
+
 /**
- * Ages money in a cash balance: each credit is a lot, and each debit consumes the oldest
- * lots first (FIFO). Returns the lots with money left, oldest first. An overdraft correction
- * only refills the hole its reversal dug, so it makes no lot.
+ * What of an entry is a lot, i.e. money in that ages: a credit other than an overdraft
+ * correction, unless it says otherwise (`_lot`). The `credited` trigger (migration 17) uses
+ * the same rule.
  */
-export function openLots(entries: readonly { id: string; created: number; net_amount: number; type: string }[]): Lot[] {
-  const lots: Lot[] = [];
+export function lotAmount(entry: AgedEntry): number {
+  if (entry.net_amount <= 0 || entry.type === 'adjusted_for_overdraft') return 0;
+  return entry._lot ?? entry.net_amount;
+}
+
+/** Whether an entry brings in a lot of money. */
+export function isLot(entry: AgedEntry): boolean {
+  return lotAmount(entry) > 0;
+}
+
+/** What of a lot may go back to the customer: all of it, but money that repaid the merchant's overdraft cover. */
+export function ownedAmount(entry: AgedEntry): number {
+  return Math.max(0, lotAmount(entry) - (entry._repaid ?? 0));
+}
+
+/**
+ * Money coming back while the merchant's cover of an overdraft is outstanding (a funding was
+ * reversed after its money had been applied or returned, and the merchant paid the hole) first
+ * repays that cover: that part stays in the cash balance, but it is the merchant's, and no
+ * 75-day return pays it to the customer a second time.
+ */
+export function repaidCover(amount: number, outstandingCover: number): number {
+  return Math.max(0, Math.min(amount, outstandingCover));
+}
+
+/**
+ * Ages money in a cash balance: each lot is a credit, and each debit consumes the oldest
+ * lots first (FIFO). Returns the lots with money left, oldest first. A credit that is not a
+ * lot (an overdraft correction, a return canceled and swept at once, a funding later
+ * reversed) first fills the hole a reversal dug beyond the lots, then refills the lots most
+ * recently spent, and what is left of it is held by no lot and spent first. So the balance
+ * is always held by the newest lots, which is what `lotRemainder` computes.
+ */
+export function openLots(entries: readonly AgedEntry[]): Lot[] {
+  const lots: (Lot & { amount: number })[] = [];
   let head = 0; // lots before it are empty: each debit starts there, so ageing is linear
   let debt = 0; // a reversal beyond the lots, refilled by the overdraft adjustment
+  let loose = 0; // money in the balance that no lot holds
   for (const entry of entries) {
     if (entry.net_amount > 0) {
-      if (entry.type === 'adjusted_for_overdraft') {
-        debt -= entry.net_amount;
-        continue;
+      const lot = lotAmount(entry);
+      if (lot > 0) lots.push({ id: entry.id, created: entry.created, remaining: lot, amount: lot });
+      let refill = entry.net_amount - lot;
+      const repaid = Math.min(refill, debt);
+      debt -= repaid;
+      refill -= repaid;
+      // Back from the lot spent last: the one at head, or before it (never the lot just made).
+      for (let i = Math.min(head, lots.length - (lot > 0 ? 2 : 1)); refill > 0 && i >= 0; i--) {
+        const put = Math.min(lots[i].amount - lots[i].remaining, refill);
+        lots[i].remaining += put;
+        refill -= put;
+        if (lots[i].remaining > 0) head = Math.min(head, i);
       }
-      lots.push({ id: entry.id, created: entry.created, remaining: entry.net_amount });
+      loose += refill;
       continue;
     }
     let owed = -entry.net_amount;
+    const fromLoose = Math.min(loose, owed);
+    loose -= fromLoose;
+    owed -= fromLoose;
     while (owed > 0 && head < lots.length) {
       const taken = Math.min(lots[head].remaining, owed);
       lots[head].remaining -= taken;
@@ -168,19 +229,15 @@ export function openLots(entries: readonly { id: string; created: number; net_am
     }
     debt += owed;
   }
-  return lots.filter((lot) => lot.remaining > 0);
-}
-
-/** Whether an entry brings in a lot of money (a credit that is not an overdraft correction). */
-export function isLot(entry: { net_amount: number; type: string }): boolean {
-  return entry.net_amount > 0 && entry.type !== 'adjusted_for_overdraft';
+  return lots.filter((lot) => lot.remaining > 0).map(({ id, created, remaining }) => ({ id, created, remaining }));
 }
 
 /**
  * What is left of one lot, without replaying the history: FIFO spends the oldest money
  * first, so the balance is held by the newest lots, and a lot keeps what the balance holds
  * beyond the lots that came after it (`creditsAfter`), up to its own amount. Equal to
- * `openLots` whenever every overdraft is corrected in the step that made it.
+ * `openLots` whenever every overdraft is corrected in the step that made it and money that
+ * is not a lot only puts back what was spent.
  */
 export function lotRemainder(balance: number, creditsAfter: number, lotAmount: number): number {
   return Math.max(0, Math.min(lotAmount, balance - creditsAfter));

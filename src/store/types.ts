@@ -82,10 +82,12 @@ export interface ReadTx {
   /** The customer's available cash balance per currency; empty when it never had one. */
   cashBalances(accountId: string, customerId: string): Promise<Record<string, number>>;
   /**
-   * The sum of the customer's cash entries in `currency` written after entry `entryId` that
-   * brought money in (positive, other than overdraft corrections): FIFO ageing of one funding.
+   * The sum of the lots (core/refund.ts lotAmount) of the customer's cash entries in `currency`
+   * written after entry `entryId`: FIFO ageing of one lot.
    */
   cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number>;
+  /** The merchant's overdraft cover of this customer and currency that money back has not repaid yet (migration 17). */
+  cashCover(accountId: string, customerId: string, currency: string): Promise<number>;
   /**
    * Rows (of any account unless `accountId` is given) whose integer column is <= max, ordered
    * by that column then seq. Inside a write transaction on engines with row locks the rows are
@@ -108,6 +110,8 @@ export interface Tx extends ReadTx {
   /** Locks the balance row (creating it at 0 when missing) and returns its amount. */
   lockCashBalance(accountId: string, customerId: string, currency: string): Promise<number>;
   setCashBalance(accountId: string, customerId: string, currency: string, available: number): Promise<void>;
+  /** Entry `entryId` stops being a lot of `amount` (a reversed funding): the running lot totals from it on drop by `amount`. */
+  uncreditCash(accountId: string, customerId: string, currency: string, entryId: string, amount: number): Promise<void>;
   insertApiKey(record: ApiKeyRecord): Promise<void>;
   deleteApiKey(keyHash: string): Promise<void>;
   putIdempotency(record: IdempotencyRecord): Promise<void>;

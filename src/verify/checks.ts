@@ -4,7 +4,7 @@ import { cashAccount, MERCHANT } from '../core/double-entry.ts';
 import { CASH_TRANSACTION_SIGN, type CashTransactionType } from '../core/ledger.ts';
 import { checkInvoiceAmounts } from '../core/invoice.ts';
 import { transferDirection } from '../core/bank-files/entry.ts';
-import { AUTO_RETURN_AFTER_SECONDS, isLot, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
+import { AUTO_RETURN_AFTER_SECONDS, isLot, MONEY_BACK_TYPES, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
 import type { BalanceRow, Row } from './snapshot.ts';
 
 export const CHECKS = {
@@ -49,7 +49,7 @@ export interface Data {
 }
 
 interface Customer { id: string; balance: number; currency: string | null; _deleted?: boolean; _credit_balances?: Record<string, number> }
-interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string } }
+interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string }; _lot?: number; _repaid?: number }
 interface Posting { id: string; journal: string; account: string; currency: string; amount: number }
 interface LedgerBalance { id: string; account: string; currency: string; amount: number }
 interface BalanceTransaction { id: string; currency: string; net: number }
@@ -285,9 +285,11 @@ function fundingJobs(data: Data, push: Push): void {
   // Deleting a test clock deletes its customers and cancels their jobs: no money waits on those.
   const deleted = new Set(data.customers.filter((c) => c.object._deleted).map((c) => key(c.account, c.object.id)));
   for (const { account, object: entry } of data.cashEntries) {
-    if (entry.type !== 'funded' || !isLot(entry)) continue;
+    // Fundings, and money back written since migration 17 (which carries `_repaid`), age as lots.
+    const aged = entry.type === 'funded' || (MONEY_BACK_TYPES.has(entry.type) && entry._repaid !== undefined);
+    if (!aged || !isLot(entry)) continue;
     const found = jobs.get(key(account, entry.id)) ?? [];
-    if (!found.some((j) => j.object.kind === 'funding_return')) push('funding_job', account, [entry.id, entry.customer], `${entry.id} (funded ${entry.net_amount} ${entry.currency}) has no 75-day return job`);
+    if (!found.some((j) => j.object.kind === 'funding_return')) push('funding_job', account, [entry.id, entry.customer], `${entry.id} (${entry.type} ${entry.net_amount} ${entry.currency}) has no 75-day return job`);
     for (const { object: job } of found) {
       const due = entry.created + FUNDING_JOB_DAY[job.kind];
       if (job.due_at !== due) push('funding_job', account, [job.id, entry.id], `${job.kind} job ${job.id} of ${entry.id} is due at ${job.due_at}, not ${due}`);

@@ -8,13 +8,17 @@ import {
   instructionsEmail,
   nextRefundStatus,
   isLot,
+  lotAmount,
   lotRemainder,
   openLots,
+  ownedAmount,
+  repaidCover,
   refundAmount,
   refundNextAction,
   REFUND_WINDOW_SECONDS,
   returnAmount,
   testBankAccountOutcome,
+  type AgedEntry,
   type RefundAction,
   type RefundStatus,
 } from '../../src/core/refund.ts';
@@ -174,6 +178,58 @@ describe('FIFO ageing of cash (openLots)', () => {
         assert.equal(lotRemainder(balance, after, entry.net_amount), fifo.get(entry.id) ?? 0, `lot ${entry.id}`);
       }
     }));
+  });
+
+  it('property: with credits that are not lots (refills, fundings reversed at once), the remainder still equals FIFO ageing', () => {
+    const move = fc.oneof(
+      fc.record({ kind: fc.constant('credit' as const), amount: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('debit' as const), amount: fc.integer({ min: 1, max: 150 }) }),
+      fc.record({ kind: fc.constant('refill' as const), amount: fc.integer({ min: 1, max: 150 }) }),
+      fc.record({ kind: fc.constant('reversedAtOnce' as const), amount: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('sweptReturn' as const), amount: fc.integer({ min: 1, max: 150 }) }),
+    );
+    fc.assert(fc.property(fc.array(move, { maxLength: 60 }), (moves) => {
+      const entries: AgedEntry[] = [];
+      let balance = 0;
+      let lots = 0;
+      const push = (entry: Omit<AgedEntry, 'id' | 'created'>) => {
+        entries.push({ id: `e${entries.length}`, created: entries.length, ...entry });
+        balance += entry.net_amount;
+        lots += lotAmount(entries[entries.length - 1]);
+      };
+      for (const m of moves) {
+        if (m.kind === 'credit') push({ net_amount: m.amount, type: 'funded' });
+        else if (m.kind === 'debit' && Math.min(m.amount, balance) > 0) push({ net_amount: -Math.min(m.amount, balance), type: 'applied_to_payment' });
+        // Puts back at most what was spent of the lots (a canceled 75-day return).
+        else if (m.kind === 'refill' && Math.min(m.amount, lots - balance) > 0) push({ net_amount: Math.min(m.amount, lots - balance), type: 'return_canceled', _lot: 0 });
+        else if (m.kind === 'reversedAtOnce') {
+          push({ net_amount: m.amount, type: 'funded', _lot: 0 });
+          push({ net_amount: -m.amount, type: 'funding_reversed' });
+        } else if (m.kind === 'sweptReturn' && Math.min(m.amount, balance) > 0) {
+          const amount = Math.min(m.amount, balance);
+          push({ net_amount: -amount, type: 'return_initiated' });
+          push({ net_amount: amount, type: 'return_canceled', _lot: 0 });
+          push({ net_amount: -amount, type: 'transferred_to_balance' });
+        }
+      }
+      const fifo = new Map(openLots(entries).map((lot) => [lot.id, lot.remaining]));
+      assert.equal([...fifo.values()].reduce((a, b) => a + b, 0), balance, 'the lots hold the balance');
+      for (const [index, entry] of entries.entries()) {
+        if (!isLot(entry)) continue;
+        const after = entries.slice(index + 1).reduce((sum, later) => sum + lotAmount(later), 0);
+        assert.equal(lotRemainder(balance, after, lotAmount(entry)), fifo.get(entry.id) ?? 0, `lot ${entry.id}`);
+      }
+    }));
+  });
+
+  it('money back first repays the merchant\'s overdraft cover; what repaid it is never the customer\'s', () => {
+    assert.equal(repaidCover(300, 0), 0);
+    assert.equal(repaidCover(300, 120), 120);
+    assert.equal(repaidCover(300, 500), 300);
+    assert.equal(ownedAmount({ id: 'u', created: 0, net_amount: 300, type: 'unapplied_from_payment', _repaid: 120 }), 180);
+    assert.equal(ownedAmount({ id: 'f', created: 0, net_amount: 300, type: 'funded' }), 300);
+    assert.equal(lotAmount({ id: 'o', created: 0, net_amount: 300, type: 'adjusted_for_overdraft' }), 0);
+    assert.equal(lotAmount({ id: 'r', created: 0, net_amount: 300, type: 'return_canceled', _lot: 0 }), 0);
   });
 
   it('property: what the lots hold is the balance', () => {

@@ -7,7 +7,7 @@ import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { lockCustomer } from '../customers/service.ts';
 import { reconcileCustomerCurrency } from '../reconciliation/service.ts';
-import { scheduleFundingAge } from '../refunds/unreconciled.ts';
+import { scheduleFundingAge } from '../refunds/money-back.ts';
 import { cashBalanceObject, effectiveReconciliationMode, postCashTransactions, type CashBalanceTransaction } from './service.ts';
 
 export interface IncomingBankTransfer {

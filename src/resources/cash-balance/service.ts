@@ -16,6 +16,9 @@ export interface CashBalanceTransaction extends StoredObject {
   ending_balance: number;
   net_amount: number;
   type: CashTransactionType;
+  /** See core/refund.ts AgedEntry. */
+  _lot?: number;
+  _repaid?: number;
 }
 
 export interface CashMovementRequest {
@@ -27,6 +30,10 @@ export interface CashMovementRequest {
   id?: string;
   /** The double-entry account the money comes from or goes to; by default the type's. */
   counterAccount?: string;
+  /** Its share of money in that ages, when not its net amount (core/refund.ts lotAmount). */
+  lot?: number;
+  /** Of money coming back, the part that repaid the merchant's overdraft cover (core/refund.ts repaidCover). */
+  repaid?: number;
 }
 
 export async function effectiveReconciliationMode(tx: ReadTx, ctx: RequestContext, customer: Customer): Promise<ReconciliationMode> {
@@ -79,6 +86,8 @@ export async function postCashTransactions(
     };
     const detail = movements[index].detail;
     if (detail) entry[movement.type] = detail;
+    if (movements[index].lot !== undefined) entry._lot = movements[index].lot;
+    if (movements[index].repaid !== undefined) entry._repaid = movements[index].repaid;
     await tx.insert('cash_balance_transactions', ctx.accountId, entry);
     await writeJournal(tx, ctx, cashEntryPostings(customerId, currency, movement.netAmount, movements[index].counterAccount ?? DEFAULT_COUNTER_ACCOUNT[movement.type]));
     entries.push(entry);

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../wire/context.ts';
 import { postCashTransactions } from '../cash-balance/service.ts';
 import { createSucceededCharge } from '../charges/service.ts';
 import { emitEvent } from '../events/emit.ts';
+import { postMoneyBack } from '../refunds/money-back.ts';
 import type { PaymentIntent } from './object.ts';
 
 export type IntentListener = (tx: Tx, ctx: RequestContext, intent: PaymentIntent) => Promise<void>;
@@ -58,9 +59,7 @@ export async function succeed(tx: Tx, ctx: RequestContext, intent: PaymentIntent
 export async function releaseApplied(tx: Tx, ctx: RequestContext, intent: PaymentIntent): Promise<number> {
   const amount = intent._applied;
   if (amount === 0) return 0;
-  await postCashTransactions(tx, ctx, intent.customer, intent.currency, [
-    { type: 'unapplied_from_payment', netAmount: amount, detail: { payment_intent: intent.id } },
-  ]);
+  await postMoneyBack(tx, ctx, intent.customer, intent.currency, { type: 'unapplied_from_payment', netAmount: amount, detail: { payment_intent: intent.id } }, 'lot');
   intent._applied = 0;
   return amount;
 }

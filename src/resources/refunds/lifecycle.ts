@@ -10,7 +10,6 @@ import { toWire } from '../../wire/wire-object.ts';
 import { writeJournal } from '../balance/journal.ts';
 import { bookMerchant } from '../balance-transactions/service.ts';
 import { afterCashInflow } from '../cash-balance/inflow.ts';
-import { postCashTransactions } from '../cash-balance/service.ts';
 import type { Charge } from '../charges/service.ts';
 import { changedAttributes, lockCustomer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
@@ -19,6 +18,7 @@ import { customerContext } from '../test-clocks/service.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { bankDestination, setStatus, type Refund } from './object.ts';
 import { addRefunded, loadRefund } from './service.ts';
+import { postMoneyBack } from './money-back.ts';
 import type { SubmitBankDetailsParams } from './params.ts';
 import type { PayoutAccount } from '../../core/payout-account.ts';
 
@@ -53,12 +53,30 @@ function step(refund: Refund, action: RefundAction): void {
   setStatus(refund, next);
 }
 
+/**
+ * How a canceled or bounced return's money comes back: a 75-day return's keeps its funding's
+ * age and is swept by the funding's day-90 sweep; a return the merchant made is new money.
+ */
+function returnedMoney(refund: Refund): 'lot' | 'refill' {
+  return refund._sweep_on_expiry ? 'refill' : 'lot';
+}
+
+/** A 75-day return that came to nothing at day 90: its money comes back and goes to the merchant balance in one step. */
+async function sweepBack(tx: Tx, ctx: RequestContext, refund: Refund): Promise<void> {
+  const sweepId = ctx.ids('ccsbtxn');
+  const txnId = ctx.ids('txn');
+  await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, 'refill', [
+    { type: 'transferred_to_balance', netAmount: -refund.amount, id: sweepId, detail: { balance_transaction: txnId } },
+  ]);
+  await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
+}
+
 export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
   const before = toWire(refund);
   step(refund, 'cancel');
   if (refund._origin === 'customer_balance') {
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
   } else {
     const charge = (await tx.getForUpdate<Charge>('charges', ctx.accountId, refund.charge!))!;
     const txn = await bookMerchant(tx, ctx, { amount: refund.amount, currency: refund.currency, type: 'payment_failure_refund', source: refund.id, description: 'REFUND CANCELED', counter: REFUNDS_PENDING });
@@ -84,20 +102,12 @@ export async function expireRefund(tx: Tx, requestCtx: RequestContext, id: strin
   refund.failure_reason = 'unknown';
   let moneyLeft = true;
   if (refund._origin === 'customer_balance' && refund._sweep_on_expiry) {
-    const sweepId = ctx.ids('ccsbtxn');
-    const txnId = ctx.ids('txn');
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
-      { type: 'return_canceled', netAmount: refund.amount },
-      { type: 'transferred_to_balance', netAmount: -refund.amount, id: sweepId, detail: { balance_transaction: txnId } },
-    ]);
-    await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
+    await sweepBack(tx, ctx, refund);
     moneyLeft = false;
   } else if (refund._origin === 'customer_balance') {
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, 'lot');
   } else {
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
-      { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING },
-    ]);
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, 'lot');
   }
   await save(tx, ctx, refund, before, 'refund.failed');
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
@@ -182,15 +192,18 @@ export async function returnedByBank(tx: Tx, requestCtx: RequestContext, id: str
   step(refund, 'bank_return');
   refund.failure_reason = reason;
   await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
-  if (refund._origin === 'customer_balance') {
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [{ type: 'return_canceled', netAmount: refund.amount }]);
+  let moneyLeft = true;
+  if (refund._origin === 'customer_balance' && refund._sweep_on_expiry && ctx.clock.nowSeconds() >= (refund._expires_at ?? 0)) {
+    // A 75-day return bounced after its funding's day 90: its sweep has run, so the money goes at once.
+    await sweepBack(tx, ctx, refund);
+    moneyLeft = false;
+  } else if (refund._origin === 'customer_balance') {
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
   } else {
-    await postCashTransactions(tx, ctx, refund._customer, refund.currency, [
-      { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING },
-    ]);
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, 'lot');
   }
   await save(tx, ctx, refund, before, 'refund.failed');
-  await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
 }
 

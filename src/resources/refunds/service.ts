@@ -10,8 +10,9 @@ import type { RequestContext } from '../../wire/context.ts';
 import { bookMerchant } from '../balance-transactions/service.ts';
 import { afterCashInflow } from '../cash-balance/inflow.ts';
 import { postCashTransactions } from '../cash-balance/service.ts';
+import { postMoneyBack } from './money-back.ts';
 import type { Charge } from '../charges/service.ts';
-import { lockCustomer, type Customer } from '../customers/service.ts';
+import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import { loadIntent } from '../payment-intents/service.ts';
 import { scheduleJob } from '../scheduler/jobs.ts';
@@ -72,10 +73,12 @@ async function refundableCharge(tx: Tx, ctx: RequestContext, params: { charge?: 
 }
 
 async function addRefunded(tx: Tx, ctx: RequestContext, charge: Charge, delta: number): Promise<void> {
-  const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+  const before = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
   charge.amount_refunded += delta;
   assert(charge.amount_refunded >= 0 && charge.amount_refunded <= charge.amount, `charge ${charge.id} refunded ${charge.amount_refunded} of ${charge.amount}`);
   charge.refunded = charge.amount_refunded === charge.amount;
+  // Only what changed: `refunded` stays false through partial refunds.
+  const previous = changedAttributes(before, { amount_refunded: charge.amount_refunded, refunded: charge.refunded });
   await tx.update('charges', ctx.accountId, charge);
   if (delta > 0) await emitEvent(tx, ctx, 'charge.refunded', charge, previous);
 }
@@ -146,9 +149,7 @@ export async function refundToCashBalance(tx: Tx, requestCtx: RequestContext, in
     { id: ctx.ids('re'), created: now, amount, currency: charge.currency, customer: customer.id, charge: charge.id, paymentIntent: intentId, origin: 'cash_balance', metadata: params.metadata ?? {}, reason: params.reason ?? null, email: null, expiresAt: null },
     'succeeded',
   );
-  const [entry] = await postCashTransactions(tx, ctx, customer.id, charge.currency, [
-    { type: 'refunded_from_payment', netAmount: amount, detail: { refund: refund.id } },
-  ]);
+  const [entry] = await postMoneyBack(tx, ctx, customer.id, charge.currency, { type: 'refunded_from_payment', netAmount: amount, detail: { refund: refund.id } }, 'lot');
   // The cash entry posts merchant -> cash balance; the balance transaction only records it.
   const txn = await bookMerchant(tx, ctx, { amount: -amount, currency: charge.currency, type: 'payment_refund', source: refund.id, description: `REFUND TO CASH BALANCE (${entry.id})`, counter: null });
   refund.balance_transaction = txn.id;

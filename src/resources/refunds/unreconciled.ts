@@ -1,6 +1,6 @@
 // Money that arrived and was reversed or never used: funding reversals with their overdraft
 // correction, the automatic return at 75 days and the sweep to the merchant balance at 90.
-import { AUTO_RETURN_AFTER_SECONDS, isLot, lotRemainder, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
+import { isLot, lotAmount, lotRemainder, ownedAmount, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { bookMerchant } from '../balance-transactions/service.ts';
@@ -31,6 +31,12 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
     });
   }
   const entries = await postCashTransactions(tx, ctx, customer.id, funded.currency, movements);
+  // The reversed funding is no longer money that ages: no 75-day return pays it out again.
+  const lot = lotAmount(funded);
+  if (lot > 0) {
+    await tx.update('cash_balance_transactions', ctx.accountId, { ...funded, _lot: 0 });
+    await tx.uncreditCash(ctx.accountId, customer.id, funded.currency, funded.id, lot);
+  }
   if (adjustment) {
     // The cash entry posts merchant -> cash balance; the balance transaction only records it.
     await bookMerchant(tx, ctx, { id: adjustment.txnId, amount: -shortfall, currency: funded.currency, type: 'adjustment', source: adjustment.entryId, description: 'CASH BALANCE OVERDRAFT ADJUSTMENT', counter: null });
@@ -38,26 +44,17 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
   return entries;
 }
 
-/** Called when money lands: schedules its 75-day check on the customer's clock. */
-export async function scheduleFundingAge(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<void> {
-  await scheduleJob(tx, ctx, {
-    kind: 'funding_return',
-    target: funded.id,
-    customer: customer.id,
-    currency: funded.currency,
-    dueAt: funded.created + AUTO_RETURN_AFTER_SECONDS,
-    testClock: customer.test_clock,
-  });
-}
-
-/** What is left of one funding: FIFO ageing from the balance and the money that came in after it. */
-async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob): Promise<{ remaining: number; created: number } | null> {
+/**
+ * What is left of one lot: FIFO ageing from the balance and the lots that came in after it.
+ * `owned` is what of it may go back to the customer (not the merchant's repaid cover).
+ */
+async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob): Promise<{ remaining: number; owned: number; created: number } | null> {
   const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, job.target);
   if (!funded || !isLot(funded)) return null;
   const balance = (await tx.cashBalances(ctx.accountId, job.customer))[job.currency] ?? 0;
   const after = await tx.cashCreditsAfter(ctx.accountId, job.customer, job.currency, funded.id);
-  const remaining = lotRemainder(balance, after, funded.net_amount);
-  return remaining > 0 ? { remaining, created: funded.created } : null;
+  const remaining = lotRemainder(balance, after, lotAmount(funded));
+  return remaining > 0 ? { remaining, owned: Math.min(remaining, ownedAmount(funded)), created: funded.created } : null;
 }
 
 async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Customer | null> {
@@ -66,23 +63,25 @@ async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Cu
 }
 
 // Day 75: try to return what is left of the funding to the customer's bank. The return waits
-// for bank details until day 90, then its money is swept (see expireRefund). Without an email
-// to ask for details the money waits for the day-90 sweep.
+// for bank details until day 90, then its money is swept (see expireRefund). A day-90 sweep is
+// scheduled as well: it takes what the return did not (the merchant's repaid cover, or money a
+// canceled or bounced return put back). Without an email to ask for details the money waits
+// for the day-90 sweep.
 registerJobHandler('funding_return', async (tx, ctx, job) => {
   const customer = await liveCustomer(tx, ctx, job.customer);
   if (!customer) return;
   const left = await fundingRemainder(tx, ctx, job);
   if (!left) return;
   const sweepAt = left.created + SWEEP_AFTER_SECONDS;
-  if (customer.email) {
-    const refund = await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.remaining }, { expiresAt: sweepAt, sweepOnExpiry: true });
+  const sweep = await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
+  if (customer.email && left.owned > 0) {
+    const refund = await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.owned }, { expiresAt: sweepAt, sweepOnExpiry: true });
     return refund.id;
   }
-  const sweep = await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
   return sweep.id;
 });
 
-// Day 90: whatever is left of the funding moves to the merchant balance.
+// Day 90: whatever is left of the funding moves to the merchant balance (the cover it repaid included).
 registerJobHandler('funding_sweep', async (tx, ctx, job) => {
   const customer = await liveCustomer(tx, ctx, job.customer);
   if (!customer) return;

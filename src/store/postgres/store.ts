@@ -147,7 +147,7 @@ class PgReader implements ReadTx {
 
   async cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number> {
     if (unstorable(customerId) || unstorable(entryId)) return 0;
-    // `credited` is the running total of money in, kept by a trigger (migration 11).
+    // `credited` is the running total of lots, kept by a trigger (migrations 11 and 17).
     const rows = await this.query(
       `SELECT (SELECT credited FROM cash_balance_transactions WHERE account_id = $1 AND customer = $2 AND currency = $3 ORDER BY seq DESC LIMIT 1)
             - (SELECT credited FROM cash_balance_transactions WHERE account_id = $1 AND id = $4) AS after`,
@@ -156,6 +156,15 @@ class PgReader implements ReadTx {
     return rows[0].after === null ? 0 : Number(rows[0].after);
   }
 
+
+  async cashCover(accountId: string, customerId: string, currency: string): Promise<number> {
+    if (unstorable(customerId)) return 0;
+    const rows = await this.query(
+      'SELECT covered FROM cash_balance_transactions WHERE account_id = $1 AND customer = $2 AND currency = $3 ORDER BY seq DESC LIMIT 1',
+      [accountId, columnParam(customerId), columnParam(currency)],
+    );
+    return rows.length === 0 || rows[0].covered === null ? 0 : Number(rows[0].covered);
+  }
 
   async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
     if (query.accountId !== undefined && unstorable(query.accountId)) return [];
@@ -514,6 +523,15 @@ class PgWriter extends PgReader implements Tx {
       false,
       `cash balance ${customerId} ${currency} (lock it first)`,
     );
+  }
+
+  async uncreditCash(accountId: string, customerId: string, currency: string, entryId: string, amount: number): Promise<void> {
+    this.enqueue(
+      `UPDATE cash_balance_transactions SET credited = credited - $1 WHERE account_id = $2 AND customer = $3 AND currency = $4
+         AND seq >= (SELECT seq FROM cash_balance_transactions WHERE account_id = $2 AND id = $5)`,
+      [amount, accountId, columnParam(customerId), columnParam(currency), entryId],
+    );
+    this.forgetTable('cash_balance_transactions');
   }
 
   async insertApiKey(record: ApiKeyRecord): Promise<void> {

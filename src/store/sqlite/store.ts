@@ -139,7 +139,7 @@ class SqliteReader implements ReadTx {
   }
 
   async cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number> {
-    // `credited` is the running total of money in, kept by a trigger (migration 11).
+    // `credited` is the running total of lots, kept by a trigger (migrations 11 and 17).
     const row = this.statements
       .get(
         `SELECT (SELECT credited FROM cash_balance_transactions WHERE account_id = ? AND customer = ? AND currency = ? ORDER BY seq DESC LIMIT 1)
@@ -147,6 +147,13 @@ class SqliteReader implements ReadTx {
       )
       .get(accountId, customerId, currency, accountId, entryId) as { after: number | null };
     return row.after ?? 0;
+  }
+
+  async cashCover(accountId: string, customerId: string, currency: string): Promise<number> {
+    const row = this.statements
+      .get('SELECT covered FROM cash_balance_transactions WHERE account_id = ? AND customer = ? AND currency = ? ORDER BY seq DESC LIMIT 1')
+      .get(accountId, customerId, currency) as { covered: number | null } | undefined;
+    return row?.covered ?? 0;
   }
 
   async due<T extends StoredObject>(table: string, query: DueQuery): Promise<DueRow<T>[]> {
@@ -239,6 +246,15 @@ class SqliteWriter extends SqliteReader implements Tx {
       .get('UPDATE cash_balances SET available = ? WHERE account_id = ? AND customer_id = ? AND currency = ?')
       .run(available, accountId, customerId, currency);
     if (result.changes !== 1) throw new Error('cash balance row must be locked before it is set');
+  }
+
+  async uncreditCash(accountId: string, customerId: string, currency: string, entryId: string, amount: number): Promise<void> {
+    this.statements
+      .get(
+        `UPDATE cash_balance_transactions SET credited = credited - ? WHERE account_id = ? AND customer = ? AND currency = ?
+           AND seq >= (SELECT seq FROM cash_balance_transactions WHERE account_id = ? AND id = ?)`,
+      )
+      .run(amount, accountId, customerId, currency, accountId, entryId);
   }
 
   async insertApiKey(record: ApiKeyRecord): Promise<void> {
