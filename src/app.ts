@@ -36,6 +36,9 @@ import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
 import { bankStatementRoutes } from './resources/bank-statements/routes.ts';
 import { accountRoutes } from './resources/accounts/routes.ts';
 
+/** How often a process looks for test clock advances that no process is running. */
+const CLOCK_WATCH_MS = 5_000;
+
 export interface AppOptions {
   store: Store;
   clock?: Clock;
@@ -80,7 +83,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     publicUrl: options.publicUrl,
     advancer: new ClockAdvancer(options.store, clock, ids, app.log),
   };
-  app.addHook('onReady', async () => deps.advancer.resume());
+  app.addHook('onReady', async () => {
+    await deps.advancer.resume();
+    deps.advancer.watchForUnfinished(CLOCK_WATCH_MS);
+  });
   app.addHook('onClose', async () => deps.advancer.close());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);

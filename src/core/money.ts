@@ -53,6 +53,11 @@ const ISO_EXPONENTS: Record<string, number> = {
 };
 
 /** Digits after the decimal point of a currency's major unit, per ISO 4217 (JPY none, KWD three, two for any other code). */
+/** Every currency whose minor unit is not the hundredth, with its exponent (the dashboard's copy is made from this). */
+export function exponentsOtherThanTwo(): Record<string, number> {
+  return { ...ISO_EXPONENTS };
+}
+
 export function minorUnitExponent(currency: string): number {
   return ISO_EXPONENTS[currency.toLowerCase()] ?? 2;
 }

@@ -16,6 +16,8 @@ export interface ListenOptions {
   timeoutMs?: number;
   print?: (line: string) => void;
   signal?: AbortSignal;
+  /** See LOOKBACK_MS. */
+  lookbackMs?: number;
 }
 
 interface EventLike {
@@ -62,17 +64,39 @@ function stamp(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/**
+ * How far back each poll reads again. On PostgreSQL an event's place in the list is set when
+ * it is written, but it becomes visible when its transaction commits, so a transaction that
+ * began earlier can make an event appear behind ones already seen. Cashbook's transactions
+ * take milliseconds; a lock wait is cut at 10 s (lock_timeout), so 15 s covers them.
+ */
+export const LOOKBACK_MS = 15_000;
+
 /** Runs until `signal` aborts. Returns the secret it signed with. */
 export async function listen(options: ListenOptions): Promise<string> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const secret = options.secret ?? `whsec_${randomBase62(32)}`;
+  const lookback = options.lookbackMs ?? LOOKBACK_MS;
   const newest = await getEvents(options, { limit: '1' });
-  let cursor: string | undefined = newest.data[0]?.id;
+  // Each poll reads from the newest event of the last poll made more than `lookback` ago: by
+  // then every event before it is visible. What it has seen since, it skips.
+  let floor: string | undefined = newest.data[0]?.id;
+  const polls: { at: number; newest: string | undefined }[] = [];
+  const seen = new Map<string, number>(); // id -> when first seen
   print(`Ready! Your webhook signing secret is ${secret} (^C to quit)`);
   while (!options.signal?.aborted) {
     try {
-      for (const event of await newerThan(options, cursor)) {
-        cursor = event.id;
+      const now = Date.now();
+      while (polls.length > 0 && now - polls[0].at > lookback) floor = polls.shift()!.newest;
+      for (const [id, at] of seen) {
+        if (now - at <= 2 * lookback) break; // in the order first seen
+        seen.delete(id);
+      }
+      const events = await newerThan(options, floor);
+      polls.push({ at: now, newest: events.length > 0 ? events[events.length - 1].id : (polls.at(-1)?.newest ?? floor) });
+      for (const event of events) {
+        if (seen.has(event.id)) continue;
+        seen.set(event.id, Date.now());
         if (!options.events.some((pattern) => typeMatches(pattern, event.type))) continue;
         print(`${stamp(event.created)}   --> ${event.type} [${event.id}]`);
         if (!options.forwardTo) continue;

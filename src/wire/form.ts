@@ -10,6 +10,10 @@ const QS_OPTIONS: qs.IParseOptions = {
   strictDepth: true,
   arrayLimit: 100,
   parameterLimit: 1000,
+  // Objects without a prototype: `metadata[constructor]` or `metadata[toString]` are keys like
+  // any other (qs drops names of Object.prototype's properties otherwise), and an unknown
+  // top-level `toString` is refused like any unknown parameter.
+  plainObjects: true,
   allowPrototypes: false,
   allowDots: false,
   // Past the limits a request is refused, never silently truncated (qs would drop the rest).
@@ -32,12 +36,27 @@ function malformedName(text: string): string | undefined {
   return undefined;
 }
 
+/** `__proto__` as a name or key: refused, as qs would drop it silently (Stripe is silent on it). */
+function protoName(text: string): string | undefined {
+  if (!text.includes('proto')) return undefined;
+  for (const pair of text.split('&')) {
+    const raw = pair.split('=', 1)[0];
+    const name = raw.includes('%') || raw.includes('+') ? decodeComponent(raw) : raw;
+    if (/(?:^|\[)__proto__(?:[[\]]|$)/.test(name)) return name;
+  }
+  return undefined;
+}
+
+export const PROTO_KEY_MESSAGE = '`__proto__` cannot be used as a parameter name or a key.';
+
 export function decodeForm(text: string): Record<string, unknown> {
   try {
     const bad = malformedName(text);
     if (bad !== undefined) {
       throw new ApiError(`Invalid parameter name: '${bad}'. A name is a word followed by [key] parts, and a key cannot contain '[' or ']'.`, { param: bad });
     }
+    const proto = protoName(text);
+    if (proto !== undefined) throw new ApiError(`Invalid parameter name: '${proto}'. ${PROTO_KEY_MESSAGE}`, { param: proto });
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -45,6 +64,28 @@ export function decodeForm(text: string): Record<string, unknown> {
     if (error instanceof RangeError && /limit exceeded/.test(error.message)) throw new ApiError(`Invalid request: ${error.message}`);
     throw new ApiError(`Invalid request: parameters are nested more than ${QS_OPTIONS.depth} levels deep or are malformed.`);
   }
+}
+
+/** A JSON body: an object, without `__proto__` or `constructor.prototype` keys. */
+export function decodeJson(text: string): unknown {
+  if (text.trim() === '') return undefined; // no parameters, as an empty form body
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ApiError('Invalid request: the body is not valid JSON.');
+  }
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '__proto__' || (key === 'constructor' && child !== null && typeof child === 'object' && 'prototype' in child)) {
+        throw new ApiError(`Invalid request: ${PROTO_KEY_MESSAGE}`);
+      }
+      walk(child);
+    }
+  };
+  walk(parsed);
+  return parsed;
 }
 
 export function installFormParsing(app: FastifyInstance): void {
@@ -55,6 +96,14 @@ export function installFormParsing(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, decodeForm(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  // JSON bodies: Fastify's parser would call a `__proto__` key "not valid JSON".
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, decodeJson(body as string));
     } catch (error) {
       done(error as Error, undefined);
     }

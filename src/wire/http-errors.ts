@@ -53,9 +53,32 @@ function describeClientError(error: NodeJS.ErrnoException): { status: number; me
   }
 }
 
-/** Fastify's `clientErrorHandler` (Node's 'clientError'): answers once, then closes the socket. */
+/** The response Node's HTTP server has attached to a socket and not yet finished (an earlier pipelined request's). */
+function pendingResponse(socket: Socket): NodeJS.EventEmitter | undefined {
+  const attached = (socket as Socket & { _httpMessage?: NodeJS.EventEmitter & { writableFinished?: boolean } })._httpMessage;
+  return attached && !attached.writableFinished ? attached : undefined;
+}
+
+/**
+ * Fastify's `clientErrorHandler` (Node's 'clientError'): answers once, then closes the socket.
+ * Requests pipelined before the malformed one are answered first: their effects may already be
+ * committed, and a client told only "400" would retry them.
+ */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const pending = pendingResponse(socket);
+  if (pending) {
+    // After 'finish' Node attaches the next queued response, if any: look again then.
+    let again = false;
+    const next = () => {
+      if (again) return;
+      again = true;
+      setImmediate(() => clientErrorHandler(error, socket));
+    };
+    pending.once('finish', next);
+    pending.once('close', next);
+    return;
+  }
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -13,10 +13,12 @@ function canonical(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
   }
+  // A form sends every value as text: `amount=100` and JSON's `"amount": 100` are one request.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return value;
 }
 
-/** Hash of the decoded parameters, so encoding differences (a[]= vs a[0]=) do not matter. */
+/** Hash of the decoded parameters, so encoding differences (a[]= vs a[0]=, a form or JSON) do not matter. */
 export function requestHash(params: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(params ?? {}))).digest('base64url');
 }
@@ -32,6 +34,16 @@ export function inFlightError(key: string): ApiError {
     `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
     { status: 409, type: 'idempotency_error', code: 'idempotency_key_in_use', headers: { 'Stripe-Should-Retry': 'true' } },
   );
+}
+
+/** The path a key is tied to: percent-decoded, so `cus%5F1` and `cus_1` are one endpoint. */
+export function keyPath(url: string): string {
+  const path = url.split('?')[0];
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // the router answers a malformed one before any route runs
+  }
 }
 
 /** Checks a stored record against a retry; throws when the retry is a different request. */

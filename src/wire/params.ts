@@ -12,6 +12,13 @@ function fail(ctx: z.RefinementCtx, message: string, code?: Code): typeof z.NEVE
   return z.NEVER;
 }
 
+/** Characters as a person counts them (code points): an emoji is one, not two UTF-16 units. */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 const emptyMessage = (param: string) =>
   `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`;
 
@@ -22,9 +29,14 @@ function string(options: { max?: number; emptyable?: boolean } = {}) {
     if (value === undefined) return fail(ctx, '', 'parameter_missing');
     if (typeof value !== 'string') return fail(ctx, 'Invalid string: an object or array was given where a string was expected', 'parameter_invalid_string');
     if (value === '' && !options.emptyable) return fail(ctx, '{empty}', 'parameter_invalid_empty');
-    if (value.length > max) return fail(ctx, `Invalid string: must be at most ${max} characters long`);
+    if (value.length > max && characters(value) > max) return fail(ctx, `Invalid string: must be at most ${max} characters long`);
     return value;
   });
+}
+
+/** A string of the form `pattern` describes (`what`, for the message). */
+function matching(pattern: RegExp, what: string) {
+  return string({ max: 5000 }).transform((value, ctx) => (pattern.test(value) ? value : fail(ctx, `Invalid value ${JSON.stringify(value.slice(0, 100))}: must be ${what}.`)));
 }
 
 /** An empty string means "unset": the result is null. */
@@ -147,14 +159,14 @@ function metadata() {
       if (typeof entry !== 'string' && typeof entry !== 'number' && typeof entry !== 'boolean') {
         return fail(ctx, `Metadata values must be strings, but for key '${key}' you passed an object.`);
       }
-      if (key.length > 40) return fail(ctx, `Metadata keys can have up to 40 characters, but key '${key}' has ${key.length}.`);
-      if (String(entry).length > 500) return fail(ctx, `Metadata values can have up to 500 characters, but for key '${key}' you passed ${String(entry).length}.`);
+      if (key.length > 40 && characters(key) > 40) return fail(ctx, `Metadata keys can have up to 40 characters, but key '${key}' has ${characters(key)}.`);
+      if (String(entry).length > 500 && characters(String(entry)) > 500) return fail(ctx, `Metadata values can have up to 500 characters, but for key '${key}' you passed ${characters(String(entry))}.`);
     }
     return Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) as Record<string, string>;
   });
 }
 
-export const param = { string, nullableString, email, nullableEmail, integer, amount, boolean, enumOf, currency, array, metadata };
+export const param = { string, matching, nullableString, email, nullableEmail, integer, amount, boolean, enumOf, currency, array, metadata };
 
 /** Merges a metadata update into existing metadata: "" removes a key; at most 50 keys. */
 export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | undefined, replaceAll: boolean): Record<string, string> {

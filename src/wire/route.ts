@@ -11,7 +11,7 @@ import type { Authenticator } from './auth.ts';
 import type { RequestContext } from './context.ts';
 import { STRIPE_VERSION } from './errors.ts';
 import { expandResponse } from './expand.ts';
-import { checkKey, checkReplay, inFlightError, requestHash } from './idempotency.ts';
+import { checkKey, checkReplay, inFlightError, keyPath, requestHash } from './idempotency.ts';
 import { parseParams } from './params.ts';
 
 export type WireObject = Record<string, unknown>;
@@ -95,6 +95,15 @@ async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<Reque
   if (version !== undefined && version !== '' && (typeof version !== 'string' || !STRIPE_VERSION.test(version))) { // an empty header is no version asked for
     throw new ApiError(`Invalid Stripe API version: ${String(version).slice(0, 100)}. Send a version such as ${deps.apiVersion}, or no Stripe-Version header.`, { param: 'Stripe-Version' });
   }
+  // Cashbook has no Connect: a request for another account is refused, as Stripe refuses it
+  // for an account that is not a Connect platform (it would otherwise run on the key's own).
+  const onBehalf = request.headers['stripe-account'];
+  if (onBehalf !== undefined && onBehalf !== key.accountId) {
+    throw new ApiError(
+      `Only Stripe Connect platforms can work with other accounts, and Cashbook has no Connect: send no Stripe-Account header (this key belongs to ${key.accountId}).`,
+      { status: 403, param: 'Stripe-Account' },
+    );
+  }
   request.cashbookAccount = key.accountId; // for the request's log line
   const idempotencyKey = request.headers['idempotency-key'];
   return {
@@ -145,7 +154,7 @@ export async function respondToWrite(deps: AppDeps, request: FastifyRequest, rep
 
   checkKey(key);
   const hash = requestHash(raw);
-  const urlPath = request.url.split('?')[0];
+  const urlPath = keyPath(request.url);
   const slot = `${ctx.accountId}\u0000${key}`;
   if (deps.inFlight.has(slot)) {
     // The slot may be held by another replay of a request that has finished: answer what it

@@ -14,7 +14,7 @@ import { describeEachStore } from '../support/suite.ts';
 import { fund, ledger } from '../integration/payments-helpers.ts';
 import { assertCardsFit, assertNoHorizontalOverflow, describeInChromium, openDashboard, performAction, PHONE, screenshot, settled, waitForText } from './chromium.ts';
 
-const MODULES = ['app.js', 'ui/api.js', 'ui/customer.js', 'ui/customers.js', 'ui/dialog.js', 'ui/dom.js', 'ui/events.js', 'ui/intents.js', 'ui/money.js', 'ui/paged.js', 'ui/payments.js', 'ui/refunds.js', 'ui/shell.js', 'ui/transfers.js'];
+const MODULES = ['app.js', 'ui/api.js', 'ui/bank-details.js', 'ui/currencies.js', 'ui/customer.js', 'ui/customers.js', 'ui/dialog.js', 'ui/dom.js', 'ui/events.js', 'ui/intents.js', 'ui/money.js', 'ui/paged.js', 'ui/payments.js', 'ui/refunds.js', 'ui/shell.js', 'ui/transfers.js'];
 
 describeInChromium('dashboard in Chromium', (tab) => {
   const { page, visit, expectClean, problems } = tab;
@@ -178,7 +178,7 @@ describeInChromium('dashboard in Chromium', (tab) => {
       assert.equal(await dialog.getByLabel('Currency').inputValue(), 'eur');
       await dialog.getByLabel('Amount').fill('12.345');
       await dialog.getByRole('button', { name: 'Review' }).click();
-      await waitForText(dialog.getByRole('alert'), /Enter an amount like 12\.34 \(EUR\)/);
+      await waitForText(dialog.getByRole('alert'), /EUR has 2 decimals: enter at most 2 digits after the decimal point/);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await settled(page());
       assert.equal((await ledger(stripe, customer.id)).length, 1, 'nothing was sent');

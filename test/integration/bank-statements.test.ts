@@ -61,9 +61,10 @@ describeEachStore('bank statements in', (server) => {
 
     const again = await importFile(s, file);
     assert.deepEqual(again.body.lines.map((l) => l.status), ['duplicate', 'duplicate', 'duplicate', 'ignored', 'duplicate', 'ignored', 'duplicate']);
-    // A currency no cash balance holds cannot be assigned to a customer.
+    // A currency no cash balance holds cannot be assigned to a customer (nor paid back: the transfer is the problem, not a param the request sent).
     const chf = await s.request('POST', `/cashbook/v1/unmatched_transfers/${first.body.lines[6].unmatched_transfer}/assign`, { form: `customer=${customer.id}` });
-    assert.deepEqual([chf.status, (chf.body as { error?: { param?: string } }).error?.param], [400, 'currency']);
+    assert.deepEqual([chf.status, (chf.body as { error?: { param?: string } }).error?.param], [400, 'id']);
+    assert.match((chf.body as { error: { message: string } }).error.message, /in CHF, which Cashbook can neither hold in a cash balance .* nor pay back in a payment file/);
     assert.equal(await balanceOf(stripe, customer.id, 'eur'), 12_500, 'the same file twice books once');
     const listed = (await s.request('GET', '/cashbook/v1/bank_statements?limit=2')).body as { data: Statement[] };
     assert.deepEqual(listed.data.map((x) => x.id), [again.body.id, first.body.id]);
@@ -246,7 +247,7 @@ describeEachStore('bank statements in', (server) => {
 
     const refusals: [string, RegExp][] = [
       [noRouting, /ABA routing number and account number/],
-      [chf, /EUR, GBP and USD only, not CHF/],
+      [chf, /in CHF, which Cashbook can neither hold in a cash balance .* handle it outside Cashbook/],
       [unstructured, /does not name the sender/],
       [bai2Transfer, /does not name the sender/],
     ];
@@ -407,7 +408,7 @@ describeEachStore('bank statements in', (server) => {
     ].join('\r\n');
     const interim = await importFile(s, mt942, s.key, 'text/plain');
     assert.equal(interim.status, 200, JSON.stringify(interim.body));
-    assert.deepEqual(interim.body.lines.map((l) => [interim.body.format, l.status, l.customer, l.currency, l.amount, l.bank_reference]), [['mt940', 'funded', alice.id, 'eur', 1_500, 'MT942-1']]);
+    assert.deepEqual(interim.body.lines.map((l) => [interim.body.format, l.status, l.customer, l.currency, l.amount, l.bank_reference]), [['mt942', 'funded', alice.id, 'eur', 1_500, 'MT942-1']]);
     assert.equal(await balanceOf(stripe, alice.id, 'eur'), 2_500);
     // A statement without its currency is refused whole, the other statement's lines with it.
     const refused = await importFile(s, file.replace(':60F:C261130GBP0,00', ':28D:1'), s.key, 'text/plain');

@@ -45,6 +45,19 @@ describeEachStore('customers', (server) => {
     assert.deepEqual(list.data.map((c) => c.id), [created.id]);
   });
 
+  it('shows an address with all six fields, null where not given, on the customer and its invoices', async () => {
+    const { stripe } = server();
+    const customer = await stripe.customers.create({ address: { line1: '1 Rue de Rivoli' } });
+    assert.deepEqual(customer.address, { city: null, country: null, line1: '1 Rue de Rivoli', line2: null, postal_code: null, state: null });
+    const updated = await stripe.customers.update(customer.id, { address: { city: 'Paris', country: 'FR' } });
+    assert.deepEqual(updated.address, { city: 'Paris', country: 'FR', line1: null, line2: null, postal_code: null, state: null });
+    const invoice = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 30 });
+    await stripe.invoiceItems.create({ customer: customer.id, invoice: invoice.id, amount: 1000, currency: 'usd' });
+    const finalized = await stripe.invoices.finalizeInvoice(invoice.id);
+    assert.deepEqual(finalized.customer_address, updated.address);
+    assert.equal((await stripe.customers.update(customer.id, { address: '' as never })).address, null);
+  });
+
   it('sets the reconciliation mode on create and shows the cash balance when expanded', async () => {
     const { stripe } = server();
     const customer = await stripe.customers.create({

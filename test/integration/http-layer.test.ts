@@ -118,6 +118,32 @@ describe('the HTTP layer answers in Stripe\'s shape', () => {
     assert.ok((await server.stripe.customers.list({ limit: 1 })).object === 'list');
   });
 
+  it('a request pipelined before a malformed one is answered before the 400', async () => {
+    const email = `pipelined-${Date.now()}@example.com`;
+    const body = `email=${encodeURIComponent(email)}`;
+    const valid = `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    for (const malformed of ['GARBAGE\r\n\r\n', `GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0001b\r\n\r\n`]) {
+      const text = await new Promise<string>((resolve, reject) => {
+        const { hostname, port } = new URL(server.url);
+        const socket = net.connect(Number(port), hostname);
+        const chunks: Buffer[] = [];
+        const timer = setTimeout(() => reject(new Error('the server did not close the connection')), 15_000);
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        socket.on('error', () => undefined);
+        socket.write(valid + malformed); // one write: both reach the parser together
+      });
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      assert.deepEqual(statuses, [200, 400], `the customer's 200, then the 400: ${text.slice(0, 300)}`);
+      const created = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4, text.indexOf('HTTP/1.1 400'))) as { id: string; email: string };
+      assert.equal(created.email, email);
+      assert.equal((await server.stripe.customers.retrieve(created.id) as Stripe.Customer).email, email);
+    }
+  });
+
   it('paths Cashbook does not serve are Unrecognized request URLs, other methods on search paths included', async () => {
     for (const resource of ['customers', 'payment_intents', 'invoices', 'charges']) {
       for (const method of ['POST', 'DELETE']) {

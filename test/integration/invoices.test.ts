@@ -46,6 +46,7 @@ describeEachStore('invoices', (server) => {
     await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 500 });
     const created = (await eventsOf(server(), 'invoiceitem.created')).find((e) => (e.data.object as Stripe.InvoiceItem).id === item.id);
     assert.equal((created?.data.object as Stripe.InvoiceItem | undefined)?.amount, 2500, 'invoiceitem.created with the item');
+    assert.deepEqual(created?.data.object, await stripe.invoiceItems.retrieve(item.id).then(({ lastResponse: _, ...rest }) => rest), 'the event carries the item as the API shows it (`date`, no `created`)');
     const pending = await stripe.invoiceItems.create({ customer: customer.id, amount: 99 });
     await stripe.invoiceItems.del(pending.id);
     assert.ok((await eventsOf(server(), 'invoiceitem.deleted')).some((e) => (e.data.object as Stripe.InvoiceItem).id === pending.id), 'invoiceitem.deleted');

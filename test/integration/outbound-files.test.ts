@@ -15,6 +15,7 @@ import { sdk, startTestServer, type TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
+import { camt } from './camt-fixture.ts';
 
 interface FileObject {
   id: string;
@@ -168,6 +169,30 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     assert.deepEqual([Number(batchControl.slice(4, 10)), Number(batchControl.slice(10, 20)), Number(batchControl.slice(32, 44))], [4, 1100001 + 12100035, 2_004]);
     const fileControl = lines.find((l) => l[0] === '9' && l !== '9'.repeat(94))!;
     assert.deepEqual([Number(fileControl.slice(1, 7)), Number(fileControl.slice(7, 13)), Number(fileControl.slice(13, 21)), Number(fileControl.slice(43, 55))], [1, 1, 4, 2_004]);
+  });
+
+  it('NACHA: the addenda keeps the whole payment id after a long remittance; names never start blank; the destination name is blank, not a placeholder', async () => {
+    const s = server();
+    await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=usd&account_holder_name=US Merchant LLC&routing_number=021000021&account_number=123456789' });
+    const remittance = 'Invoice 2026-000123 for consulting services rendered in November, with travel and expenses as agreed';
+    const statement = await fetch(`${s.url}/cashbook/v1/bank_statements`, { method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: camt('053', '08', 'NL91ABNA0417164300', [
+      { amount: '77.01', currency: 'USD', creditorAccount: 'NL02ABNA0123456789', debtorName: '&lt;img src=x onerror=alert(1)&gt;', debtorAccount: '000123456789', debtorClearing: { system: 'USABA', id: '011000015' }, ref: 'ACH-LONG-1', remittance },
+    ]) });
+    const transfer = ((await statement.json()) as { lines: { unmatched_transfer: string }[] }).lines[0].unmatched_transfer;
+    assert.equal((await s.request('POST', `/cashbook/v1/unmatched_transfers/${transfer}/return`)).status, 200);
+    const file = (await s.request('POST', '/cashbook/v1/outbound_transfer_files', { form: 'currency=usd' })).body as FileObject;
+    assert.ok(file.unmatched_transfers.includes(transfer));
+    const lines = (await (await fetch(`${s.url}/cashbook/v1/outbound_transfer_files/${file.id}/content`, { headers: { authorization: `Bearer ${s.key}` } })).text()).trimEnd().split('\n');
+    assert.ok(lines.every((line) => line.length === 94));
+    assert.equal(lines[0].slice(40, 63), ' '.repeat(23), 'immediate destination name: Cashbook does not know the bank name');
+    assert.equal(lines[0].slice(63, 86).trim(), 'US MERCHANT LLC');
+    const at = lines.findIndex((l) => l[0] === '6' && l.slice(39, 54) === transfer.slice(-15));
+    assert.equal(lines[at].slice(54, 76), 'IMG SRC X ONERROR ALER', 'the individual name starts with its first letter');
+    const addenda = lines[at + 1].slice(3, 83);
+    assert.equal(lines[at + 1][0], '7');
+    assert.ok(addenda.endsWith(` ${transfer}`), addenda);
+    assert.ok(addenda.startsWith('Return of your transfer Invoice 2026-000123 for'), addenda);
+    await assertBooks(s);
   });
 
   it('NACHA: a file made the day before Thanksgiving settles on the Friday after it (a Federal Reserve holiday)', async () => {

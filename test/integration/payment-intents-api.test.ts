@@ -63,6 +63,10 @@ describeEachStore('payment intents: API surface', (server) => {
     await rejects(create({ customer: 'cus_nope' }), 404, 'customer', 'resource_missing');
     await rejects(create({ amount: 0 }), 400, 'amount');
     await rejects(create({ amount: 100_000_000 }), 400, 'amount');
+    // Stripe's minimum charge amounts: 0.50 USD, 50 JPY, 10.00 MXN.
+    await rejects(create({ amount: 49 }), 400, 'amount', 'amount_too_small');
+    await rejects(create({ amount: 49, currency: 'jpy', ...opts({ type: 'jp_bank_transfer' }) }), 400, 'amount', 'amount_too_small');
+    await rejects(create({ amount: 999, currency: 'mxn', ...opts({ type: 'mx_bank_transfer' }) }), 400, 'amount', 'amount_too_small');
     await rejects(create({ currency: 'chf' }), 400, 'currency');
     await rejects(create({ payment_method_types: ['card'] }), 400, 'payment_method_types');
     await rejects(create({ setup_future_usage: 'off_session' }), 400, 'setup_future_usage');
@@ -71,12 +75,31 @@ describeEachStore('payment intents: API surface', (server) => {
     await rejects(create({ ...opts({ type: 'moon_transfer' }) }), 400, 'payment_method_options[customer_balance][bank_transfer][type]');
     await rejects(create({ ...opts({ type: 'us_bank_transfer', requested_address_types: ['bitcoin'] }) }), 400);
     await rejects(create({ nonsense: 1 }), 400, 'nonsense', 'parameter_unknown');
+    await rejects(create({ receipt_email: 'not-an-email' }), 400, 'receipt_email', 'email_invalid');
     await rejects(stripe.paymentIntents.retrieve('pi_missing'), 404, 'intent', 'resource_missing');
     await rejects(stripe.paymentIntents.confirm('pi_missing'), 404);
     await rejects(stripe.paymentMethods.retrieve('pm_missing'), 404);
     await rejects(stripe.charges.retrieve('py_missing'), 404);
     assert.deepEqual((await stripe.paymentIntents.list({ customer: customer.id })).data, []);
     assert.deepEqual(await ledger(stripe, customer.id), []);
+  });
+
+  it('updates statement descriptors, refuses what Cashbook keeps fixed by name, and the minimum amount on update', async () => {
+    const { stripe } = server();
+    const customer = await newCustomer(stripe);
+    const pi = await stripe.paymentIntents.create({ amount: 500, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] } as Stripe.PaymentIntentCreateParams);
+    const updated = await stripe.paymentIntents.update(pi.id, { statement_descriptor: 'CASHBOOK ORDER 1', statement_descriptor_suffix: 'ORDER 1' });
+    assert.deepEqual([updated.statement_descriptor, updated.statement_descriptor_suffix], ['CASHBOOK ORDER 1', 'ORDER 1']);
+    for (const [name, value] of [['currency', 'eur'], ['customer', customer.id], ['payment_method_types', ['customer_balance']], ['setup_future_usage', 'off_session']] as const) {
+      await assert.rejects(stripe.paymentIntents.update(pi.id, { [name]: value } as Stripe.PaymentIntentUpdateParams), (error: Stripe.errors.StripeError) => {
+        assert.equal(error.statusCode, 400);
+        assert.equal(error.param, name);
+        assert.match(error.message, new RegExp(`does not change a PaymentIntent's ${name}`));
+        return true;
+      });
+    }
+    await rejects(stripe.paymentIntents.update(pi.id, { amount: 10 }), 400, 'amount', 'amount_too_small');
+    assert.equal((await stripe.paymentIntents.retrieve(pi.id)).amount, 500);
   });
 
   it('lists by customer and created, newest first, with pagination', async () => {

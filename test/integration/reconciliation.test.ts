@@ -105,15 +105,15 @@ describeEachStore('reconciliation: automatic mode', (server) => {
     const usd = await intent(stripe, customer.id, 500, { currency: 'usd' });
     const eur = await intent(stripe, customer.id, 500, { currency: 'eur' });
     const gbp = await intent(stripe, customer.id, 500, { currency: 'gbp' });
-    const mxn = await intent(stripe, customer.id, 500, { currency: 'mxn' });
+    const mxn = await intent(stripe, customer.id, 1500, { currency: 'mxn' }); // above MXN's 10.00 minimum
     assert.equal(eur.next_action!.display_bank_transfer_instructions!.financial_addresses![0].type, 'iban');
     assert.equal(gbp.next_action!.display_bank_transfer_instructions!.financial_addresses![0].type, 'sort_code');
     assert.equal(mxn.next_action!.display_bank_transfer_instructions!.financial_addresses![0].type, 'spei');
     await fund(stripe, customer.id, 500, 'eur');
-    assert.deepEqual(await state(stripe, usd, eur, gbp, mxn), [['requires_action', 500], ['succeeded', null], ['requires_action', 500], ['requires_action', 500]]);
+    assert.deepEqual(await state(stripe, usd, eur, gbp, mxn), [['requires_action', 500], ['succeeded', null], ['requires_action', 500], ['requires_action', 1500]]);
     await fund(stripe, customer.id, 200, 'mxn', mxn.next_action!.display_bank_transfer_instructions!.reference!);
     await fund(stripe, customer.id, 900, 'gbp');
-    assert.deepEqual(await state(stripe, usd, gbp, mxn), [['requires_action', 500], ['succeeded', null], ['requires_action', 300]]);
+    assert.deepEqual(await state(stripe, usd, gbp, mxn), [['requires_action', 500], ['succeeded', null], ['requires_action', 1300]]);
     const balance = await stripe.customers.retrieveCashBalance(customer.id);
     assert.deepEqual(balance.available, { eur: 0, gbp: 400, mxn: 0, usd: 0 });
     await checkLedger(stripe, customer.id);

@@ -69,6 +69,10 @@ describeEachStore('refunds of customer_balance payments', (server) => {
     assert.equal(byCharge.data.length, 2);
     assert.equal((await stripe.refunds.list({ charge: 'py_none' })).data.length, 0);
     const events = (await stripe.events.list({ type: 'charge.refunded', limit: 10 })).data.filter((e) => (e.data.object as Stripe.Charge).id === charge);
+    // Refunds are on a charge only when expanded (API versions since 2022-11-15).
+    assert.equal('refunds' in (await stripe.charges.retrieve(charge)), false);
+    const withRefunds = await stripe.charges.retrieve(charge, { expand: ['refunds'] });
+    assert.deepEqual([withRefunds.refunds?.object, withRefunds.refunds?.url, withRefunds.refunds?.data.map((r) => r.id)], ['list', `/v1/charges/${charge}/refunds`, [rest.id, first.id]]);
     // Only what changed: `refunded` only when the last refund made it true.
     assert.deepEqual(events.map((e) => e.data.previous_attributes), [{ amount_refunded: 300, refunded: false }, { amount_refunded: 0 }]);
   });

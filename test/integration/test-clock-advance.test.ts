@@ -35,10 +35,11 @@ async function fundMany(stripe: Stripe, customer: string, count: number, paralle
   return total;
 }
 
-async function waitReady(stripe: Stripe, clockId: string): Promise<Stripe.TestHelpers.TestClock> {
-  for (;;) {
+async function waitReady(stripe: Stripe, clockId: string, withinMs = 120_000): Promise<Stripe.TestHelpers.TestClock> {
+  for (const deadline = Date.now() + withinMs; ;) {
     const clock = await stripe.testHelpers.testClocks.retrieve(clockId);
     if (clock.status === 'ready') return clock;
+    assert.ok(Date.now() < deadline, `test clock ${clockId} still ${clock.status} after ${withinMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -201,6 +202,34 @@ describeEachStore('test clock advances in the background', (server, kind) => {
       assert.equal(await merchantBalance(stripe), merchantBefore + total);
     } finally {
       await child.stop();
+    }
+  });
+  it('an advance whose process dies is taken up by another process on the same database', async () => {
+    const databaseUrl = await databaseUrlFor(kind);
+    const key = 'sk_test_cashbook_advance_takeover_0000000';
+    const first = await startServerProcess({ databaseUrl, apiKey: key, logLevel: 'error' });
+    const second = await startServerProcess({ databaseUrl, apiKey: key, logLevel: 'error' });
+    try {
+      const viaFirst = sdk(first.url, key);
+      const { clock, customer, start } = await clockedCustomer(viaFirst);
+      await fundMany(viaFirst, customer.id, 150);
+      await viaFirst.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 100 * DAY });
+      for (let i = 0; i < 200; i++) {
+        const rows = await viaFirst.customers.listCashBalanceTransactions(customer.id, { limit: 1 });
+        if (rows.data[0]?.type === 'transferred_to_balance') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await first.kill('SIGKILL');
+      // The second process never restarts: it finds the unfinished advance on its own.
+      const viaSecond = sdk(second.url, key);
+      const ready = await waitReady(viaSecond, clock.id, 40_000);
+      assert.equal(ready.frozen_time, start + 100 * DAY);
+      const rows = await viaSecond.customers.listCashBalanceTransactions(customer.id, { limit: 100 }).autoPagingToArray({ limit: 10_000 });
+      assert.equal(rows.filter((row) => row.type === 'transferred_to_balance').length, 150, 'each funding swept exactly once');
+      assert.equal(await balanceOf(viaSecond, customer.id), 0);
+    } finally {
+      await first.kill('SIGKILL');
+      await second.stop();
     }
   });
 });

@@ -172,6 +172,31 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.deepEqual((await ledger(stripe, cus.id)).map((r) => r[0]), ['funded', 'return_initiated']);
   });
 
+  it("a clock's customer, its credit balance transactions and their events are dated by the clock", async () => {
+    const { stripe } = server();
+    const past = Math.floor(Date.now() / 1000) - 3 * DAY;
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: past });
+    const cus = await stripe.customers.create({ test_clock: clock.id, balance: -500 });
+    assert.equal(cus.created, past);
+    const adjustment = await stripe.customers.createBalanceTransaction(cus.id, { amount: -200, currency: 'usd' });
+    await stripe.customers.update(cus.id, { name: 'Renamed' });
+    const entries = await stripe.customers.listBalanceTransactions(cus.id);
+    assert.deepEqual(entries.data.map((e) => [e.type, e.created]), [['adjustment', past], ['initial', past]]);
+    assert.equal(adjustment.created, past);
+    const events = (await stripe.events.list({ limit: 20 })).data.filter((e) => (e.data.object as { id?: string; customer?: string }).id === cus.id || (e.data.object as { customer?: string }).customer === cus.id);
+    assert.ok(events.some((e) => e.type === 'customer.created') && events.some((e) => e.type === 'customer.updated'), events.map((e) => e.type).join());
+    assert.deepEqual([...new Set(events.map((e) => e.created))], [past], 'every event of the customer at the clock\'s time');
+  });
+
+  it("an invoice item of a clock's customer names the clock, and expands it", async () => {
+    const { stripe } = server();
+    const { clock, cus } = await clockedCustomer(stripe);
+    const item = await stripe.invoiceItems.create({ customer: cus.id, amount: 700, currency: 'usd' });
+    assert.equal(item.test_clock, clock.id);
+    const expanded = await stripe.invoiceItems.retrieve(item.id, { expand: ['test_clock'] });
+    assert.equal((expanded.test_clock as Stripe.TestHelpers.TestClock).frozen_time, clock.frozen_time);
+  });
+
   it('payments older than 180 days cannot be refunded', async () => {
     const { stripe } = server();
     const { clock, cus, start } = await clockedCustomer(stripe);

@@ -46,6 +46,12 @@ describeEachStore('wire conventions', (server) => {
     assert.equal(viaSdk.id, first.body.id);
     assert.equal(viaSdk.lastResponse.headers['idempotent-replayed'], 'true');
 
+    // The same request as JSON, or to the path written percent-encoded, is the same request.
+    const asJson = await request('POST', path, { json: { amount: 1500, currency: 'usd', reference: 'abc' }, headers: { 'idempotency-key': 'fund-1' } });
+    assert.deepEqual([asJson.status, asJson.headers.get('idempotent-replayed'), asJson.body.id], [200, 'true', first.body.id]);
+    const encoded = await request('POST', path.replace('cus_', 'cus%5F'), { form: 'amount=1500&currency=usd&reference=abc', headers: { 'idempotency-key': 'fund-1' } });
+    assert.deepEqual([encoded.status, encoded.headers.get('idempotent-replayed'), encoded.body.id], [200, 'true', first.body.id]);
+
     const entries = await stripe.customers.listCashBalanceTransactions(customer.id);
     assert.deepEqual(entries.data.map((t) => t.id), [first.body.id]);
     assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 1500 });
@@ -255,6 +261,12 @@ describeEachStore('wire conventions', (server) => {
     assert.equal(swapped.metadata.fresh, 'yes');
     assert.equal('k1' in swapped.metadata, false);
 
+    // Characters are counted as people count them: an emoji is one.
+    const emoji = await stripe.customers.create({ description: '😀'.repeat(350), metadata: { ['😀'.repeat(40)]: '😀'.repeat(500) } });
+    assert.equal([...emoji.description!].length, 350);
+    const tooMany = await stripe.customers.create({ metadata: { k: '😀'.repeat(501) } }).catch((error: Stripe.errors.StripeError) => error);
+    assert.match((tooMany as Stripe.errors.StripeError).message, /you passed 501\./);
+
     const cleared = await stripe.customers.update(customer.id, { metadata: '' as never });
     assert.deepEqual(cleared.metadata, {});
     const fresh = await stripe.customers.create({ metadata: { a: '1', b: '2' } });
@@ -262,6 +274,44 @@ describeEachStore('wire conventions', (server) => {
     assert.deepEqual(removed.metadata, { b: '2' });
     const kept = await stripe.customers.update(fresh.id, { name: 'n' });
     assert.deepEqual(kept.metadata, { b: '2' });
+  });
+
+  it('keeps metadata keys named like Object.prototype properties, and refuses __proto__ with a clear 400', async () => {
+    const { stripe, request } = server();
+    const created = await stripe.customers.create({ metadata: { constructor: 'ACME Builders', valueOf: '7', toString: '3', hasOwnProperty: 'h', order: '1' } });
+    assert.deepEqual(created.metadata, { constructor: 'ACME Builders', valueOf: '7', toString: '3', hasOwnProperty: 'h', order: '1' });
+    assert.deepEqual(((await stripe.customers.retrieve(created.id)) as Stripe.Customer).metadata, created.metadata);
+    const asJson = await request('POST', '/v1/customers', { json: { metadata: { constructor: 'x', isPrototypeOf: 'y' } } });
+    assert.deepEqual([asJson.status, asJson.body.metadata], [200, { constructor: 'x', isPrototypeOf: 'y' }]);
+    const unknown = await request('POST', '/v1/customers', { form: 'toString=1' });
+    assertStripeError(unknown, 400);
+    assert.match(unknown.body.error.message, /unknown parameter: toString/);
+    const before = (await stripe.customers.list({ limit: 100 })).data.length;
+    for (const form of ['metadata[__proto__]=1', '__proto__[x]=1', 'metadata%5B__proto__%5D=1']) {
+      const refused = await request('POST', '/v1/customers', { form });
+      assertStripeError(refused, 400);
+      assert.match(refused.body.error.message, /__proto__/, form);
+    }
+    for (const json of ['{"__proto__":{"x":1}}', '{"metadata":{"__proto__":"x"}}', '{"constructor":{"prototype":{"x":1}}}']) {
+      const refused = await request('POST', '/v1/customers', { form: json, headers: { 'content-type': 'application/json' } });
+      assertStripeError(refused, 400);
+      assert.match(refused.body.error.message, /__proto__/, json);
+    }
+    assert.equal((await stripe.customers.list({ limit: 100 })).data.length, before, 'nothing was created');
+  });
+
+  it('refuses a Stripe-Account header naming another account (no Connect), and changes nothing', async () => {
+    const { stripe, request } = server();
+    const before = (await stripe.customers.list({ limit: 100 })).data.length;
+    const other = await stripe.customers.create({ email: 'connect@example.com' }, { stripeAccount: 'acct_doesnotexist' }).then(
+      () => assert.fail('created on another account'),
+      (error: Stripe.errors.StripeError) => error,
+    );
+    assert.deepEqual([other.statusCode, other.rawType, other.param], [403, 'invalid_request_error', 'Stripe-Account']);
+    assert.match(other.message, /Only Stripe Connect platforms can work with other accounts/);
+    assert.equal((await stripe.customers.list({ limit: 100 })).data.length, before);
+    const own = (await request('GET', '/cashbook/v1/account')).body.id as string;
+    assert.equal((await request('GET', '/v1/customers?limit=1', { headers: { 'stripe-account': own } })).status, 200, 'its own account is fine');
   });
 
   it('reads booleans in any case (python3-stripe sends confirm=True) and refuses anything else', async () => {

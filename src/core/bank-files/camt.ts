@@ -143,6 +143,7 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
   const ownReference = realReference(str(refs.AcctSvcrRef));
   const bankReference = ownReference ?? entry.reference;
   const { account, others } = accountsOf(related, entry, statementAccount);
+  const parties = [accountId(related.CdtrAcct), accountId(related.DbtrAcct)].filter((a): a is string => a !== null);
   return {
     index: 0,
     amount,
@@ -165,6 +166,7 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
     },
     reference: remittanceOf(tx.RmtInf),
     mentionedAccounts: others,
+    ...(entry.reversal ? { reversedParties: parties } : {}),
     legacyReference,
     batchPosition: entry.batched ? position : null,
     network: null,
@@ -176,13 +178,19 @@ function entryLines(entry: Node, where: string, statementAccount: string | null)
   const details = list(entry.NtryDtls).flatMap((d) => list(d.TxDtls));
   const facts = entryFacts(entry, where, details.length > 1);
   const legacy = str(obj(obj(details[0]).Refs).AcctSvcrRef) ?? str(entry.AcctSvcrRef) ?? str(entry.NtryRef) ?? null;
-  if (!facts.batched) return [transactionLine(details[0] ?? {}, facts, facts.amount, 0, statementAccount, legacy)];
+  const batch = (transactions: number, summary: boolean) => ({ batch: { reference: facts.ownReference, account: statementAccount, total: facts.amount, transactions, summary } });
+  if (!facts.batched) {
+    const line = transactionLine(details[0] ?? {}, facts, facts.amount, 0, statementAccount, legacy);
+    // An end-of-day statement often gives a batch only as its count (Btch/NbOfTxs), its transactions in a camt.054 of their own.
+    const counted = Math.max(0, ...list(entry.NtryDtls).map((d) => Number(str(obj(d.Btch).NbOfTxs) ?? 0)).filter(Number.isSafeInteger));
+    return [details.length === 0 && counted > 1 ? { ...line, ...batch(counted, true) } : line];
+  }
   const amounts = details.map((tx, i) => transactionAmount(tx, facts, `${where} transaction ${i + 1}`));
   const total = amounts.reduce((sum, amount) => sum + amount, 0);
   if (total !== facts.amount) {
     throw new StatementError(`${where}: its ${details.length} transactions add up to ${total} minor units, not the entry's ${facts.amount}`);
   }
-  return details.map((tx, i) => transactionLine(tx, facts, amounts[i], i, statementAccount, legacy));
+  return details.map((tx, i) => ({ ...transactionLine(tx, facts, amounts[i], i, statementAccount, legacy), ...batch(details.length, false) }));
 }
 
 export function parseCamt(xml: string): ParsedStatement {

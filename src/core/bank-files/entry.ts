@@ -2,7 +2,7 @@
 // information-only) entry, amounts in exact integer minor units. Pure data, no I/O.
 import { MAX_AMOUNT_MINOR, minorUnitExponent } from '../money.ts';
 
-export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'bai2';
+export type StatementFormat = 'camt.053' | 'camt.054' | 'mt940' | 'mt942' | 'bai2';
 
 export interface StatementLine {
   index: number;
@@ -45,6 +45,12 @@ export interface StatementLine {
    */
   mentionedAccounts: string[];
   /**
+   * For a reversal: the accounts it names for the parties of the credit it reverses (camt
+   * `CdtrAcct` and `DbtrAcct`, MT940 the counterparty's ?31 or ING's CNTP). The one that is not
+   * the account credited is the original sender; unset or empty: the reversal names no sender.
+   */
+  reversedParties?: string[];
+  /**
    * The reference imports before 2026-12-03 keyed the entry by (the raw bank reference, a
    * placeholder or camt NtryRef included; a batch's first transaction's): read only so that a
    * file imported then is still a duplicate now. Never an identity for new imports.
@@ -56,6 +62,18 @@ export interface StatementLine {
    * imported then is still a duplicate now.
    */
   formerAccount?: string;
+  /**
+   * What imports before 2026-12-05 read for an MT940 line when it differs (ING's structured
+   * :86: read as free text, its `EREF` placeholder as the end-to-end id): read only for the
+   * identity of a line without a bank reference, so that a file imported then is still a duplicate.
+   */
+  formerDetails?: { reference: string | null; endToEndId: string | null; name: string | null; account: string | null };
+  /**
+   * The camt entry a line comes from when it is a batch (NtryDtls/Btch, or several TxDtls): its
+   * bank reference (AcctSvcrRef), total and statement account, and `summary` when the entry
+   * gives only the batch's count (`transactions`) without the transactions themselves.
+   */
+  batch?: { reference: string | null; account: string | null; total: number; transactions: number; summary: boolean };
   /** Its position among the transactions of a batched camt entry; null for an entry of its own. */
   batchPosition: number | null;
   /** The US network the transfer came by, when the file says (BAI2 type codes); null: unknown. */

@@ -1,7 +1,8 @@
 // SWIFT MT940 (customer statement) and MT942 (interim report). A file holds one statement or
 // several (each from its :20:, with its own :25: account and :60F: or :34F: currency). Each
-// :61: is a line; the :86: after it is its detail, free text or the structured ?NN subfields
-// German banks send (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name).
+// :61: is a line; the :86: after it is its detail: free text, the structured ?NN subfields
+// German banks send (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name),
+// or the /CODE/ subfields of ING and Rabobank (/EREF/, /CNTP/account/BIC/name/city, /REMI/, /RTRN/).
 import { minorUnits, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 const LINE61 = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d{1,15},\d{0,3})([SNF][A-Z0-9]{3})([^\n]*?)(?:\/\/([^\n]*))?(?:\n([\s\S]*))?$/;
@@ -19,7 +20,19 @@ function fields(text: string): [tag: string, value: string][] {
   return out;
 }
 
-function details86(text: string): { reference: string | null; endToEndId: string | null; name: string | null; account: string | null; bic: string | null } {
+/** What a :86: says of its line. `remittance`: the text IBANs are searched in, its subfields joined (an IBAN may be split across ?2x). */
+interface Details86 {
+  reference: string | null;
+  endToEndId: string | null;
+  name: string | null;
+  account: string | null;
+  bic: string | null;
+  returnReason: string | null;
+  remittance: string;
+}
+
+/** The reading of imports before 2026-12-05: German ?NN subfields, else the whole text as the reference (kept for the identities of lines without a bank reference). */
+function germanOrFree86(text: string): Details86 {
   const flat = text.replace(/\n/g, '');
   if (/^\d{3}\?/.test(flat) || flat.startsWith('?')) {
     const sub: Record<string, string[]> = {};
@@ -33,9 +46,75 @@ function details86(text: string): { reference: string | null; endToEndId: string
       name: [...(sub['32'] ?? []), ...(sub['33'] ?? [])].join('').trim() || null,
       account: normalizeAccount(sub['31']?.[0]),
       bic: sub['30']?.[0]?.trim() || null,
+      returnReason: null,
+      remittance,
     };
   }
-  return { reference: text.replace(/\s+/g, ' ').trim() || null, endToEndId: null, name: null, account: null, bic: null };
+  return { reference: text.replace(/\s+/g, ' ').trim() || null, endToEndId: null, name: null, account: null, bic: null, returnReason: null, remittance: '' };
+}
+
+/**
+ * The codewords of the structured :86: ING (and Rabobank) write: `/EREF/e2e//CNTP/account/BIC/
+ * name/city//REMI/USTD//text/`, each value up to the next `/CODE/` (`//` between them). REMI's
+ * own words (USTD, STRD, CDTRREFTP, CD, SCOR, ISSR, CUR, CDTRREF) stay inside its value.
+ */
+const STRUCTURED_CODES = ['RTRN', 'CREF', 'EREF', 'PREF', 'IREF', 'MARF', 'CSID', 'CNTP', 'REMI', 'PURP', 'ULTC', 'ULTD', 'ULTB', 'EXCH', 'CHGS', 'BENM', 'ORDP', 'NAME', 'ID', 'ADDR', 'ISDT', 'ACCW', 'SUM'];
+const STRUCTURED_CODE = new RegExp(`/(${STRUCTURED_CODES.join('|')})/`, 'g');
+
+/** Each codeword's value, when the text is structured (it starts with one of them); else null. */
+function structuredSubfields(flat: string): Map<string, string> | null {
+  const found = [...flat.matchAll(STRUCTURED_CODE)].filter((m) => m.index === 0 || flat[m.index - 1] === '/');
+  if (found.length === 0 || found[0].index !== 0) return null;
+  const values = new Map<string, string>();
+  found.forEach((match, i) => {
+    const end = i + 1 < found.length ? found[i + 1].index - 1 : flat.length; // the next code's leading `/` closes this value
+    if (!values.has(match[1])) values.set(match[1], flat.slice(match.index + match[0].length, Math.max(end, match.index + match[0].length)).replace(/\/+$/, '').trim());
+  });
+  return values;
+}
+
+/** REMI: `USTD//free text`, `STRD/CUR/ref` or `STRD/CDTRREFTP//CD/SCOR//ISSR/CUR//CDTRREF/ref` (the creditor reference), else the text as given (Rabobank). */
+function structuredRemittance(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const unstructured = /^USTD\/+(.*)$/s.exec(value);
+  if (unstructured) return unstructured[1].trim() || null;
+  if (/^STRD\//.test(value)) {
+    const reference = /CDTRREF\/+([^/]+)/.exec(value)?.[1] ?? /(?:^|\/)CUR\/+([^/]+)/.exec(value.replace(/ISSR\/+CUR\/+/, ''))?.[1];
+    return reference?.trim() || null;
+  }
+  return value.replace(/\s+/g, ' ').trim() || null;
+}
+
+/** ING's structured :86: (Rabobank's alike): `/EREF/`, `/CNTP/` (or Rabobank's `/NAME/`), `/REMI/`, `/RTRN/` return reason. */
+function structured86(values: Map<string, string>): Details86 {
+  const counterparty = (values.get('CNTP') ?? '').split('/');
+  // CNTP is account/BIC/name/city; a name holding `/` keeps it.
+  const name = counterparty.length >= 4 ? counterparty.slice(2, -1).join('/') : (counterparty[2] ?? '');
+  const reference = structuredRemittance(values.get('REMI'));
+  const returnCode = /^[A-Z0-9]{4}/.exec(values.get('RTRN') ?? '')?.[0] ?? null;
+  return {
+    reference,
+    endToEndId: customerReference(values.get('EREF')),
+    name: name.trim() || values.get('NAME')?.trim() || null,
+    account: normalizeAccount(counterparty[0]),
+    bic: counterparty[1]?.trim() || null,
+    returnReason: returnCode,
+    remittance: values.get('REMI') ?? '',
+  };
+}
+
+function details86(text: string): Details86 {
+  const values = structuredSubfields(text.replace(/\n/g, ''));
+  return values ? structured86(values) : germanOrFree86(text);
+}
+
+/**
+ * The :61: customer reference (and ING's /EREF/) as an end-to-end id: never a placeholder,
+ * nor the codeword ING writes there to say where the reference is (EREF, PREF, MARF, …).
+ */
+function customerReference(text: string | null | undefined): string | null {
+  const reference = realReference(text);
+  return reference && STRUCTURED_CODES.includes(reference.toUpperCase()) ? null : reference;
 }
 
 function isoDate(yymmdd: string): string {
@@ -70,14 +149,25 @@ function statementHeader(block: Field[], number: number): { id: string | null; a
   return { id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null, account, currency, ...(written !== account && written ? { formerAccount: written } : {}) };
 }
 
+/** The details imports before 2026-12-05 read (ING's structured :86: as free text, its EREF placeholder as the end-to-end id), when they differ: see StatementLine.formerDetails. */
+function formerDetails(info: string, customerRef: string, now: NonNullable<StatementLine['formerDetails']>): { formerDetails?: StatementLine['formerDetails'] } {
+  const before = germanOrFree86(info);
+  const then = { reference: before.reference, endToEndId: before.endToEndId ?? realReference(customerRef), name: before.name, account: before.account };
+  const same = then.reference === now.reference && then.endToEndId === now.endToEndId && then.name === now.name && then.account === now.account;
+  return same ? {} : { formerDetails: then };
+}
+
 function statementLine(value: string, info: string, header: { account: string | null; currency: string; formerAccount?: string }, index: number): StatementLine {
   const where = `:61: line ${index + 1}`;
   const match = LINE61.exec(value);
   if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
   const [, valueDate, , mark, , amountText, , customerRef, bankRef] = match;
   const detail = details86(info);
-  const mentioned = [...new Set([...(info.toUpperCase().replace(/\n/g, ' ').matchAll(IBAN))].map((m) => m[0].replace(/ /g, '')))];
+  // An IBAN in the text, or in the remittance joined from its subfields (?21 … ?22 may split one).
+  const searched = [info.toUpperCase().replace(/\n/g, ' '), detail.remittance.toUpperCase()];
+  const mentioned = [...new Set(searched.flatMap((text) => [...text.matchAll(IBAN)].map((m) => m[0].replace(/ /g, ''))))];
   const bankReference = realReference(bankRef);
+  const endToEndId = detail.endToEndId ?? customerReference(customerRef);
   return {
     index,
     amount: minorUnits(amountText, header.currency, where),
@@ -87,15 +177,17 @@ function statementLine(value: string, info: string, header: { account: string | 
     bookingDate: isoDate(valueDate),
     bankReference,
     uniqueReference: bankReference,
-    endToEndId: detail.endToEndId ?? realReference(customerRef),
+    endToEndId,
     reversal: mark === 'RC' || mark === 'RD',
-    returnReason: null,
+    returnReason: detail.returnReason,
     account: header.account,
     sender: { name: detail.name, iban: detail.account && /^[A-Z]{2}\d{2}/.test(detail.account) ? detail.account : null, bic: detail.bic, account: detail.account, clearing: null },
     reference: detail.reference,
     mentionedAccounts: mentioned.filter((iban) => iban !== header.account),
+    ...(mark === 'RC' || mark === 'RD' ? { reversedParties: detail.account ? [detail.account] : [] } : {}),
     legacyReference: bankRef?.trim() || null,
     ...(header.formerAccount ? { formerAccount: header.formerAccount } : {}),
+    ...formerDetails(info, customerRef, { reference: detail.reference, endToEndId, name: detail.name, account: detail.account }),
     batchPosition: null,
     network: null,
   };
@@ -144,5 +236,7 @@ export function parseMt940(text: string): ParsedStatement {
     lines.push(...own);
   });
   const first = headers[0];
-  return { format: 'mt940', statementId: first.id, account: first.account, currency: first.currency, lines };
+  // An interim report (MT942) has a floor limit (:34F:) and no opening balance.
+  const interim = !blocks[0].some(([tag]) => tag === '60F' || tag === '60M') && blocks[0].some(([tag]) => tag === '34F');
+  return { format: interim ? 'mt942' : 'mt940', statementId: first.id, account: first.account, currency: first.currency, lines };
 }

@@ -11,6 +11,7 @@ export interface NachaOrigin {
   name: string;
   /** Company identification the bank assigned (10 characters). */
   companyId: string;
+  /** The bank's name for the file header's immediate destination name; blank when not known (the field is optional). */
   bankName?: string;
 }
 
@@ -30,7 +31,8 @@ const RECORD = 94;
 
 /** Printable ASCII in a fixed width; names upper-cased, ids kept as they are (they are case-sensitive). */
 function alpha(text: string, width: number, keepCase = false): string {
-  const plain = latinize(text).replace(/[^A-Za-z0-9 .,&\-/'()_]/g, ' ');
+  // A character banks do not take becomes a space; none is left at either end (a name starting with one would start blank).
+  const plain = latinize(text).replace(/[^A-Za-z0-9 .,&\-/'()_]/g, ' ').trim();
   return (keepCase ? plain : plain.toUpperCase()).slice(0, width).padEnd(width, ' ');
 }
 
@@ -49,11 +51,18 @@ function record(...fields: string[]): string {
 /** The individual id a NACHA entry carries for a payment: the last 15 characters of its id. */
 export const achIndividualId = (paymentId: string): string => paymentId.slice(-15);
 
+/** The addenda's 80 characters: the remittance, cut to fit, then the payment's whole id (what settlement and the merchant read). */
+function addenda(payment: OutboundPayment): string {
+  const id = alpha(payment.endToEndId, payment.endToEndId.length, true);
+  const remittance = alpha(payment.remittance.replace(payment.endToEndId, ''), Math.max(0, 80 - id.length - 1), true).trimEnd();
+  return alpha(remittance ? `${remittance} ${id}` : id, 80, true);
+}
+
 export function nachaFile(input: NachaInput): string {
   const odfi = input.origin.routingNumber.slice(0, 8);
   const lines: string[] = [];
   lines.push(record('1', '01', ` ${input.origin.routingNumber}`, ` ${input.origin.routingNumber}`, input.createdDate, input.createdTime, input.fileIdModifier, '094', '10', '1',
-    alpha(input.origin.bankName ?? 'ORIGINATING BANK', 23), alpha(input.origin.name, 23), ' '.repeat(8)));
+    alpha(input.origin.bankName ?? '', 23), alpha(input.origin.name, 23), ' '.repeat(8)));
   lines.push(record('5', '220', alpha(input.origin.name, 16), ' '.repeat(20), alpha(input.origin.companyId, 10), 'PPD', alpha('REFUND', 10), ' '.repeat(6), input.effectiveDate, '   ', '1', odfi, numeric(1, 7)));
   let hash = 0;
   let credits = 0;
@@ -66,7 +75,7 @@ export function nachaFile(input: NachaInput): string {
     lines.push(record('6', '22', creditor.routing_number.slice(0, 8), creditor.routing_number[8], alpha(creditor.account_number, 17), numeric(payment.amount, 10),
       alpha(achIndividualId(payment.endToEndId), 15, true), // settlement maps it back to the payment
       alpha(creditor.account_holder_name, 22), '  ', '1', odfi, sequence));
-    lines.push(record('7', '05', alpha(`${payment.remittance.replace(payment.endToEndId, '').trim()} ${payment.endToEndId}`, 80, true), numeric(1, 4), sequence));
+    lines.push(record('7', '05', addenda(payment), numeric(1, 4), sequence));
   });
   const entries = input.payments.length * 2;
   const entryHash = numeric(hash % 10_000_000_000, 10);

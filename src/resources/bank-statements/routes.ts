@@ -50,7 +50,7 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
   addReadRoute(app, deps, {
     method: 'GET',
     url: UNMATCHED,
-    params: paramsObject({ ...listParams, status: param.enumOf(['open', 'assigned', 'returned']).optional() }),
+    params: paramsObject({ ...listParams, status: param.enumOf(['open', 'assigned', 'returned', 'reversed']).optional() }),
     handler: async ({ ctx, tx, params }) => {
       const page = await listObjects(tx, ctx, 'unmatched_transfers', 'unmatched_transfer', UNMATCHED, params, params.status ? { status: params.status } : {});
       return { ...page, data: page.data.map((transfer) => transferToWire(transfer as unknown as UnmatchedTransfer)) };

@@ -4,7 +4,6 @@
 // transfer; a reversal of an earlier funding books funding_reversed; a debit naming a refund
 // (or a returned unmatched transfer) from a payment file settles it, a returned payment fails
 // it (reopens the transfer). A refused file books nothing.
-import { createHash } from 'node:crypto';
 import { ApiError } from '../../core/errors.ts';
 import { decodeStatement, parseStatement } from '../../core/bank-files/detect.ts';
 import { MAX_LINE_AMOUNT, StatementError, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
@@ -21,8 +20,9 @@ import type { Customer } from '../customers/service.ts';
 import type { VirtualBankAccount } from '../funding-instructions/service.ts';
 import { returnedByBank, settleFromBank } from '../refunds/lifecycle.ts';
 import type { Refund } from '../refunds/object.ts';
-import { reverseFunding } from '../refunds/unreconciled.ts';
 import { customerContext } from '../test-clocks/service.ts';
+import { batchBookedBefore, hash, markBatch, type EntryRecord } from './entries.ts';
+import { indexCredit, reverseCredit } from './reversals.ts';
 
 export type LineStatus = 'funded' | 'unmatched' | 'reversed' | 'duplicate' | 'ignored' | 'settled' | 'returned';
 
@@ -55,7 +55,8 @@ export interface UnmatchedTransfer extends StoredObject {
   livemode: boolean;
   amount: number;
   currency: string;
-  status: 'open' | 'assigned' | 'returned';
+  /** `reversed`: the bank took the money back (see reversal_reason); it can no longer be assigned or returned. */
+  status: 'open' | 'assigned' | 'returned' | 'reversed';
   reference: string | null;
   account: string | null;
   sender: StatementLine['sender'];
@@ -74,6 +75,8 @@ export interface UnmatchedTransfer extends StoredObject {
   outbound_transfer_file?: string | null;
   /** Why the sender's bank sent the last payment back, when it did. */
   return_failure_reason?: string | null;
+  /** For a `reversed` transfer: which statement line reversed it and what became of its assignment or return. */
+  reversal_reason?: string | null;
   /** The sender's account as read from the statement, fixed when the return was asked for. */
   _payout_account?: PayoutAccount;
   /** The US network it came by, when the statement said (BAI2 type code): what an assignment's funding shows. */
@@ -89,23 +92,11 @@ export interface UnmatchedTransfer extends StoredObject {
 
 /** The wire shape, with the return fields transfers kept before them lack. */
 export function transferToWire(transfer: UnmatchedTransfer): Record<string, unknown> {
-  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, ...transfer, direction: transferDirection(transfer) });
-}
-
-/** One booked entry seen: keyed by its identity, and for fundings what a reversal needs. */
-interface EntryRecord extends StoredObject {
-  statement: string;
-  line: number;
-  customer?: string;
-  funded?: string;
-  end_to_end_id?: string | null;
-  reversed?: boolean;
+  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, reversal_reason: null, ...transfer, direction: transferDirection(transfer) });
 }
 
 /** Largest file accepted; a 10,000-entry camt.053 is about 12 MB. */
 export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024;
-
-const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
 
 /**
  * The entry's identity: the bank's reference (never a placeholder such as NONREF), else a hash
@@ -139,9 +130,6 @@ export function legacyIdentity(line: StatementLine, statementAccount: string | n
   if (!line.legacyReference || line.legacyReference === line.uniqueReference) return undefined;
   return `se_${hash(['ref', line.account ?? statementAccount, line.direction, line.legacyReference])}`;
 }
-
-/** Where the funding index of an account's credit lives, so a reversal can find it. */
-const fundingKey = (account: string | null, endToEndId: string, amount: number, currency: string) => `sf_${hash([account, endToEndId, amount, currency])}`;
 
 /** What a funding says of its sender and bank transfer. */
 export interface TransferDetails {
@@ -217,40 +205,41 @@ async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, l
     return_status: null,
     outbound_transfer_file: null,
     return_failure_reason: null,
+    reversal_reason: null,
     _network: line.network,
   };
   await tx.insert('unmatched_transfers', ctx.accountId, transfer);
+  // A reversal of the credit finds the transfer, whatever becomes of it (assigned, returned).
+  await indexCredit(tx, ctx, line, transfer.account, { created: transfer.created, statement: statementId, line: line.index, unmatched_transfer: transfer.id });
   return transfer;
-}
-
-const UNMATCHED_REVERSAL = 'a reversal that matches no funding of this account (by end-to-end id and amount): nothing was booked';
-
-/** The funding a reversal takes back: same end-to-end id and amount, credited to the line's account or another it names. */
-async function fundingReversed(tx: Tx, ctx: RequestContext, line: StatementLine, account: string | null): Promise<EntryRecord | undefined> {
-  if (!line.endToEndId) return undefined;
-  for (const candidate of [...new Set([account, ...line.mentionedAccounts])]) {
-    const found = await tx.getForUpdate<EntryRecord>('statement_entries', ctx.accountId, fundingKey(candidate, line.endToEndId, line.amount, line.currency));
-    if (found && !found.reversed) return found;
-  }
-  return undefined;
 }
 
 /**
  * The identities imports before this version may have given the line: its legacy one (camt
  * NtryRef, placeholders: before 2026-12-03), the one with the account they read (ING's `:25:`
- * with its currency), and the one of the same line as they decoded the file (as UTF-8, when it
- * is Latin-1): `formerly` is that parse, when it differs.
+ * with its currency), the one of the :86: details they read (ING's as free text), and the one of
+ * the same line as they decoded the file (as UTF-8, when it is Latin-1), in every combination:
+ * `formerly` is that parse, when it differs.
  */
 function formerIdentities(parsed: ParsedStatement, formerly: ParsedStatement | undefined, keys: string[]): string[][] {
   const aligned = formerly && formerly.lines.length === parsed.lines.length ? formerly : undefined;
   return parsed.lines.map((line, i) => {
     const found = new Set<string>();
-    const variants: [StatementLine, string | null][] = [[line, parsed.account]];
-    if (line.formerAccount) variants.push([{ ...line, account: line.formerAccount }, line.formerAccount]);
+    const variants: [StatementLine, string | null][] = [];
+    // Each decoding of the file (now, and as UTF-8 before 2026-12-04), each also with the :86: details read before 2026-12-05 and the :25: account read before 2026-12-04.
+    const readings: [StatementLine, string | null][] = [[line, parsed.account]];
     const old = aligned?.lines[i];
-    if (old) {
-      variants.push([old, aligned!.account]);
-      if (old.formerAccount) variants.push([{ ...old, account: old.formerAccount }, old.formerAccount]);
+    if (old) readings.push([old, aligned!.account]);
+    for (const [reading, statementAccount] of readings) {
+      const details = [reading];
+      if (reading.formerDetails) {
+        const { reference, endToEndId, name, account } = reading.formerDetails;
+        details.push({ ...reading, reference, endToEndId, sender: { ...reading.sender, name, account } });
+      }
+      for (const variant of details) {
+        variants.push([variant, statementAccount]);
+        if (variant.formerAccount) variants.push([{ ...variant, account: variant.formerAccount }, variant.formerAccount]);
+      }
     }
     for (const [variant, statementAccount] of variants) {
       const legacy = legacyIdentity(variant, statementAccount);
@@ -280,6 +269,16 @@ async function importedBefore(tx: Tx, ctx: RequestContext, statementId: string, 
   return false;
 }
 
+/**
+ * A batch given only as its total (camt NtryDtls/Btch) that books nothing by itself: not
+ * recorded as seen, so the transactions of the file that lists them book (batchBookedBefore
+ * counts a summary as booked whole only when it booked something).
+ */
+async function awaitBatchDetails(tx: Tx, ctx: RequestContext, batch: NonNullable<StatementLine['batch']>, key: string, out: WireLine): Promise<WireLine> {
+  await tx.remove('statement_entries', ctx.accountId, key);
+  return { ...out, reason: `a batch of ${batch.transactions} transactions given only as its total: each is booked from the file that lists them (the camt.054, or a statement with their TxDtls)` };
+}
+
 async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, parsed: ParsedStatement, line: StatementLine, key: string, formerKeys: string[]): Promise<WireLine> {
   const out: WireLine = {
     index: line.index, amount: line.amount, currency: line.currency, direction: line.direction, booking_date: line.bookingDate, bank_reference: line.bankReference,
@@ -290,8 +289,11 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   if ((await tx.get('statement_entries', ctx.accountId, key)) || (await importedBefore(tx, ctx, statementId, line, formerKeys))) {
     return { ...out, status: 'duplicate', reason: 'this entry was imported before' };
   }
+  const batched = await batchBookedBefore(tx, ctx, statementId, line);
+  if (batched) return { ...out, status: 'duplicate', reason: batched };
   const record: EntryRecord = { id: key, created: ctx.clock.nowSeconds(), statement: statementId, line: line.index };
   await tx.insert('statement_entries', ctx.accountId, record);
+  await markBatch(tx, ctx, statementId, line);
   const account = line.account ?? parsed.account;
 
   // A payment from Cashbook's files, settled or sent back by the receiving bank.
@@ -310,36 +312,34 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
 
   // The payment back of a returned unmatched transfer, from a payment file.
   const sentBack = paymentId?.startsWith('ubt_') ? await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, paymentId) : undefined;
-  if (sentBack && sentBack.status === 'returned' && sentBack.outbound_transfer_file && sentBack.amount === line.amount && sentBack.currency === line.currency) {
+  // A transfer the bank reversed after a payment file took it (reversals.ts) is still settled or bounced by the file's payment.
+  const paidBack = sentBack && (sentBack.status === 'returned' || sentBack.status === 'reversed') && sentBack.outbound_transfer_file;
+  if (sentBack && paidBack && sentBack.amount === line.amount && sentBack.currency === line.currency) {
+    const reversed = sentBack.status === 'reversed';
     if (line.direction === 'debit' && !line.reversal && sentBack.return_status === 'pending') {
       await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, return_status: 'settled' });
-      return { ...out, status: 'settled', unmatched_transfer: sentBack.id };
+      const reason = reversed ? 'paid back to the sender after the bank reversed the transfer: the money left twice, ask the sender to pay it back' : null;
+      return { ...out, status: 'settled', unmatched_transfer: sentBack.id, reason };
     }
     if (line.direction === 'credit' && (line.returnReason !== null || line.reversal) && (sentBack.return_status === 'pending' || sentBack.return_status === 'settled')) {
       const reason = line.returnReason ? `returned by the receiving bank (${line.returnReason})` : 'reversed by the bank';
+      if (reversed) {
+        // The bank had taken the transfer back: with the payment back returned too, nothing is owed, and it stays closed.
+        await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, return_status: null, return_failure_reason: reason });
+        return { ...out, status: 'returned', unmatched_transfer: sentBack.id, reason: `${reason}: the bank had reversed the transfer, so the money is where it should be` };
+      }
       // Bounced: the money is back in the merchant's account, so the transfer is open again (assign it, or return it once more).
       await tx.update('unmatched_transfers', ctx.accountId, { ...sentBack, status: 'open', return_status: null, outbound_transfer_file: null, return_failure_reason: reason });
       return { ...out, status: 'returned', unmatched_transfer: sentBack.id, reason };
     }
   }
 
-  if (line.direction === 'debit' && line.reversal) {
-    const funding = await fundingReversed(tx, ctx, line, account);
-    // Money out that reverses nothing Cashbook booked: reported, never kept as a transfer to assign or return.
-    if (!funding || funding.reversed || !funding.customer || !funding.funded) {
-      // Not recorded as seen: a reversal that came before its funding's statement applies when imported again after it.
-      await tx.remove('statement_entries', ctx.accountId, key);
-      return { ...out, status: 'unmatched', reason: UNMATCHED_REVERSAL };
-    }
-    const customer = await tx.getForUpdate<Customer>('customers', ctx.accountId, funding.customer);
-    const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, funding.funded);
-    if (!customer || !funded) return { ...out, reason: 'the funding it reverses is gone' };
-    const entries = await reverseFunding(tx, await customerContext(tx, ctx, customer), customer, funded);
-    await tx.update('statement_entries', ctx.accountId, { ...funding, reversed: true });
-    return { ...out, status: 'reversed', customer: customer.id, cash_balance_transaction: entries[0].id };
-  }
+  if (line.direction === 'debit' && line.reversal) return reverseCredit(tx, ctx, statementId, line, account, key, out);
+  const returned = (line.returnReason !== null && !line.returnInferred) || line.reversal;
+  // A batch's total books nothing by itself (its debits may be Cashbook's payments, its returns Cashbook's refunds): its transactions book from the file that lists them.
+  if (line.batch?.summary && (line.direction === 'debit' || returned)) return awaitBatchDetails(tx, ctx, line.batch, key, out);
   if (line.direction === 'debit') return { ...out, reason: "a debit that is not one of Cashbook's payments" };
-  if ((line.returnReason !== null && !line.returnInferred) || line.reversal) {
+  if (returned) {
     const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, 'a returned payment that matches no payment of Cashbook');
     return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
   }
@@ -353,17 +353,14 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
     const customer = await tx.get<Customer>('customers', ctx.accountId, virtual.customer);
     if (!customer || customer._deleted) reason = 'the customer of this virtual account was deleted';
   }
+  // Kept whole it could be assigned to one customer only (and never returned: it names no sender), and its details would book it again.
+  if ((reason !== undefined || !virtual) && line.batch?.summary) return awaitBatchDetails(tx, ctx, line.batch, key, out);
   if (reason !== undefined || !virtual) {
     const kept = await keepUnmatched(tx, ctx, statementId, line, parsed.account, reason!);
     return { ...out, status: 'unmatched', unmatched_transfer: kept.id, reason: kept.reason };
   }
   const funded = await fundFromTransfer(tx, ctx, virtual.customer, line.currency, line.amount, line);
-  if (line.endToEndId) {
-    const index = fundingKey(account, line.endToEndId, line.amount, line.currency);
-    if (!(await tx.get('statement_entries', ctx.accountId, index))) {
-      await tx.insert('statement_entries', ctx.accountId, { id: index, created: record.created, statement: statementId, line: line.index, customer: virtual.customer, funded: funded.id, end_to_end_id: line.endToEndId });
-    }
-  }
+  await indexCredit(tx, ctx, line, account, { created: record.created, statement: statementId, line: line.index, customer: virtual.customer, funded: funded.id });
   return { ...out, status: 'funded', customer: virtual.customer, cash_balance_transaction: funded.id };
 }
 

@@ -9,13 +9,26 @@ import type { RequestContext } from '../../wire/context.ts';
 import { MAX_LINE_AMOUNT, transferDirection } from '../../core/bank-files/entry.ts';
 import { fundFromTransfer, type UnmatchedTransfer } from './service.ts';
 import { MAX_PAYMENT } from '../outbound-files/service.ts';
+import { CASH_CURRENCIES, isCashCurrency } from '../../core/money.ts';
+
+/** The currencies payment files pay in (outbound-files/service.ts). */
+const PAYOUT_CURRENCIES: string[] = Object.keys(MAX_PAYMENT).sort();
 
 async function lockTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, id);
   if (!transfer) throw errors.noSuch('unmatched_transfer', id, 'id');
+  if (transfer.status === 'reversed') throw new ApiError('The bank reversed this unmatched transfer (see reversal_reason): the money left your account again, so it cannot be assigned or returned.', { param: 'id' });
   if (transfer.status !== 'open') throw new ApiError(`This unmatched transfer is ${transfer.status}: only an open one can be assigned or returned.`, { param: 'id' });
   if (transferDirection(transfer) === 'debit') {
     throw new ApiError('This unmatched transfer is a reversal: money that left the account, not money received. It cannot be assigned or returned.', { param: 'id' });
+  }
+  if (!isCashCurrency(transfer.currency) && !PAYOUT_CURRENCIES.includes(transfer.currency)) {
+    // Neither is possible, whichever was asked: say so, and what is left to the merchant.
+    throw new ApiError(
+      `This unmatched transfer is in ${transfer.currency.toUpperCase()}, which Cashbook can neither hold in a cash balance (${CASH_CURRENCIES.map((c) => c.toUpperCase()).join(', ')}) nor pay back in a payment file (${PAYOUT_CURRENCIES.map((c) => c.toUpperCase()).join(', ')}): ` +
+        'handle it outside Cashbook (ask your bank to send it back, or book it yourself). Cashbook has no way to mark it handled: it stays open in the list.',
+      { param: 'id' },
+    );
   }
   return transfer;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerExpandable, registerLoader } from '../../wire/expand.ts';
+import { registerExpandable, registerIncludable, registerLoader } from '../../wire/expand.ts';
 import { createdParam, listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, type AppDeps } from '../../wire/route.ts';
@@ -13,6 +13,9 @@ const loader = async (tx: Parameters<Parameters<typeof registerLoader>[1]>[0], c
 registerLoader('py', loader);
 registerLoader('ch', loader);
 registerExpandable('charge', ['customer', 'payment_intent', 'balance_transaction', 'invoice']);
+// Not on a charge since API version 2022-11-15 unless expanded: its first 10 refunds, newest first, as GET /v1/refunds?charge= lists them.
+registerIncludable('charge', 'refunds', async (tx, ctx, object) =>
+  listObjects(tx, ctx, 'refunds', 'refund', `/v1/charges/${object.id as string}/refunds`, { limit: 10 }, { charge: object.id as string }));
 
 const listChargesParams = paramsObject({
   ...listParams,

@@ -11,6 +11,7 @@ import { loadAccount } from '../accounts/service.ts';
 import { changedAttributes, loadCustomer, lockCustomer, type Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
 import type { CreateBalanceTransactionParams, UpdateBalanceTransactionParams } from './params.ts';
+import { customerContext } from '../test-clocks/service.ts';
 
 export interface CustomerBalanceTransaction extends StoredObject {
   object: 'customer_balance_transaction';
@@ -138,9 +139,10 @@ export async function setCustomerBalance(tx: Tx, ctx: RequestContext, customer: 
   await bookCreditTransaction(tx, ctx, customer, currency, movement.type, movement.amount);
 }
 
-export async function createAdjustment(tx: Tx, ctx: RequestContext, customerId: string, params: CreateBalanceTransactionParams): Promise<CustomerBalanceTransaction> {
+export async function createAdjustment(tx: Tx, requestCtx: RequestContext, customerId: string, params: CreateBalanceTransactionParams): Promise<CustomerBalanceTransaction> {
   if (params.amount === 0) throw new ApiError('The amount of a customer balance transaction cannot be zero.', { code: 'parameter_invalid_integer', param: 'amount' });
-  const customer = await lockCustomer(tx, ctx, customerId);
+  const customer = await lockCustomer(tx, requestCtx, customerId);
+  const ctx = await customerContext(tx, requestCtx, customer); // dated by the customer's test clock
   const before = toWire(customer);
   refuseDebitWithCash(creditBalance(customer, params.currency) + params.amount, await hasCashBalance(tx, ctx, customer.id), 'amount');
   const entry = await bookCreditTransaction(tx, ctx, customer, params.currency, 'adjustment', params.amount, {

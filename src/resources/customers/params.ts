@@ -29,7 +29,7 @@ const common = {
   cash_balance: cashBalance.optional(),
   description: param.nullableString(350).optional(),
   email: param.nullableEmail(512).optional(),
-  invoice_prefix: param.string({ max: 12 }).optional(),
+  invoice_prefix: param.matching(/^[A-Z0-9]{3,12}$/, '3 to 12 uppercase letters or digits').optional(),
   invoice_settings: invoiceSettings.optional(),
   metadata: param.metadata().optional(),
   name: param.nullableString(256).optional(),

@@ -7,7 +7,7 @@ import { toWire } from '../../wire/wire-object.ts';
 import { emitEvent } from '../events/emit.ts';
 import { setCustomerBalance } from '../customer-balance-transactions/service.ts';
 import type { CreateCustomerParams, UpdateCustomerParams } from './params.ts';
-import { loadClock } from '../test-clocks/service.ts';
+import { customerContext, loadClock } from '../test-clocks/service.ts';
 
 export interface Customer extends StoredObject {
   object: 'customer';
@@ -40,13 +40,28 @@ function reconciliationOverride(mode: string | undefined, current: Customer['_re
   return mode === 'merchant_default' ? null : (mode as 'automatic' | 'manual');
 }
 
+type AddressParams = Partial<Record<(typeof ADDRESS_FIELDS)[number], string | null>>;
+const ADDRESS_FIELDS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const;
+
+/** An address as Stripe shows one: all six fields, null where not given. */
+export function fullAddress(given: AddressParams): Record<string, string | null> {
+  return Object.fromEntries(ADDRESS_FIELDS.map((field) => [field, given[field] ?? null]));
+}
+
+/** A default payment method must be one that exists (404 otherwise, as Stripe). */
+async function checkDefaultPaymentMethod(tx: Tx, ctx: RequestContext, id: string | null | undefined): Promise<void> {
+  if (id === undefined || id === null) return;
+  if (!(await tx.get('payment_methods', ctx.accountId, id))) throw errors.noSuch('PaymentMethod', id, 'invoice_settings[default_payment_method]');
+}
+
 export async function createCustomer(tx: Tx, ctx: RequestContext, params: CreateCustomerParams): Promise<Customer> {
   // A customer on a test clock must name an existing clock and is created at its frozen time.
   const clock = params.test_clock !== undefined ? await loadClock(tx, ctx, params.test_clock) : undefined;
+  await checkDefaultPaymentMethod(tx, ctx, params.invoice_settings?.default_payment_method);
   const customer: Customer = {
     id: ctx.ids('cus'),
     object: 'customer',
-    address: params.address || null,
+    address: params.address ? fullAddress(params.address) : null,
     balance: 0,
     created: clock?.frozen_time ?? ctx.clock.nowSeconds(),
     currency: null,
@@ -73,21 +88,24 @@ export async function createCustomer(tx: Tx, ctx: RequestContext, params: Create
     test_clock: params.test_clock ?? null,
     _reconciliation_mode: reconciliationOverride(params.cash_balance?.settings?.reconciliation_mode, null),
   };
-  if (params.balance !== undefined) await setCustomerBalance(tx, ctx, customer, params.balance, true); // books an `initial` transaction
+  // Its event and its `initial` credit balance transaction are dated by its clock too.
+  const clocked = clock ? await customerContext(tx, ctx, customer) : ctx;
+  if (params.balance !== undefined) await setCustomerBalance(tx, clocked, customer, params.balance, true); // books an `initial` transaction
   await tx.insert('customers', ctx.accountId, customer);
-  await emitEvent(tx, ctx, 'customer.created', customer);
+  await emitEvent(tx, clocked, 'customer.created', customer);
   return customer;
 }
 
 const UPDATABLE = ['address', 'description', 'email', 'invoice_prefix', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'tax_exempt'] as const;
 
-export async function updateCustomer(tx: Tx, ctx: RequestContext, id: string, params: UpdateCustomerParams): Promise<Customer> {
-  const customer = await lockCustomer(tx, ctx, id);
+export async function updateCustomer(tx: Tx, requestCtx: RequestContext, id: string, params: UpdateCustomerParams): Promise<Customer> {
+  const customer = await lockCustomer(tx, requestCtx, id);
+  const ctx = await customerContext(tx, requestCtx, customer); // its event and balance adjustment are dated by its clock
   const before = toWire(customer);
   const next: Customer = { ...customer };
   for (const field of UPDATABLE) {
     const value = params[field];
-    if (value !== undefined) (next as Record<string, unknown>)[field] = value === '' ? null : value;
+    if (value !== undefined) (next as Record<string, unknown>)[field] = value === '' ? null : field === 'address' ? fullAddress(value as AddressParams) : value;
   }
   if (params.balance !== undefined) await setCustomerBalance(tx, ctx, next, params.balance, false); // books an `adjustment`
   if (params.metadata !== undefined) next.metadata = mergeMetadata(customer.metadata, params.metadata, Object.keys(params.metadata).length === 0);
@@ -95,6 +113,7 @@ export async function updateCustomer(tx: Tx, ctx: RequestContext, id: string, pa
     const settings = { ...(customer.invoice_settings as Record<string, unknown>) };
     const update = params.invoice_settings;
     if (update.custom_fields !== undefined) settings.custom_fields = update.custom_fields.length ? update.custom_fields : null;
+    await checkDefaultPaymentMethod(tx, ctx, update.default_payment_method);
     if (update.default_payment_method !== undefined) settings.default_payment_method = update.default_payment_method;
     if (update.footer !== undefined) settings.footer = update.footer;
     next.invoice_settings = settings;

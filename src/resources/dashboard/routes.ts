@@ -3,11 +3,13 @@
 // the user types in (kept in the tab's sessionStorage, sent as a Bearer token like any client).
 // The files hold no data and need no key, so they are served without one; everything the page
 // shows is what the key may see. GET /favicon.ico answers with the same icon, so no page of
-// this server logs a 404 for it.
+// this server logs a 404 for it. ui/currencies.js is no file: the server writes it from its
+// own money tables (currencies.ts), so the page and the API cannot disagree about an amount.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { currenciesModule } from './currencies.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TYPES: Record<string, string> = {
@@ -40,6 +42,8 @@ function assets(dir = here): string[] {
 export function dashboardRoutes(app: FastifyInstance): void {
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const file of assets()) files.set(file, { body: fs.readFileSync(path.join(here, file)), type: TYPES[path.extname(file)] }); // read once, at start
+  if (files.has('ui/currencies.js')) throw new Error('dashboard: ui/currencies.js is written by the server, not kept as a file');
+  files.set('ui/currencies.js', { body: Buffer.from(currenciesModule()), type: TYPES['.js'] });
   const serve = (url: string, file: string) => {
     const asset = files.get(file);
     if (!asset) throw new Error(`dashboard: ${file} is missing`);

@@ -2,21 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { registerExpandable, registerLoader } from '../../wire/expand.ts';
 import { listObjects } from '../../wire/list.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
-import { toWire } from '../../wire/wire-object.ts';
-
-/** The wire shape: an invoice item carries `date`, not `created` (kept in storage for ordering). */
-export function invoiceItemWire(item: object): Record<string, unknown> {
-  const { created: _created, ...wire } = toWire(item);
-  return wire;
-}
 import { createInvoiceItemParams, listInvoiceItemsParams, retrieveInvoiceItemParams, updateInvoiceItemParams } from './params.ts';
-import { createInvoiceItem, deleteInvoiceItem, loadInvoiceItem, updateInvoiceItem, type InvoiceItem } from './service.ts';
+import { createInvoiceItem, deleteInvoiceItem, invoiceItemWire, loadInvoiceItem, updateInvoiceItem, type InvoiceItem } from './service.ts';
+
+export { invoiceItemWire };
 
 registerLoader('ii', async (tx, ctx, id) => {
   const item = await tx.get<InvoiceItem>('invoice_items', ctx.accountId, id);
   return item && invoiceItemWire(item);
 });
-registerExpandable('invoiceitem', ['customer', 'invoice']);
+registerExpandable('invoiceitem', ['customer', 'invoice', 'test_clock']);
 registerExpandable('line_item', ['invoice_item']);
 
 export function invoiceItemRoutes(app: FastifyInstance, deps: AppDeps): void {

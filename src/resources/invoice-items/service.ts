@@ -12,6 +12,12 @@ import { toWire } from '../../wire/wire-object.ts';
 import { MAX_LINES, refreshDraftLines, type Invoice } from '../invoices/object.ts';
 import type { CreateInvoiceItemParams, UpdateInvoiceItemParams } from './params.ts';
 
+/** The wire shape: an invoice item carries `date`, not `created` (kept in storage for ordering). */
+export function invoiceItemWire(item: object): Record<string, unknown> {
+  const { created: _created, ...wire } = toWire(item);
+  return wire;
+}
+
 export interface InvoiceItem extends StoredObject {
   object: 'invoiceitem';
   amount: number;
@@ -98,11 +104,11 @@ export async function createInvoiceItem(tx: Tx, ctx: RequestContext, params: Cre
     proration: false,
     subscription: null,
     tax_rates: [],
-    test_clock: null,
+    test_clock: customer.test_clock ?? null,
   };
   await tx.insert(TABLE, ctx.accountId, item);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);
-  await emitEvent(tx, ctx, 'invoiceitem.created', item);
+  await emitEvent(tx, ctx, 'invoiceitem.created', invoiceItemWire(item));
   return item;
 }
 
@@ -136,7 +142,7 @@ export async function deleteInvoiceItem(tx: Tx, ctx: RequestContext, id: string)
   const invoice = item.invoice === null ? undefined : await draftFor(tx, ctx, item.invoice, item.customer);
   await tx.remove(TABLE, ctx.accountId, id);
   if (invoice) await saveDraft(tx, ctx, invoice, customer);
-  await emitEvent(tx, ctx, 'invoiceitem.deleted', item);
+  await emitEvent(tx, ctx, 'invoiceitem.deleted', invoiceItemWire(item));
   return { id, object: 'invoiceitem', deleted: true };
 }
 

@@ -1,6 +1,8 @@
 // PaymentIntents paid from the cash balance: create, confirm, apply_customer_balance, update,
 // cancel. Each locks the customer first, so operations on one balance serialize.
 import { ApiError, assert, errors } from '../../core/errors.ts';
+import { minimumChargeAmount } from '../../core/invoice.ts';
+import { formatAmount } from '../../core/money.ts';
 import { decideAmountChange, decideApply, decideCancel, decideConfirm, transitionError } from '../../core/payment-intent.ts';
 import { randomBase62 } from '../../core/ids.ts';
 import type { ReadTx, Tx } from '../../store/types.ts';
@@ -15,7 +17,7 @@ import { createCustomerBalancePaymentMethod, loadPaymentMethod } from '../paymen
 import { bookApplication, releaseApplied, saveIntent, succeed } from './funding.ts';
 import { showInstructions } from './instructions.ts';
 import { checkAction, customerBalanceOptions, unexpectedState, type PaymentIntent } from './object.ts';
-import type { ConfirmIntentParams, CreateIntentParams, PaymentMethodDataParam, UpdateIntentParams } from './params.ts';
+import { FIXED_AFTER_CREATE, type ConfirmIntentParams, type CreateIntentParams, type PaymentMethodDataParam, type UpdateIntentParams } from './params.ts';
 
 export interface ServiceOptions {
   /** Public base URL for hosted instructions links; defaults to the server's. */
@@ -66,6 +68,14 @@ async function attachPaymentMethod(tx: Tx, ctx: RequestContext, intent: PaymentI
   }
 }
 
+/** Stripe's minimum charge amount per currency (`amount_too_small`), as for invoices. */
+function checkMinimumCharge(amount: number, currency: string): void {
+  const minimum = minimumChargeAmount(currency);
+  if (amount < minimum) {
+    throw new ApiError(`Amount must be at least ${formatAmount(minimum, currency)}.`, { code: 'amount_too_small', param: 'amount' });
+  }
+}
+
 export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIntentInput, options: ServiceOptions = {}): Promise<PaymentIntent> {
   checkPaymentMethodTypes(params.payment_method_types);
   checkPaymentMethodTypes(params.allowed_payment_method_types);
@@ -78,6 +88,7 @@ export async function createIntent(tx: Tx, ctx: RequestContext, params: CreateIn
   if (params.payment_method !== undefined && params.payment_method_data !== undefined) {
     throw new ApiError('You may only specify one of these parameters: payment_method, payment_method_data.', { param: 'payment_method_data' });
   }
+  checkMinimumCharge(params.amount, params.currency);
   const customer = await lockCustomer(tx, ctx, params.customer);
   ctx = await customerContext(tx, ctx, customer); // a customer on a test clock lives at its time
   const id = ctx.ids('pi');
@@ -239,6 +250,11 @@ export async function updateIntent(tx: Tx, ctx: RequestContext, id: string, para
   const { intent, customer, ctx: clocked } = await lockIntent(tx, ctx, id);
   ctx = clocked; // a customer on a test clock lives at its time
   checkAction(intent, 'update');
+  for (const name of FIXED_AFTER_CREATE) {
+    if ((params as Record<string, unknown>)[name] !== undefined) {
+      throw new ApiError(`Cashbook does not change a PaymentIntent's ${name} after it is created: cancel this one and create another.`, { param: name });
+    }
+  }
   const changesPayment = (params.amount !== undefined && params.amount !== intent.amount) || params.payment_method_options !== undefined;
   if (changesPayment && transitionError('confirm', intent.status) !== null && intent.status !== 'requires_action') {
     throw unexpectedState(intent, 'update', `You cannot update this PaymentIntent's amount or payment method options because it has a status of ${intent.status}.`);
@@ -246,6 +262,7 @@ export async function updateIntent(tx: Tx, ctx: RequestContext, id: string, para
   let released = 0;
   if (params.amount !== undefined && params.amount !== intent.amount) {
     if (intent.invoice !== null) throw new ApiError("The amount of an invoice's PaymentIntent cannot be changed; update the invoice instead.", { param: 'amount' });
+    checkMinimumCharge(params.amount, intent.currency);
     const change = decideAmountChange(intent.status, intent._applied);
     released = await releaseApplied(tx, ctx, intent);
     intent.amount = params.amount;
@@ -258,6 +275,8 @@ export async function updateIntent(tx: Tx, ctx: RequestContext, id: string, para
   }
   if (params.description !== undefined) intent.description = params.description;
   if (params.receipt_email !== undefined) intent.receipt_email = params.receipt_email;
+  if (params.statement_descriptor !== undefined) intent.statement_descriptor = params.statement_descriptor;
+  if (params.statement_descriptor_suffix !== undefined) intent.statement_descriptor_suffix = params.statement_descriptor_suffix;
   if (params.metadata !== undefined) intent.metadata = mergeMetadata(intent.metadata, params.metadata, Object.keys(params.metadata).length === 0);
   await saveIntent(tx, ctx, intent);
   // There is no payment_intent.updated event type; released money is reconciled again.

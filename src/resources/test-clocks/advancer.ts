@@ -1,7 +1,8 @@
 // Runs test clock advances in the background, one small transaction at a time, with a yield
 // to the event loop between slices: an advance over thousands of due jobs never holds up
-// other requests for more than one slice. An advance interrupted by a restart resumes when
-// the app is ready again (the clock stays `advancing` in the database until it is done).
+// other requests for more than one slice. The clock stays `advancing` in the database until
+// it is done, so an advance left unfinished (a restart, a failed slice, or another process on
+// the same PostgreSQL database that died) is taken up again: at start, and every few seconds.
 import type { Clock } from '../../core/clock.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import { ApiError } from '../../core/errors.ts';
@@ -21,6 +22,7 @@ export class ClockAdvancer {
   /** Clocks kicked while their run was in flight: the run checks them once more before ending. */
   private readonly again = new Set<string>();
   private closed = false;
+  private watch: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -39,7 +41,7 @@ export class ClockAdvancer {
       return;
     }
     const run = this.advance(key, accountId, livemode, clockId).catch((error) =>
-      this.log?.error({ err: error, test_clock: clockId }, 'test clock advance failed; it resumes at the next start'),
+      this.log?.error({ err: error, test_clock: clockId }, 'test clock advance failed; it is tried again within seconds'),
     );
     this.running.set(key, run);
   }
@@ -50,6 +52,18 @@ export class ClockAdvancer {
     for (const row of clocks) this.kick(row.accountId, row.object.livemode, row.object.id);
   }
 
+  /**
+   * Looks for unfinished advances every `intervalMs`. Slices are transactions that claim their
+   * jobs, so two processes advancing one clock never run a job twice.
+   */
+  watchForUnfinished(intervalMs: number): void {
+    if (this.watch || this.closed) return;
+    this.watch = setInterval(() => {
+      this.resume().catch((error) => this.log?.warn?.({ err: error }, 'looking for unfinished test clock advances failed'));
+    }, intervalMs);
+    this.watch.unref();
+  }
+
   /** Resolves when no advance is running (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running.values());
@@ -57,6 +71,7 @@ export class ClockAdvancer {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watch);
     await this.idle();
   }
 

@@ -612,7 +612,7 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
+    const { client, release } = await this.checkout();
     try {
       // One migrator at a time across every instance starting against this database.
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
@@ -641,7 +641,7 @@ export class PostgresStore implements Store {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
       }
     } finally {
-      client.release();
+      release();
     }
   }
 
@@ -674,8 +674,32 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async attempt<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * A pooled connection with an 'error' listener for as long as it is out: the pool listens
+   * only to idle ones, and a connection the server ends while in use (a restart, a terminated
+   * backend, idle_in_transaction_session_timeout) would otherwise emit an unhandled 'error'
+   * and stop the process. Its queries fail instead, the request gets a 500, and `release`
+   * hands the error to the pool, which drops the connection.
+   */
+  private async checkout(): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
     const client = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost ??= error;
+      process.emitWarning(`postgres connection lost while in use: ${error.message}`);
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (error) => {
+        client.off('error', onError);
+        client.release(error ?? lost);
+      },
+    };
+  }
+
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const { client, release } = await this.checkout();
     let broken: Error | undefined;
     try {
       const tx = new PgWriter(client);
@@ -693,7 +717,7 @@ export class PostgresStore implements Store {
       }
       return result;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
@@ -702,11 +726,11 @@ export class PostgresStore implements Store {
     try {
       // Outside a transaction: each statement sees what was committed when it began, as on
       // SQLite's read connection.
-      const client = await this.pool.connect();
+      const { client, release } = await this.checkout();
       try {
         return await fn(new PgReader(client, false));
       } finally {
-        client.release();
+        release();
       }
     } finally {
       this.leave();

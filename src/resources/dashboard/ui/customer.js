@@ -4,6 +4,7 @@
 // ledger, and the credit balance with its adjustments. Every list pages both ways.
 import { api, isLiveKey, key } from './api.js';
 import { amount, button, details, el, field, idOf, idText, select, status, table, time } from './dom.js';
+import { bankDetailsNextStep, bankDetailsSource } from './bank-details.js';
 import { openAction } from './dialog.js';
 import { financialAddress, intentsTable, newPayment } from './intents.js';
 import { CASH_CURRENCIES, CREDIT_CURRENCIES, EU_COUNTRIES, formatAmount, majorUnits, parseAmount, TRANSFER_TYPE } from './money.js';
@@ -57,26 +58,29 @@ function returnFunds(customer) {
   const input = el('input', { name: 'amount', inputmode: 'decimal', autocomplete: 'off', required: true, value: majorUnits(available[start], start) });
   const hint = () => `The cash balance holds ${formatAmount(available[currency.value], currency.value)}.`;
   const amountField = field('Amount', input, hint());
+  const nextStep = el('p', { class: 'muted' }, bankDetailsNextStep(start, 'return'));
   currency.addEventListener('change', () => {
     input.value = majorUnits(available[currency.value], currency.value);
     amountField.querySelector('.hint').textContent = hint();
+    nextStep.textContent = bankDetailsNextStep(currency.value, 'return');
   });
   const minor = () => parseAmount(input.value, currency.value, { max: available[currency.value] });
   openAction({
     title: 'Return funds to the customer’s bank',
-    intro: [el('p', { class: 'muted' }, 'The customer is emailed to give the bank account to send it to; until then the return can be cancelled.')],
+    intro: [nextStep],
     fields: [field('Currency', currency), amountField],
     review: () => {
       const shown = formatAmount(minor(), currency.value);
       return {
-        lines: [['Customer', [customerName(customer), ' ', idText(customer.id)]], ['Return', shown], ['From', 'the cash balance'], ['Emailed to', customer.email ?? el('span', { class: 'muted' }, 'no email on the customer')], ['Left in the cash balance', formatAmount(available[currency.value] - minor(), currency.value)]],
+        lines: [['Customer', [customerName(customer), ' ', idText(customer.id)]], ['Return', shown], ['From', 'the cash balance'], ['Bank details', bankDetailsSource(currency.value)], ['Left in the cash balance', formatAmount(available[currency.value] - minor(), currency.value)]],
         confirm: `Return ${shown}`,
       };
     },
     send: () => api('POST', '/v1/refunds', { origin: 'customer_balance', customer: customer.id, currency: currency.value, amount: minor() }),
     outcome: (refund) => [
       el('p', {}, `Return of ${formatAmount(refund.amount, refund.currency)} created: `, status(refund.status), '.'),
-      el('p', {}, el('a', { href: `#/refunds/${refund.id}` }, `See return ${refund.id}`), ' (cancel it there while it waits for bank details).'),
+      refund.status === 'requires_action' ? el('p', {}, bankDetailsNextStep(refund.currency, 'return')) : null,
+      el('p', {}, el('a', { href: `#/refunds/${refund.id}` }, `See return ${refund.id}`)),
     ],
   });
 }

@@ -3,6 +3,7 @@
 // or into the cash balance, confirm or cancel an open one; and a new payment for a customer.
 import { api } from './api.js';
 import { amount, button, details, el, field, idOf, idText, select, status, table, time } from './dom.js';
+import { bankDetailsNextStep, bankDetailsSource } from './bank-details.js';
 import { openAction } from './dialog.js';
 import { run } from './shell.js';
 import { CASH_CURRENCIES, formatAmount, majorUnits, parseAmount, TRANSFER_TYPE } from './money.js';
@@ -120,7 +121,8 @@ function refundPayment(intent) {
         lines: [
           ['Payment', idText(intent.id)],
           ['Refund', shown],
-          ['To', toBank ? "The customer's bank account (they are emailed to give its details)" : "The customer's cash balance, at once"],
+          ['To', toBank ? "The customer's bank account" : "The customer's cash balance, at once"],
+          toBank ? ['Bank details', bankDetailsSource(intent.currency)] : null,
           ['Reason', REASONS.find(([value]) => value === reason.value)[1]],
         ],
         confirm: `Refund ${shown}`,
@@ -134,6 +136,7 @@ function refundPayment(intent) {
     },
     outcome: (refund) => (refund.status === 'succeeded' ? null : [
       el('p', {}, `Refund of ${formatAmount(refund.amount, refund.currency)} created: `, status(refund.status), '.'),
+      refund.status === 'requires_action' ? el('p', {}, bankDetailsNextStep(refund.currency, 'refund')) : null,
       el('p', {}, el('a', { href: `#/refunds/${refund.id}` }, `See refund ${refund.id}`)),
     ]),
   });

@@ -3,6 +3,7 @@
 // still waiting for the customer's bank details can be cancelled, or its link made.
 import { api } from './api.js';
 import { amount, button, details, el, idOf, idText, json, status, table, time } from './dom.js';
+import { canAskForBankDetails } from './bank-details.js';
 import { openAction } from './dialog.js';
 import { formatAmount } from './money.js';
 import { filteredPage, pagedList } from './paged.js';
@@ -77,17 +78,20 @@ export async function refundView(id) {
           ['Status', status(refund.status)],
           ['Created', time(refund.created)],
           refund.payment_intent ? ['Payment', idText(idOf(refund.payment_intent))] : null,
-          refund.instructions_email ? ['Customer email', refund.instructions_email] : null,
+          refund.instructions_email ? ['Customer email', [refund.instructions_email, el('span', { class: 'muted' }, ' (not emailed: Cashbook sends no email)')]] : null,
           refund.next_action?.display_details?.expires_at ? ['Bank details due by', time(refund.next_action.display_details.expires_at)] : null,
           refund.reason ? ['Reason', refund.reason.replace(/_/g, ' ')] : null,
           refund.failure_reason ? ['Failure', refund.failure_reason.replace(/_/g, ' ')] : null,
         ]),
+        waiting ? el('p', { class: 'muted' }, canAskForBankDetails(refund.currency)
+          ? 'Waiting for the customer’s bank details. Cashbook sends no email: make a bank details link and send it to the customer yourself.'
+          : `Waiting for the customer’s bank details, which Cashbook cannot ask for in ${refund.currency.toUpperCase()} (it sends no email, and makes bank details links only in the currencies its payment files pay out).`) : null,
         waiting ? el('div', { class: 'buttons-inline' },
           button(`Cancel ${refund.charge ? 'refund' : 'return'}…`, () => cancelRefund(refund), { 'data-key': `cancel-refund:${refund.id}` }),
-          button('Make a bank details link', () => run(async () => {
+          canAskForBankDetails(refund.currency) ? button('Make a bank details link', () => run(async () => {
             links.set(id, await api('POST', `/cashbook/v1/refunds/${id}/bank_details_link`));
             await rerender('bank-details-link');
-          }), { 'data-key': 'bank-details-link' })) : null,
+          }), { 'data-key': 'bank-details-link' }) : null) : null,
         link ? el('p', { class: 'link-out' }, 'Send the customer this link to give their bank details: ', el('a', { href: link.url, target: '_blank', rel: 'noopener', class: 'id' }, link.url)) : null),
       el('h2', {}, 'The refund object'),
       json(refund),

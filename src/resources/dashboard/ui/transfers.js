@@ -4,11 +4,11 @@
 import { api } from './api.js';
 import { amount, button, el, field, idText, status, table, time } from './dom.js';
 import { openAction } from './dialog.js';
-import { formatAmount } from './money.js';
+import { CASH_CURRENCIES, formatAmount, MAX_AMOUNT, MAX_PAYOUT, PAYOUT_CURRENCIES } from './money.js';
 import { pagedList } from './paged.js';
 import { statusFilter } from './payments.js';
 
-const STATUSES = ['open', 'assigned', 'returned'];
+const STATUSES = ['open', 'assigned', 'returned', 'reversed'];
 
 const sender = (transfer) => [transfer.sender?.name ?? el('span', { class: 'muted' }, 'unknown sender'), transfer.sender?.iban || transfer.sender?.account ? el('div', {}, idText(transfer.sender.iban ?? transfer.sender.account)) : null];
 
@@ -53,10 +53,45 @@ function sendBack(transfer) {
   });
 }
 
+const codes = (currencies) => currencies.map((c) => c.toUpperCase()).join(', ');
+
+/** Why the API would refuse to assign this transfer (to any customer), or null when it may. */
+function whyNotAssign(transfer) {
+  if (!CASH_CURRENCIES.includes(transfer.currency)) return `Cannot be assigned: a cash balance holds ${codes(CASH_CURRENCIES)} only.`;
+  if (transfer.amount > MAX_AMOUNT) return `Cannot be assigned: above the most a cash balance is funded with at once (${formatAmount(MAX_AMOUNT, transfer.currency)}).`;
+  return null;
+}
+
+/** Why the API would refuse to send this transfer back, or null when it may (the server checks the sender's account itself). */
+function whyNotReturn(transfer) {
+  if (!PAYOUT_CURRENCIES.includes(transfer.currency)) return `Cannot be returned: payment files pay out ${codes(PAYOUT_CURRENCIES)} only.`;
+  if (transfer.amount > MAX_PAYOUT[transfer.currency]) return `Cannot be returned: above the largest payment of a ${transfer.currency.toUpperCase()} payment file (${formatAmount(MAX_PAYOUT[transfer.currency], transfer.currency)}).`;
+  if (!transfer.sender?.name?.trim()) return 'Cannot be returned: the statement does not name the sender.';
+  if (!transfer.sender?.iban && !transfer.sender?.account) return 'Cannot be returned: the statement gives no account of the sender.';
+  return null;
+}
+
+// Only what the API would accept is offered; what it would refuse is said in its place.
 // A debit (a reversal kept as a transfer before the server stopped doing so) is never assigned or returned.
-const actions = (transfer) => (transfer.status !== 'open' || transfer.direction === 'debit' ? '' : el('div', { class: 'buttons-inline' },
-  button('Assign…', () => assign(transfer), { 'data-key': `assign:${transfer.id}` }),
-  button('Return…', () => sendBack(transfer), { 'data-key': `return:${transfer.id}` })));
+function actions(transfer) {
+  if (transfer.status !== 'open' || transfer.direction === 'debit') return '';
+  const noAssign = whyNotAssign(transfer);
+  const noReturn = whyNotReturn(transfer);
+  const buttons = [
+    noAssign ? null : button('Assign…', () => assign(transfer), { 'data-key': `assign:${transfer.id}` }),
+    noReturn ? null : button('Return…', () => sendBack(transfer), { 'data-key': `return:${transfer.id}` }),
+  ].filter(Boolean);
+  return [
+    buttons.length ? el('div', { class: 'buttons-inline' }, buttons) : null,
+    [noAssign, noReturn].filter(Boolean).map((why) => el('p', { class: 'muted note' }, why)),
+    noAssign && noReturn ? el('p', { class: 'muted note' }, 'Pay it back to the sender outside Cashbook.') : null,
+  ];
+}
+
+/** A transfer sent back whose payment the sender's bank returned: open again, with the bank's reason. */
+const bounced = (transfer) => (transfer.status === 'open' && transfer.return_failure_reason
+  ? el('div', { class: 'note bounced' }, `Sent back, but the payment came back: ${transfer.return_failure_reason}. It is open again.`)
+  : null);
 
 const COLUMNS = [
   { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id)] },
@@ -66,7 +101,9 @@ const COLUMNS = [
   { label: 'Why unmatched', class: 'wrap', cell: (transfer) => transfer.reason ?? '' },
   { label: 'Status', class: 'status-cell', cell: (transfer) => [status(transfer.status),
     transfer.customer ? el('div', {}, el('a', { href: `#/customers/${transfer.customer}`, class: 'id' }, transfer.customer)) : null,
-    transfer.return_status ? el('div', { class: 'muted' }, `payment back: ${transfer.return_status}`) : null] },
+    transfer.return_status ? el('div', { class: 'muted' }, `payment back: ${transfer.return_status}`) : null,
+    bounced(transfer),
+    transfer.reversal_reason ? el('div', { class: 'note' }, transfer.reversal_reason) : null] },
   { label: 'Actions', class: 'actions', cell: actions },
 ];
 
