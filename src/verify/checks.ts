@@ -49,7 +49,7 @@ export interface Data {
 }
 
 interface Customer { id: string; balance: number; currency: string | null; _deleted?: boolean; _credit_balances?: Record<string, number> }
-interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string }; _lot?: number; _repaid?: number }
+interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string }; _lot?: number; _repaid?: number; _sweep_at?: number }
 interface Posting { id: string; journal: string; account: string; currency: string; amount: number }
 interface LedgerBalance { id: string; account: string; currency: string; amount: number }
 interface BalanceTransaction { id: string; currency: string; net: number }
@@ -289,9 +289,12 @@ function fundingJobs(data: Data, push: Push): void {
     const aged = entry.type === 'funded' || (MONEY_BACK_TYPES.has(entry.type) && entry._repaid !== undefined);
     if (!aged || !isLot(entry)) continue;
     const found = jobs.get(key(account, entry.id)) ?? [];
-    if (!found.some((j) => j.object.kind === 'funding_return')) push('funding_job', account, [entry.id, entry.customer], `${entry.id} (${entry.type} ${entry.net_amount} ${entry.currency}) has no 75-day return job`);
+    // A canceled or bounced 75-day return's money is only swept, when its funding turns 90 days old.
+    const sweptAt = entry._sweep_at;
+    const needed = sweptAt === undefined ? 'funding_return' : 'funding_sweep';
+    if (!found.some((j) => j.object.kind === needed)) push('funding_job', account, [entry.id, entry.customer], `${entry.id} (${entry.type} ${entry.net_amount} ${entry.currency}) has no ${sweptAt === undefined ? '75-day return' : 'sweep'} job`);
     for (const { object: job } of found) {
-      const due = entry.created + FUNDING_JOB_DAY[job.kind];
+      const due = sweptAt ?? entry.created + FUNDING_JOB_DAY[job.kind];
       if (job.due_at !== due) push('funding_job', account, [job.id, entry.id], `${job.kind} job ${job.id} of ${entry.id} is due at ${job.due_at}, not ${due}`);
       if (job.status === 'failed' || (job.status === 'canceled' && !deleted.has(key(account, entry.customer)))) push('funding_job', account, [job.id, entry.id], `${job.kind} job ${job.id} of ${entry.id} ${job.status}: ${job.error ?? 'no error recorded'}`);
       if (job.kind !== 'funding_return' || job.status !== 'done' || !job.follow_up) continue;

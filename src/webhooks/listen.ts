@@ -86,7 +86,7 @@ export async function listen(options: ListenOptions): Promise<string> {
   print(`Ready! Your webhook signing secret is ${secret} (^C to quit)`);
   while (!options.signal?.aborted) {
     try {
-      const now = Date.now();
+      const now = performance.now(); // monotonic: a wall-clock jump must not move the floor
       while (polls.length > 0 && now - polls[0].at > lookback) floor = polls.shift()!.newest;
       for (const [id, at] of seen) {
         if (now - at <= 2 * lookback) break; // in the order first seen
@@ -96,7 +96,7 @@ export async function listen(options: ListenOptions): Promise<string> {
       polls.push({ at: now, newest: events.length > 0 ? events[events.length - 1].id : (polls.at(-1)?.newest ?? floor) });
       for (const event of events) {
         if (seen.has(event.id)) continue;
-        seen.set(event.id, Date.now());
+        seen.set(event.id, performance.now());
         if (!options.events.some((pattern) => typeMatches(pattern, event.type))) continue;
         print(`${stamp(event.created)}   --> ${event.type} [${event.id}]`);
         if (!options.forwardTo) continue;

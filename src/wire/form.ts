@@ -66,6 +66,9 @@ export function decodeForm(text: string): Record<string, unknown> {
   }
 }
 
+/** Deeper than any Stripe parameter (a form allows 6 bracket levels; JSON arrays add one per level). */
+const JSON_DEPTH = 20;
+
 /** A JSON body: an object, without `__proto__` or `constructor.prototype` keys. */
 export function decodeJson(text: string): unknown {
   if (text.trim() === '') return undefined; // no parameters, as an empty form body
@@ -75,16 +78,19 @@ export function decodeJson(text: string): unknown {
   } catch {
     throw new ApiError('Invalid request: the body is not valid JSON.');
   }
-  const walk = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return;
+  // Iterative, so no nesting depth can overflow the stack; past the form's depth it is a 400.
+  const stack: { value: unknown; depth: number }[] = [{ value: parsed, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > JSON_DEPTH) throw new ApiError(`Invalid request: the JSON body is nested more than ${JSON_DEPTH} levels deep.`);
     for (const [key, child] of Object.entries(value)) {
       if (key === '__proto__' || (key === 'constructor' && child !== null && typeof child === 'object' && 'prototype' in child)) {
         throw new ApiError(`Invalid request: ${PROTO_KEY_MESSAGE}`);
       }
-      walk(child);
+      stack.push({ value: child, depth: depth + 1 });
     }
-  };
-  walk(parsed);
+  }
   return parsed;
 }
 

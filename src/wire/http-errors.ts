@@ -55,8 +55,9 @@ function describeClientError(error: NodeJS.ErrnoException): { status: number; me
 
 /** The response Node's HTTP server has attached to a socket and not yet finished (an earlier pipelined request's). */
 function pendingResponse(socket: Socket): NodeJS.EventEmitter | undefined {
-  const attached = (socket as Socket & { _httpMessage?: NodeJS.EventEmitter & { writableFinished?: boolean } })._httpMessage;
-  return attached && !attached.writableFinished ? attached : undefined;
+  const attached = (socket as Socket & { _httpMessage?: NodeJS.EventEmitter & { writableFinished?: boolean; req?: { complete?: boolean } } })._httpMessage;
+  // A request whose own body is the malformed part will never be answered: no waiting for it.
+  return attached && !attached.writableFinished && attached.req?.complete === true ? attached : undefined;
 }
 
 /**

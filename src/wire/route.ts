@@ -98,7 +98,7 @@ async function contextFor(deps: AppDeps, request: FastifyRequest): Promise<Reque
   // Cashbook has no Connect: a request for another account is refused, as Stripe refuses it
   // for an account that is not a Connect platform (it would otherwise run on the key's own).
   const onBehalf = request.headers['stripe-account'];
-  if (onBehalf !== undefined && onBehalf !== key.accountId) {
+  if (onBehalf !== undefined && onBehalf !== '' && onBehalf !== key.accountId) { // an empty header is none, as for Stripe-Version
     throw new ApiError(
       `Only Stripe Connect platforms can work with other accounts, and Cashbook has no Connect: send no Stripe-Account header (this key belongs to ${key.accountId}).`,
       { status: 403, param: 'Stripe-Account' },

@@ -62,12 +62,18 @@ for (const kind of STORES) {
       await post(store, 'cus_a', 'usd', [{ type: 'return_canceled', netAmount: 100 }, { type: 'transferred_to_balance', netAmount: -100 }]);
       await post(store, 'cus_a', 'eur', [{ type: 'funded', netAmount: 70 }, { type: 'funding_reversed', netAmount: -70 }]);
       await post(store, 'cus_a', 'eur', [{ type: 'funded', netAmount: 30 }]);
+      // An overdraft covered, then settled by the payment's money coming back: nothing is owed.
+      await post(store, 'cus_b', 'usd', [{ type: 'funded', netAmount: 517 }]);
+      await post(store, 'cus_b', 'usd', [{ type: 'applied_to_payment', netAmount: -517 }]);
+      await post(store, 'cus_b', 'usd', [{ type: 'funding_reversed', netAmount: -517 }, { type: 'adjusted_for_overdraft', netAmount: 517 }]);
+      await post(store, 'cus_b', 'usd', [{ type: 'unapplied_from_payment', netAmount: 517 }]);
       await store.close();
       await undoMigration(kind, url, 17, UNDO[kind]);
       store = await openStore(url);
       try {
         assert.deepEqual(await remainders(store, 'cus_a', 'usd'), { '0:funded': 0, '2:funded': 50 }, 'the later funding holds its 50');
         assert.deepEqual(await remainders(store, 'cus_a', 'eur'), { '2:funded': 30 }, 'the reversed funding is no lot');
+        assert.equal(await store.read((tx) => tx.cashCover(DEFAULT_ACCOUNT_ID, 'cus_b', 'usd')), 0, 'no overdraft cover is counted from before the migration');
         // New entries keep in step with the trigger 17 installed.
         await post(store, 'cus_a', 'usd', [{ type: 'return_initiated', netAmount: -50 }]);
         await post(store, 'cus_a', 'usd', [{ type: 'return_canceled', netAmount: 50, lot: 0 }, { type: 'transferred_to_balance', netAmount: -50 }]);

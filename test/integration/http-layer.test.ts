@@ -144,6 +144,12 @@ describe('the HTTP layer answers in Stripe\'s shape', () => {
     }
   });
 
+  it('a request whose own chunked body is malformed gets its 400 at once', async () => {
+    // rawRequest gives up after 15 s: before, the server waited for the connection's idle timeout.
+    const reply = await rawRequest(server.url, `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`);
+    assertStripeError(reply, 400);
+  });
+
   it('paths Cashbook does not serve are Unrecognized request URLs, other methods on search paths included', async () => {
     for (const resource of ['customers', 'payment_intents', 'invoices', 'charges']) {
       for (const method of ['POST', 'DELETE']) {

@@ -141,4 +141,38 @@ describeEachStore('money back into a cash balance ages like a funding', (server)
     assert.equal(await merchantBalance(stripe), merchantBefore, 'the merchant has its cover back');
     assert.equal(await balanceOf(stripe, cus.id), 0);
   });
+  it("a 75-day return canceled after a newer funding was spent: all of its money is swept at the funding's day 90, none stays", async () => {
+    const { stripe } = server();
+    const { cus, start, at } = await clocked(stripe, 'automatic');
+    await fund(stripe, cus.id, 100, 'gbp');
+    await at(10);
+    await fund(stripe, cus.id, 70, 'gbp');
+    await at(76); // the first funding's return takes its 100
+    const [auto] = (await stripe.refunds.list({ limit: 10 })).data.filter((r) => r.currency === 'gbp' && r.amount === 100 && r.created === start + 75 * DAY);
+    assert.ok(auto);
+    assert.equal((await intent(stripe, cus.id, 70, { currency: 'gbp' })).status, 'succeeded'); // spends the second
+    await at(87);
+    await stripe.refunds.cancel(auto.id);
+    await at(91);
+    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['return_canceled', 100, 87], ['transferred_to_balance', -100, 90]]);
+    await at(400);
+    assert.equal(await balanceOf(stripe, cus.id, 'gbp'), 0, 'nothing left without a deadline');
+  });
+
+  it("an expired 75-day return's sweep does not use up the merchant's overdraft cover", async () => {
+    const { stripe } = server();
+    const { cus, start, at } = await clocked(stripe, 'automatic');
+    await fund(stripe, cus.id, 100);
+    await at(76); // its 75-day return takes the 100
+    const pi = await intent(stripe, cus.id, 800);
+    const merchantBefore = await merchantBalance(stripe);
+    await fund(stripe, cus.id, 80, 'usd', 'reversal_3'); // applied to the payment, then pulled back: the merchant covers 80
+    assert.equal(await merchantBalance(stripe), merchantBefore - 80);
+    await at(91); // the return expired: its 100 is swept to the merchant
+    await stripe.paymentIntents.cancel(pi.id); // the 80 comes back: the merchant's cover
+    await at(182);
+    assert.deepEqual(await returnsOf(stripe, cus.id, 'usd', start + 80 * DAY), [], 'the cover is never returned to the customer');
+    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['unapplied_from_payment', 80, 91], ['transferred_to_balance', -80, 181]]);
+    assert.equal(await merchantBalance(stripe), merchantBefore + 100, 'the merchant has the swept 100 and its cover back');
+  });
 });

@@ -297,6 +297,14 @@ describeEachStore('wire conventions', (server) => {
       assertStripeError(refused, 400);
       assert.match(refused.body.error.message, /__proto__/, json);
     }
+    // Nesting however deep is a 400, never a 500 (a recursive walk once overflowed the stack).
+    for (const depth of [25, 5_000, 100_000]) {
+      const deep = `{"metadata":${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}}`;
+      const refused = await request('POST', '/v1/customers', { form: deep, headers: { 'content-type': 'application/json' } });
+      assertStripeError(refused, 400);
+      const arrays = await request('POST', '/v1/customers', { form: `{"expand":${'['.repeat(depth)}${']'.repeat(depth)}}`, headers: { 'content-type': 'application/json' } });
+      assertStripeError(arrays, 400);
+    }
     assert.equal((await stripe.customers.list({ limit: 100 })).data.length, before, 'nothing was created');
   });
 

@@ -19,6 +19,7 @@ export interface CashBalanceTransaction extends StoredObject {
   /** See core/refund.ts AgedEntry. */
   _lot?: number;
   _repaid?: number;
+  _sweep_at?: number;
 }
 
 export interface CashMovementRequest {
@@ -34,6 +35,8 @@ export interface CashMovementRequest {
   lot?: number;
   /** Of money coming back, the part that repaid the merchant's overdraft cover (core/refund.ts repaidCover). */
   repaid?: number;
+  /** Money of a canceled 75-day return: when it is swept (refunds/money-back.ts). */
+  sweepAt?: number;
 }
 
 export async function effectiveReconciliationMode(tx: ReadTx, ctx: RequestContext, customer: Customer): Promise<ReconciliationMode> {
@@ -88,6 +91,7 @@ export async function postCashTransactions(
     if (detail) entry[movement.type] = detail;
     if (movements[index].lot !== undefined) entry._lot = movements[index].lot;
     if (movements[index].repaid !== undefined) entry._repaid = movements[index].repaid;
+    if (movements[index].sweepAt !== undefined) entry._sweep_at = movements[index].sweepAt;
     await tx.insert('cash_balance_transactions', ctx.accountId, entry);
     await writeJournal(tx, ctx, cashEntryPostings(customerId, currency, movement.netAmount, movements[index].counterAccount ?? DEFAULT_COUNTER_ACCOUNT[movement.type]));
     entries.push(entry);

@@ -59,7 +59,7 @@ export async function succeed(tx: Tx, ctx: RequestContext, intent: PaymentIntent
 export async function releaseApplied(tx: Tx, ctx: RequestContext, intent: PaymentIntent): Promise<number> {
   const amount = intent._applied;
   if (amount === 0) return 0;
-  await postMoneyBack(tx, ctx, intent.customer, intent.currency, { type: 'unapplied_from_payment', netAmount: amount, detail: { payment_intent: intent.id } }, 'lot');
+  await postMoneyBack(tx, ctx, intent.customer, intent.currency, { type: 'unapplied_from_payment', netAmount: amount, detail: { payment_intent: intent.id } }, { age: 'new' });
   intent._applied = 0;
   return amount;
 }

@@ -18,7 +18,7 @@ import { customerContext } from '../test-clocks/service.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { bankDestination, setStatus, type Refund } from './object.ts';
 import { addRefunded, loadRefund } from './service.ts';
-import { postMoneyBack } from './money-back.ts';
+import { postMoneyBack, type MoneyBackAge } from './money-back.ts';
 import type { SubmitBankDetailsParams } from './params.ts';
 import type { PayoutAccount } from '../../core/payout-account.ts';
 
@@ -54,18 +54,23 @@ function step(refund: Refund, action: RefundAction): void {
 }
 
 /**
- * How a canceled or bounced return's money comes back: a 75-day return's keeps its funding's
- * age and is swept by the funding's day-90 sweep; a return the merchant made is new money.
+ * How a canceled or bounced return's money comes back: a return the merchant made is new
+ * money; a 75-day return's is swept when its funding turns 90 days old (its `expires_at`).
  */
-function returnedMoney(refund: Refund): 'lot' | 'refill' {
-  return refund._sweep_on_expiry ? 'refill' : 'lot';
+function returnedMoney(refund: Refund): MoneyBackAge {
+  return refund._sweep_on_expiry && refund._expires_at !== null ? { age: 'sweepAt', at: refund._expires_at } : { age: 'new' };
+}
+
+/** A 75-day return whose funding is 90 days old: its money is swept the moment it comes back. */
+function sweptAtOnce(ctx: RequestContext, refund: Refund): boolean {
+  return refund._origin === 'customer_balance' && refund._sweep_on_expiry && ctx.clock.nowSeconds() >= (refund._expires_at ?? 0);
 }
 
 /** A 75-day return that came to nothing at day 90: its money comes back and goes to the merchant balance in one step. */
 async function sweepBack(tx: Tx, ctx: RequestContext, refund: Refund): Promise<void> {
   const sweepId = ctx.ids('ccsbtxn');
   const txnId = ctx.ids('txn');
-  await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, 'refill', [
+  await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, { age: 'swept' }, [
     { type: 'transferred_to_balance', netAmount: -refund.amount, id: sweepId, detail: { balance_transaction: txnId } },
   ]);
   await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
@@ -75,7 +80,11 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
   const before = toWire(refund);
   step(refund, 'cancel');
-  if (refund._origin === 'customer_balance') {
+  let moneyLeft = true;
+  if (sweptAtOnce(ctx, refund)) {
+    await sweepBack(tx, ctx, refund);
+    moneyLeft = false;
+  } else if (refund._origin === 'customer_balance') {
     await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
   } else {
     const charge = (await tx.getForUpdate<Charge>('charges', ctx.accountId, refund.charge!))!;
@@ -84,7 +93,7 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
     await addRefunded(tx, ctx, charge, -refund.amount);
   }
   await save(tx, ctx, refund, before);
-  if (refund._origin === 'customer_balance') await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  if (refund._origin === 'customer_balance' && moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
 }
 
@@ -105,9 +114,9 @@ export async function expireRefund(tx: Tx, requestCtx: RequestContext, id: strin
     await sweepBack(tx, ctx, refund);
     moneyLeft = false;
   } else if (refund._origin === 'customer_balance') {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, 'lot');
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, { age: 'new' });
   } else {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, 'lot');
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, { age: 'new' });
   }
   await save(tx, ctx, refund, before, 'refund.failed');
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
@@ -193,14 +202,14 @@ export async function returnedByBank(tx: Tx, requestCtx: RequestContext, id: str
   refund.failure_reason = reason;
   await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
   let moneyLeft = true;
-  if (refund._origin === 'customer_balance' && refund._sweep_on_expiry && ctx.clock.nowSeconds() >= (refund._expires_at ?? 0)) {
-    // A 75-day return bounced after its funding's day 90: its sweep has run, so the money goes at once.
+  if (sweptAtOnce(ctx, refund)) {
+    // A 75-day return bounced after its funding's day 90: the money goes at once.
     await sweepBack(tx, ctx, refund);
     moneyLeft = false;
   } else if (refund._origin === 'customer_balance') {
     await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
   } else {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, 'lot');
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, { age: 'new' });
   }
   await save(tx, ctx, refund, before, 'refund.failed');
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);

@@ -8,30 +8,36 @@ import type { Customer } from '../customers/service.ts';
 import { scheduleJob } from '../scheduler/jobs.ts';
 
 /**
- * Money coming back into the cash balance: a canceled payment's (`unapplied_from_payment`), a
- * failed refund's (`refunded_from_payment`), a canceled or bounced return's (`return_canceled`).
- * - `lot`: it ages as new money, with its own 75-day return and 90-day sweep (spec refunds §2:
- *   a failed refund's money follows the unreconciled-funds rules).
- * - `refill`: it puts back what a 75-day return took, so it keeps its funding's age, and the
- *   funding's day-90 sweep takes it (spec refunds §6). Not a lot of its own.
- * Money that is not a refund first repays the merchant's outstanding overdraft cover: that
- * part is never returned to the customer (the 90-day sweep gives it back to the merchant).
- * `then` are movements posted after it in the same step (a sweep).
+ * How money coming back into the cash balance ages:
+ * - `new`: as new money, with its own 75-day return and 90-day sweep (spec refunds §2: a failed
+ *   refund's money follows the unreconciled-funds rules). A canceled payment's and a canceled
+ *   return's money first repays the merchant's outstanding overdraft cover: that part is never
+ *   returned to the customer (the 90-day sweep gives it back to the merchant).
+ * - `sweepAt`: the money of a 75-day return that was canceled or bounced: a lot of its own that
+ *   no second return pays out; it is swept when its funding turns 90 days old (spec refunds §6).
+ * - `swept`: put back and swept in the same step (`then`): no lot.
+ * Neither of the last two repays the cover: that money is the customer's, swept because it
+ * could not be given back.
  */
+export type MoneyBackAge = { age: 'new' } | { age: 'sweepAt'; at: number } | { age: 'swept' };
+
 export async function postMoneyBack(
   tx: Tx,
   ctx: RequestContext,
   customerId: string,
   currency: string,
   back: CashMovementRequest,
-  how: 'lot' | 'refill',
+  how: MoneyBackAge,
   then: CashMovementRequest[] = [],
 ): Promise<CashBalanceTransaction[]> {
-  const repaid = back.type === 'refunded_from_payment' ? 0 : repaidCover(back.netAmount, await tx.cashCover(ctx.accountId, customerId, currency));
-  const entries = await postCashTransactions(tx, ctx, customerId, currency, [{ ...back, repaid, ...(how === 'refill' ? { lot: 0 } : {}) }, ...then]);
-  if (how === 'lot') {
-    const customer = await tx.get<Customer>('customers', ctx.accountId, customerId);
-    if (customer) await scheduleFundingAge(tx, ctx, customer, entries[0]);
+  const repays = how.age === 'new' && back.type !== 'refunded_from_payment';
+  const repaid = repays ? repaidCover(back.netAmount, await tx.cashCover(ctx.accountId, customerId, currency)) : 0;
+  const entry: CashMovementRequest = { ...back, repaid, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
+  const entries = await postCashTransactions(tx, ctx, customerId, currency, [entry, ...then]);
+  const customer = how.age === 'swept' ? undefined : await tx.get<Customer>('customers', ctx.accountId, customerId);
+  if (customer && how.age === 'new') await scheduleFundingAge(tx, ctx, customer, entries[0]);
+  if (customer && how.age === 'sweepAt') {
+    await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: entries[0].id, customer: customer.id, currency, dueAt: how.at, testClock: customer.test_clock });
   }
   return entries;
 }

@@ -149,7 +149,7 @@ export async function refundToCashBalance(tx: Tx, requestCtx: RequestContext, in
     { id: ctx.ids('re'), created: now, amount, currency: charge.currency, customer: customer.id, charge: charge.id, paymentIntent: intentId, origin: 'cash_balance', metadata: params.metadata ?? {}, reason: params.reason ?? null, email: null, expiresAt: null },
     'succeeded',
   );
-  const [entry] = await postMoneyBack(tx, ctx, customer.id, charge.currency, { type: 'refunded_from_payment', netAmount: amount, detail: { refund: refund.id } }, 'lot');
+  const [entry] = await postMoneyBack(tx, ctx, customer.id, charge.currency, { type: 'refunded_from_payment', netAmount: amount, detail: { refund: refund.id } }, { age: 'new' });
   // The cash entry posts merchant -> cash balance; the balance transaction only records it.
   const txn = await bookMerchant(tx, ctx, { amount: -amount, currency: charge.currency, type: 'payment_refund', source: refund.id, description: `REFUND TO CASH BALANCE (${entry.id})`, counter: null });
   refund.balance_transaction = txn.id;

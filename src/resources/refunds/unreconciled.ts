@@ -63,10 +63,10 @@ async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Cu
 }
 
 // Day 75: try to return what is left of the funding to the customer's bank. The return waits
-// for bank details until day 90, then its money is swept (see expireRefund). A day-90 sweep is
-// scheduled as well: it takes what the return did not (the merchant's repaid cover, or money a
-// canceled or bounced return put back). Without an email to ask for details the money waits
-// for the day-90 sweep.
+// for bank details until day 90, then its money is swept (see expireRefund; a canceled or
+// bounced one's money gets a sweep of its own, money-back.ts). A day-90 sweep of the funding is
+// scheduled as well: it takes what the return did not (the merchant's repaid cover). Without
+// an email to ask for details the money waits for the day-90 sweep.
 registerJobHandler('funding_return', async (tx, ctx, job) => {
   const customer = await liveCustomer(tx, ctx, job.customer);
   if (!customer) return;

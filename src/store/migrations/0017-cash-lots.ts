@@ -22,10 +22,11 @@ const MARK_LEGACY = `UPDATE cash_balance_transactions SET _lot = 0, data = subst
     WHERE next_amount = -net_amount AND next_created = created
       AND ((type = 'return_canceled' AND next_type = 'transferred_to_balance') OR (type = 'funded' AND next_type = 'funding_reversed')))`;
 
-const BACKFILL = `UPDATE cash_balance_transactions SET credited = w.credited, covered = w.covered
+// `covered` starts at 0: money back written before this migration never recorded what it
+// repaid, so summing the old corrections would hold back cover that was long settled.
+const BACKFILL = `UPDATE cash_balance_transactions SET credited = w.credited, covered = 0
   FROM (SELECT account_id AS a, id AS i,
-          SUM(${LOT('c')}) OVER (PARTITION BY account_id, customer, currency ORDER BY seq) AS credited,
-          SUM(${COVER('c')}) OVER (PARTITION BY account_id, customer, currency ORDER BY seq) AS covered
+          SUM(${LOT('c')}) OVER (PARTITION BY account_id, customer, currency ORDER BY seq) AS credited
         FROM cash_balance_transactions c) AS w
   WHERE cash_balance_transactions.account_id = w.a AND cash_balance_transactions.id = w.i`;
 
