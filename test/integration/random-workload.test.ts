@@ -349,6 +349,15 @@ async function runWorkload(server: TestServer, seed: number, steps: number, acto
     await auditAll(server, customers, audit);
     const verified = await cashbook(['verify', '--database-url', databaseOf(stripe)]);
     assert.equal(verified.code, 0, `cashbook verify after the workload:\n${verified.stdout}\n${verified.stderr}`);
+    // Left alone, no money waits in a cash balance without a deadline: 400 days on, every cent
+    // was returned, swept to the merchant, or is held by a payment (spec refunds §2, §6).
+    const { frozen_time } = await stripe.testHelpers.testClocks.retrieve(clock.id);
+    await advanceClock(stripe, clock.id, frozen_time + 400 * DAY);
+    for (const customer of customers) {
+      const left = Object.entries((await stripe.customers.retrieveCashBalance(customer)).available ?? {}).filter(([, amount]) => amount !== 0);
+      assert.deepEqual(left, [], `${customer} still holds cash 400 days after the last step`);
+    }
+    await auditAll(server, customers, audit);
     if (process.env.WORKLOAD_TRAIL) console.log(trail.join('\n'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

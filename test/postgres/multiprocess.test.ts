@@ -168,7 +168,7 @@ describe('postgres: several processes on one database', () => {
         const key = `mp-${seed}-${w}-${op}-${sequence++}`;
         const call: Call = random() < 0.6
           ? { kind: 'fund', key, customer, amount: 1 + Math.floor(random() * 5000) }
-          : { kind: 'pay', key, customer, amount: 1 + Math.floor(random() * 8000) };
+          : { kind: 'pay', key, customer, amount: 50 + Math.floor(random() * 7950) }; // at least Stripe's 0.50 USD minimum
         calls.push(call);
         if (random() < 0.15) {
           // The same key through both processes at the same moment: one effect, same answer.
@@ -201,7 +201,7 @@ describe('postgres: several processes on one database', () => {
         const key = `crash-${seed}-${w}-${op}`;
         const call: Call = random() < 0.6
           ? { kind: 'fund', key, customer, amount: 1 + Math.floor(random() * 5000) }
-          : { kind: 'pay', key, customer, amount: 1 + Math.floor(random() * 8000) };
+          : { kind: 'pay', key, customer, amount: 50 + Math.floor(random() * 7950) }; // at least Stripe's 0.50 USD minimum
         roundCalls.push(call);
         // Retries go to whichever process is alive, with the same key, as a client would.
         await sendUntilAcked(clients, call, random);
