@@ -4,7 +4,7 @@ import { cashAccount, MERCHANT } from '../core/double-entry.ts';
 import { CASH_TRANSACTION_SIGN, type CashTransactionType } from '../core/ledger.ts';
 import { checkInvoiceAmounts } from '../core/invoice.ts';
 import { transferDirection } from '../core/bank-files/entry.ts';
-import { AUTO_RETURN_AFTER_SECONDS, isLot, MONEY_BACK_TYPES, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
+import { AUTO_RETURN_AFTER_SECONDS, isLot, MONEY_BACK_TYPES, openLots, SWEEP_AFTER_SECONDS } from '../core/refund.ts';
 import type { BalanceRow, Row } from './snapshot.ts';
 
 export const CHECKS = {
@@ -17,7 +17,7 @@ export const CHECKS = {
   payment_intent: "each PaymentIntent's amount_received equals the money applied to it",
   refund: 'no refund exceeds its charge',
   invoice: 'no invoice is paid in part, and its amounts add up',
-  funding_job: "every funded entry's 75/90-day job exists, is due on its day and has not failed, and a done 75-day job's return or sweep exists",
+  funding_job: "every funded entry's 75/90-day job exists, is due on its day and has not failed, a done 75-day job's return or sweep exists, and no money in a cash balance is left with no such job to run",
   credit_balance: 'each credit balance equals the sum of its transactions',
   unmatched_transfer: 'no bank debit kept as an unmatched transfer (a reversal, by imports before 2026-12-03) funded a customer or was paid out',
 } as const;
@@ -303,6 +303,20 @@ function fundingJobs(data: Data, push: Push): void {
         ? returns.get(key(account, job.follow_up))?._sweep_on_expiry === true
         : sweeps.has(key(account, job.follow_up)) && (jobs.get(key(account, entry.id)) ?? []).some((j) => j.object.id === job.follow_up);
       if (!followed) push('funding_job', account, [job.id, entry.id, job.follow_up], `the 75-day job ${job.id} of ${entry.id} left ${job.follow_up} to follow it, which does not exist`);
+    }
+  }
+  // No money waits without a deadline: what is left of each lot (FIFO ageing over the whole
+  // history) has a 75/90-day job still to run. Money back of before migration 17 never had one.
+  const pending = new Set(data.jobs.filter((j) => j.object.kind in FUNDING_JOB_DAY && j.object.status === 'pending').map((j) => key(j.account, j.object.target)));
+  for (const chain of groupBy(data.cashEntries, (r) => key(r.account, r.object.customer, r.object.currency)).values()) {
+    const { account } = chain[0];
+    if (deleted.has(key(account, chain[0].object.customer))) continue;
+    const byId = new Map(chain.map((r) => [r.object.id, r.object]));
+    for (const lot of openLots(chain.map((r) => r.object))) {
+      const entry = byId.get(lot.id)!;
+      const legacy = MONEY_BACK_TYPES.has(entry.type) && entry._repaid === undefined;
+      if (legacy || pending.has(key(account, lot.id))) continue;
+      push('funding_job', account, [lot.id, entry.customer], `${lot.remaining} ${entry.currency} of ${lot.id} (${entry.type}) is still in the cash balance with no 75/90-day job left to run`);
     }
   }
 }

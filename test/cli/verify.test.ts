@@ -179,6 +179,8 @@ describeEachStore('cashbook verify', (server) => {
         // The day-90 sweep the done day-75 job left is gone from its lot; a job due on the wrong day.
         ['funding_job', sweep.id, async () => [await edit(raw, 'scheduled_jobs', sweep.id, (o) => (o.target = 'ccsbtxn_elsewhere'))]],
         ['funding_job', job.id, async () => [await edit(raw, 'scheduled_jobs', job.id, (o) => ((o.due_at as number) += DAY))]],
+        // Money still in the balance whose day-75 job is marked done without a return or a sweep: no deadline left.
+        ['funding_job', firstFunding.id, async () => [await edit(raw, 'scheduled_jobs', job.id, (o) => (o.status = 'done'))]],
         // A posting moved from one customer's cash account to another's: the journal still sums to zero.
         ['cash_account', plain.id, async () => [await edit(raw, 'ledger_postings', plainPosting.id, (o) => (o.account = `cash_balance:${payer.id}`))]],
         // A reversal kept as a transfer by imports before 2026-12-03, then assigned: money from nothing.
