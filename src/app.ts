@@ -8,7 +8,7 @@ import { Authenticator } from './wire/auth.ts';
 import { installErrorHandling } from './wire/errors.ts';
 import { ApiError } from './core/errors.ts';
 import { installFormParsing, queryStringParser } from './wire/form.ts';
-import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './wire/http-errors.ts';
+import { answerNodeReplies, clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './wire/http-errors.ts';
 import { capConnections, connectionLimitsFromEnv, type ConnectionLimits } from './connections.ts';
 import type { AppDeps } from './wire/route.ts';
 import { eventsAndWebhooksRoutes } from './resources/events/routes.ts';
@@ -68,9 +68,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     frameworkErrors,
     clientErrorHandler,
     // Node would answer a request without Host itself, with an empty body: the hook below answers it in Stripe's shape.
-    http: { requireHostHeader: false },
+    // Node checks request timeouts every 30 s by default, so a stalled body got its 408 up to 30 s late.
+    http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs) },
   });
   capConnections(app.server, limits.maxConnections);
+  answerNodeReplies(app.server);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const deps: AppDeps = {
@@ -90,8 +92,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => deps.advancer.close());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
+    // The connection stays open: a request pipelined behind this one still gets its answer.
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      reply.header('connection', 'close');
       throw new ApiError('Malformed HTTP request: HTTP/1.1 requires a Host header.', { status: 400 });
     }
   });

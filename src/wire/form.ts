@@ -38,7 +38,7 @@ function malformedName(text: string): string | undefined {
 
 /** `__proto__` as a name or key: refused, as qs would drop it silently (Stripe is silent on it). */
 function protoName(text: string): string | undefined {
-  if (!text.includes('proto')) return undefined;
+  if (!text.includes('proto') && !text.includes('%')) return undefined; // an encoded one is decoded below
   for (const pair of text.split('&')) {
     const raw = pair.split('=', 1)[0];
     const name = raw.includes('%') || raw.includes('+') ? decodeComponent(raw) : raw;
@@ -94,30 +94,40 @@ export function decodeJson(text: string): unknown {
   return parsed;
 }
 
+/**
+ * A body the parsers refuse becomes a marker that the preValidation hook throws: an error
+ * from a parser itself makes Fastify close the connection, and a request pipelined behind it
+ * would then run without its answer ever being sent.
+ */
+const REFUSED_BODY = Symbol('refused body');
+
+function parsed(decode: () => unknown): unknown {
+  try {
+    return decode();
+  } catch (error) {
+    return { [REFUSED_BODY]: error };
+  }
+}
+
 export function installFormParsing(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const error = malformedQuery(request.query);
     if (error) throw error;
+    const refused = request.body && typeof request.body === 'object' ? (request.body as Record<symbol, unknown>)[REFUSED_BODY] : undefined;
+    if (refused) throw refused;
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, decodeForm(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    done(null, parsed(() => decodeForm(body as string)));
   });
   // JSON bodies: Fastify's parser would call a `__proto__` key "not valid JSON".
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, decodeJson(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    done(null, parsed(() => decodeJson(body as string)));
   });
-  // SDKs send a form content type on GET and DELETE too, with no body.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+  // SDKs send a form content type on GET and DELETE too, with no body; fetch sends text/plain.
+  app.addContentTypeParser(['text/plain', '*'], { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).length === 0) return done(null, undefined);
-    done(new ApiError(`Unsupported content type: ${request.headers['content-type']}. Send application/x-www-form-urlencoded.`), undefined);
+    const type = request.headers['content-type'];
+    done(null, { [REFUSED_BODY]: new ApiError(type ? `Unsupported content type: ${type}. Send application/x-www-form-urlencoded.` : 'A body needs a Content-Type: send application/x-www-form-urlencoded.') });
   });
 }
 

@@ -29,7 +29,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   return sendApiError(reply, new ApiError(`Invalid request: ${error.message}`, { status }));
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large' };
 
 /** What Node's HTTP parser refused, as a status and a message a client can act on. */
 function describeClientError(error: NodeJS.ErrnoException): { status: number; message: string } {
@@ -85,8 +85,27 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
     return;
   }
   const { status, message } = describeClientError(error);
+  socket.end(rawReply(status, message));
+}
+
+/** A raw Stripe-shaped reply that closes the connection (no route runs). */
+function rawReply(status: number, message: string): string {
   const body = JSON.stringify(new ApiError(message, { status }).toBody());
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: req_${randomBase62(14)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: req_${randomBase62(14)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * Replies Node's HTTP server would make itself, with no body: an `Expect` other than
+ * 100-continue (417) and a CONNECT (which no Stripe endpoint takes), in Stripe's shape.
+ */
+export function answerNodeReplies(server: import('node:http').Server): void {
+  server.on('checkExpectation', (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => {
+    const body = JSON.stringify(new ApiError(`Unsupported Expect header: ${String(request.headers.expect).slice(0, 100)}. Only 100-continue is understood.`, { status: 417 }).toBody());
+    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': `req_${randomBase62(14)}`, connection: 'close' });
+    response.end(body);
+  });
+  server.on('connect', (_request: import('node:http').IncomingMessage, socket: Socket) => {
+    socket.on('error', () => undefined);
+    socket.end(rawReply(405, 'CONNECT is not supported: Cashbook is no proxy.'));
+  });
 }

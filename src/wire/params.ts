@@ -159,6 +159,9 @@ function metadata() {
       if (typeof entry !== 'string' && typeof entry !== 'number' && typeof entry !== 'boolean') {
         return fail(ctx, `Metadata values must be strings, but for key '${key}' you passed an object.`);
       }
+      // As in a form, where `metadata[]` and a bracket inside a key are refused: JSON must not store what a form cannot reach.
+      if (key === '') return fail(ctx, 'Metadata keys cannot be empty.');
+      if (/[[\]]/.test(key)) return fail(ctx, `Metadata keys cannot contain square brackets, but key '${key}' does.`);
       if (key.length > 40 && characters(key) > 40) return fail(ctx, `Metadata keys can have up to 40 characters, but key '${key}' has ${characters(key)}.`);
       if (String(entry).length > 500 && characters(String(entry)) > 500) return fail(ctx, `Metadata values can have up to 500 characters, but for key '${key}' you passed ${characters(String(entry))}.`);
     }

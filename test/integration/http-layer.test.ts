@@ -144,6 +144,50 @@ describe('the HTTP layer answers in Stripe\'s shape', () => {
     }
   });
 
+  it('a request pipelined behind a refused body, or behind one without Host, is answered too', async () => {
+    const form = (body: string, type = 'application/x-www-form-urlencoded', extra = '') =>
+      `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+    const noHost = `GET /v1/customers HTTP/1.1\r\n${auth()}\r\n`;
+    for (const [name, first] of [
+      ['bad JSON', form('{bad', 'application/json')],
+      ['a malformed escape', form('a%ZZ=1')],
+      ['__proto__', form('__proto__=1')],
+      ['an unsupported type', form('a,b', 'text/csv')],
+      ['too deep', form('a[b][c][d][e][f][g][h]=1')],
+      ['no Host', noHost],
+    ] as const) {
+      const nameParam = `pipelined-behind-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const second = form(`name=${nameParam}`, 'application/x-www-form-urlencoded', 'Connection: close\r\n');
+      const text = await new Promise<string>((resolve, reject) => {
+        const { hostname, port } = new URL(server.url);
+        const socket = net.connect(Number(port), hostname);
+        const chunks: Buffer[] = [];
+        const timer = setTimeout(() => reject(new Error(`${name}: the server did not close the connection`)), 15_000);
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        socket.on('error', () => undefined);
+        socket.write(first + second);
+      });
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      assert.deepEqual(statuses, [400, 200], `${name}: ${text.slice(0, 300)}`);
+      const found = await server.stripe.customers.search({ query: `name:'${nameParam}'` });
+      assert.equal(found.data.length, 1, `${name}: the second request ran once`);
+    }
+  });
+
+  it("Node's own replies are Stripe-shaped too: an Expect it does not know, a CONNECT", async () => {
+    const expect = await rawRequest(server.url, `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Expect: foo\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n\r\nname=x`);
+    assertStripeError(expect, 417, { message: /Expect/ });
+    const connect = await rawRequest(server.url, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+    assertStripeError(connect, 405, { message: /CONNECT/ });
+    // An empty text/plain body (fetch's default for body: '') is no parameters.
+    const plain = await fetch(`${server.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${server.key}` }, body: '' });
+    assert.equal(plain.status, 200);
+  });
+
   it('a request whose own chunked body is malformed gets its 400 at once', async () => {
     // rawRequest gives up after 15 s: before, the server waited for the connection's idle timeout.
     const reply = await rawRequest(server.url, `POST /v1/customers HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`);

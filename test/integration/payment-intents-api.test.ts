@@ -89,6 +89,11 @@ describeEachStore('payment intents: API surface', (server) => {
     const customer = await newCustomer(stripe);
     const pi = await stripe.paymentIntents.create({ amount: 500, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] } as Stripe.PaymentIntentCreateParams);
     const updated = await stripe.paymentIntents.update(pi.id, { statement_descriptor: 'CASHBOOK ORDER 1', statement_descriptor_suffix: 'ORDER 1' });
+    // Stripe's statement descriptor rules: at least one letter, none of < > \\ ' " *.
+    for (const descriptor of ['12345', 'A<B', "it's", 'A*B', 'x'.repeat(23)]) {
+      await rejects(stripe.paymentIntents.update(pi.id, { statement_descriptor: descriptor }), 400, 'statement_descriptor');
+      await rejects(stripe.paymentIntents.create({ amount: 500, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'], statement_descriptor: descriptor } as Stripe.PaymentIntentCreateParams), 400, 'statement_descriptor');
+    }
     assert.deepEqual([updated.statement_descriptor, updated.statement_descriptor_suffix], ['CASHBOOK ORDER 1', 'ORDER 1']);
     for (const [name, value] of [['currency', 'eur'], ['customer', customer.id], ['payment_method_types', ['customer_balance']], ['setup_future_usage', 'off_session']] as const) {
       await assert.rejects(stripe.paymentIntents.update(pi.id, { [name]: value } as Stripe.PaymentIntentUpdateParams), (error: Stripe.errors.StripeError) => {

@@ -287,10 +287,16 @@ describeEachStore('wire conventions', (server) => {
     assertStripeError(unknown, 400);
     assert.match(unknown.body.error.message, /unknown parameter: toString/);
     const before = (await stripe.customers.list({ limit: 100 })).data.length;
-    for (const form of ['metadata[__proto__]=1', '__proto__[x]=1', 'metadata%5B__proto__%5D=1']) {
+    for (const form of ['metadata[__proto__]=1', '__proto__[x]=1', 'metadata%5B__proto__%5D=1', 'metadata[__%70roto__][x]=1', '%5f%5f%70%72%6f%74%6f%5f%5f=1']) {
       const refused = await request('POST', '/v1/customers', { form });
       assertStripeError(refused, 400);
       assert.match(refused.body.error.message, /__proto__/, form);
+    }
+    // JSON cannot store a metadata key a form could never reach: empty, or with brackets.
+    for (const json of ['{"metadata":{"a[b]":"x"}}', '{"metadata":{"":"y"}}']) {
+      const refused = await request('POST', '/v1/customers', { form: json, headers: { 'content-type': 'application/json' } });
+      assertStripeError(refused, 400);
+      assert.equal(refused.body.error.param, 'metadata', json);
     }
     for (const json of ['{"__proto__":{"x":1}}', '{"metadata":{"__proto__":"x"}}', '{"constructor":{"prototype":{"x":1}}}']) {
       const refused = await request('POST', '/v1/customers', { form: json, headers: { 'content-type': 'application/json' } });

@@ -27,7 +27,7 @@ const common = {
   address: z.union([z.literal(''), address]).optional(),
   balance: param.integer({ min: -99_999_999_999, max: 99_999_999_999 }).optional(),
   cash_balance: cashBalance.optional(),
-  description: param.nullableString(350).optional(),
+  description: param.nullableString(5000).optional(),
   email: param.nullableEmail(512).optional(),
   invoice_prefix: param.matching(/^[A-Z0-9]{3,12}$/, '3 to 12 uppercase letters or digits').optional(),
   invoice_settings: invoiceSettings.optional(),

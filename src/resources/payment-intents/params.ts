@@ -4,6 +4,11 @@ import { BANK_TRANSFER_TYPES, CASH_CURRENCIES } from '../../core/money.ts';
 import { createdParam, listParams } from '../../wire/list.ts';
 import { hash, param, paramsObject } from '../../wire/params.ts';
 
+// Stripe's rules for what a bank statement shows: Latin characters, none of < > \ ' " *.
+const DESCRIPTOR_CHARS = "[ -!#-&(-)+-;=?-\\[\\]-~\u00a0-\u024f]";
+const statementDescriptor = param.matching(new RegExp(`^(?=.*[A-Za-z\u00c0-\u024f])${DESCRIPTOR_CHARS}{1,22}$`), "1 to 22 Latin characters with at least one letter, and none of < > \\ ' \" *");
+const descriptorSuffix = param.matching(new RegExp(`^${DESCRIPTOR_CHARS}{1,22}$`), "1 to 22 Latin characters, none of < > \\ ' \" *");
+
 export const ADDRESS_TYPES = ['aba', 'iban', 'sepa', 'sort_code', 'spei', 'swift', 'zengin'] as const;
 
 const customerBalanceOptions = hash({
@@ -46,8 +51,8 @@ export const createIntentParams = paramsObject({
   automatic_payment_methods: hash({ enabled: param.boolean(), allow_redirects: param.enumOf(['always', 'never']).optional() }).optional(),
   receipt_email: param.nullableEmail(800).optional(),
   setup_future_usage: param.enumOf(['off_session', 'on_session']).optional(),
-  statement_descriptor: param.string({ max: 22 }).optional(),
-  statement_descriptor_suffix: param.string({ max: 22 }).optional(),
+  statement_descriptor: statementDescriptor.optional(),
+  statement_descriptor_suffix: descriptorSuffix.optional(),
   return_url: param.string({ max: 2000 }).optional(),
 });
 
@@ -60,8 +65,8 @@ export const updateIntentParams = paramsObject({
   metadata: param.metadata().optional(),
   payment_method_options: paymentMethodOptions.optional(),
   receipt_email: param.nullableEmail(800).optional(),
-  statement_descriptor: param.nullableString(22).optional(),
-  statement_descriptor_suffix: param.nullableString(22).optional(),
+  statement_descriptor: statementDescriptor.optional(),
+  statement_descriptor_suffix: descriptorSuffix.optional(),
   ...Object.fromEntries(FIXED_AFTER_CREATE.map((name) => [name, z.unknown().optional()])),
 });
 
