@@ -68,11 +68,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     frameworkErrors,
     clientErrorHandler,
     // Node would answer a request without Host itself, with an empty body: the hook below answers it in Stripe's shape.
-    // Node checks request timeouts every 30 s by default, so a stalled body got its 408 up to 30 s late.
+    // Node checks request timeouts every 30 s by default: a stalled request's 408 came up to 30 s late.
     http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs) },
   });
   capConnections(app.server, limits.maxConnections);
   answerNodeReplies(app.server);
+  // Node made headersTimeout 60 s before Fastify set requestTimeout, and the longer of the two wins: a stalled body got its 408 after 60–90 s.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, limits.requestTimeoutMs);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const deps: AppDeps = {

@@ -171,19 +171,14 @@ export function isLot(entry: AgedEntry): boolean {
   return lotAmount(entry) > 0;
 }
 
-/** What of a lot may go back to the customer: all of it, but money that repaid the merchant's overdraft cover. */
-export function ownedAmount(entry: AgedEntry): number {
-  return Math.max(0, lotAmount(entry) - (entry._repaid ?? 0));
-}
-
 /**
- * Money coming back while the merchant's cover of an overdraft is outstanding (a funding was
- * reversed after its money had been applied or returned, and the merchant paid the hole) first
- * repays that cover: that part stays in the cash balance, but it is the merchant's, and no
- * 75-day return pays it to the customer a second time.
+ * What a 75-day return may pay the customer of a lot: what is left of it, but never the
+ * merchant's money in the balance. After a funding reversal the merchant covered its hole
+ * (`cover`, until a sweep gives it back), so whatever money that cover is held as, spent or
+ * come back, the customer can get no more than the balance less the cover.
  */
-export function repaidCover(amount: number, outstandingCover: number): number {
-  return Math.max(0, Math.min(amount, outstandingCover));
+export function returnable(remaining: number, balance: number, cover: number): number {
+  return Math.max(0, Math.min(remaining, balance - cover));
 }
 
 /**

@@ -11,8 +11,7 @@ import {
   lotAmount,
   lotRemainder,
   openLots,
-  ownedAmount,
-  repaidCover,
+  returnable,
   refundAmount,
   refundNextAction,
   REFUND_WINDOW_SECONDS,
@@ -222,12 +221,11 @@ describe('FIFO ageing of cash (openLots)', () => {
     }));
   });
 
-  it('money back first repays the merchant\'s overdraft cover; what repaid it is never the customer\'s', () => {
-    assert.equal(repaidCover(300, 0), 0);
-    assert.equal(repaidCover(300, 120), 120);
-    assert.equal(repaidCover(300, 500), 300);
-    assert.equal(ownedAmount({ id: 'u', created: 0, net_amount: 300, type: 'unapplied_from_payment', _repaid: 120 }), 180);
-    assert.equal(ownedAmount({ id: 'f', created: 0, net_amount: 300, type: 'funded' }), 300);
+  it("a return pays at most the balance less the merchant's overdraft cover", () => {
+    assert.equal(returnable(300, 300, 0), 300);
+    assert.equal(returnable(300, 300, 120), 180);
+    assert.equal(returnable(300, 1000, 120), 300);
+    assert.equal(returnable(300, 100, 500), 0);
     assert.equal(lotAmount({ id: 'o', created: 0, net_amount: 300, type: 'adjusted_for_overdraft' }), 0);
     assert.equal(lotAmount({ id: 'r', created: 0, net_amount: 300, type: 'return_canceled', _lot: 0 }), 0);
   });

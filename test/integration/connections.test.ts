@@ -71,4 +71,23 @@ describe('connection limits', () => {
     await until(() => closed, 'the keep-alive socket to be closed');
     assert.match(reply, /^HTTP\/1.1 200/);
   });
+  it('answers a request whose body stalls with a 408 after CASHBOOK_REQUEST_TIMEOUT_MS, before the idle timeout closes it', async () => {
+    // Node used to keep its 60 s headers timeout over a shorter request timeout: the idle timeout came first, without a word.
+    const server = await startServerProcess({
+      databaseUrl: path.join(dir, 'c.db'),
+      apiKey: KEY,
+      env: { CASHBOOK_REQUEST_TIMEOUT_MS: '1500', CASHBOOK_IDLE_TIMEOUT_MS: '20000' },
+    });
+    servers.push(server);
+    const socket = net.connect(server.port, '127.0.0.1');
+    let closed = false;
+    let reply = '';
+    socket.on('data', (chunk) => (reply += chunk.toString()));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => {});
+    socket.write(`POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=slow`);
+    await until(() => closed, 'the stalled request to be answered');
+    assert.match(reply, /^HTTP\/1.1 408/);
+    assert.match(reply, /"type":"invalid_request_error"/);
+  });
 });

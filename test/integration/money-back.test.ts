@@ -159,7 +159,7 @@ describeEachStore('money back into a cash balance ages like a funding', (server)
     assert.equal(await balanceOf(stripe, cus.id, 'gbp'), 0, 'nothing left without a deadline');
   });
 
-  it("an expired 75-day return's sweep does not use up the merchant's overdraft cover", async () => {
+  it("a sweep gives the merchant back its overdraft cover first; money that comes back later is the customer's", async () => {
     const { stripe } = server();
     const { cus, start, at } = await clocked(stripe, 'automatic');
     await fund(stripe, cus.id, 100);
@@ -168,11 +168,30 @@ describeEachStore('money back into a cash balance ages like a funding', (server)
     const merchantBefore = await merchantBalance(stripe);
     await fund(stripe, cus.id, 80, 'usd', 'reversal_3'); // applied to the payment, then pulled back: the merchant covers 80
     assert.equal(await merchantBalance(stripe), merchantBefore - 80);
-    await at(91); // the return expired: its 100 is swept to the merchant
-    await stripe.paymentIntents.cancel(pi.id); // the 80 comes back: the merchant's cover
-    await at(182);
-    assert.deepEqual(await returnsOf(stripe, cus.id, 'usd', start + 80 * DAY), [], 'the cover is never returned to the customer');
-    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['unapplied_from_payment', 80, 91], ['transferred_to_balance', -80, 181]]);
-    assert.equal(await merchantBalance(stripe), merchantBefore + 100, 'the merchant has the swept 100 and its cover back');
+    await at(91); // the return expired: its 100 is swept, 80 of it the merchant's cover
+    assert.equal(await merchantBalance(stripe), merchantBefore + 20);
+    await stripe.paymentIntents.cancel(pi.id); // the 80 in the payment comes back: the customer's now
+    await at(167);
+    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['unapplied_from_payment', 80, 91], ['return_initiated', -80, 166]]);
+    // Every cent accounted for: 180 sent, 80 taken back by the bank, 80 returned, 20 kept by the merchant for the customer.
+    assert.equal(await merchantBalance(stripe), merchantBefore + 20);
+  });
+
+  it("after a funding reversal the merchant's cover is never returned, however the money moves: spent, canceled, or with new money beside it", async () => {
+    const { stripe } = server();
+    const { cus, start, at } = await clocked(stripe, 'automatic');
+    const merchantBefore = await merchantBalance(stripe, 'eur');
+    const first = await intent(stripe, cus.id, 3000, { currency: 'eur' });
+    await fund(stripe, cus.id, 1000, 'eur', 'reversal_4'); // applied to the payment, pulled back: the merchant covers 1000
+    await stripe.paymentIntents.cancel(first.id); // the 1000 comes back
+    const second = await intent(stripe, cus.id, 2000, { currency: 'eur' }); // takes it again
+    await stripe.paymentIntents.cancel(second.id); // and gives it back again
+    await fund(stripe, cus.id, 1000, 'eur'); // a real transfer now
+    assert.equal((await intent(stripe, cus.id, 1000, { currency: 'eur' })).status, 'succeeded'); // paid from the balance
+    await at(200);
+    assert.deepEqual(await returnsOf(stripe, cus.id, 'eur', start), [], 'no return: all the customer sent that it kept, it spent');
+    assert.equal(await balanceOf(stripe, cus.id, 'eur'), 0);
+    // The merchant covered 1000, was paid 1000 and swept its 1000 back: it keeps what the customer paid for.
+    assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore + 1000);
   });
 });

@@ -33,7 +33,7 @@ export interface CashMovementRequest {
   counterAccount?: string;
   /** Its share of money in that ages, when not its net amount (core/refund.ts lotAmount). */
   lot?: number;
-  /** Of money coming back, the part that repaid the merchant's overdraft cover (core/refund.ts repaidCover). */
+  /** On money back: marks it as money that ages (0; see refunds/money-back.ts). */
   repaid?: number;
   /** Money of a canceled 75-day return: when it is swept (refunds/money-back.ts). */
   sweepAt?: number;

@@ -1,6 +1,6 @@
 // Money coming back into a cash balance, and the ageing every lot of money in gets: its
 // 75-day return and 90-day sweep (the jobs are run by unreconciled.ts).
-import { AUTO_RETURN_AFTER_SECONDS, repaidCover } from '../../core/refund.ts';
+import { AUTO_RETURN_AFTER_SECONDS } from '../../core/refund.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { postCashTransactions, type CashBalanceTransaction, type CashMovementRequest } from '../cash-balance/service.ts';
@@ -10,14 +10,11 @@ import { scheduleJob } from '../scheduler/jobs.ts';
 /**
  * How money coming back into the cash balance ages:
  * - `new`: as new money, with its own 75-day return and 90-day sweep (spec refunds §2: a failed
- *   refund's money follows the unreconciled-funds rules). A canceled payment's and a canceled
- *   return's money first repays the merchant's outstanding overdraft cover: that part is never
- *   returned to the customer (the 90-day sweep gives it back to the merchant).
+ *   refund's money follows the unreconciled-funds rules). No return pays out the merchant's
+ *   overdraft cover (core/refund.ts returnable): the 90-day sweep gives that back.
  * - `sweepAt`: the money of a 75-day return that was canceled or bounced: a lot of its own that
  *   no second return pays out; it is swept when its funding turns 90 days old (spec refunds §6).
  * - `swept`: put back and swept in the same step (`then`): no lot.
- * Neither of the last two repays the cover: that money is the customer's, swept because it
- * could not be given back.
  */
 export type MoneyBackAge = { age: 'new' } | { age: 'sweepAt'; at: number } | { age: 'swept' };
 
@@ -30,9 +27,8 @@ export async function postMoneyBack(
   how: MoneyBackAge,
   then: CashMovementRequest[] = [],
 ): Promise<CashBalanceTransaction[]> {
-  const repays = how.age === 'new' && back.type !== 'refunded_from_payment';
-  const repaid = repays ? repaidCover(back.netAmount, await tx.cashCover(ctx.accountId, customerId, currency)) : 0;
-  const entry: CashMovementRequest = { ...back, repaid, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
+  // `repaid: 0` marks money back that ages (the auditor's cue); the merchant's cover is kept apart (returnable).
+  const entry: CashMovementRequest = { ...back, repaid: 0, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
   const entries = await postCashTransactions(tx, ctx, customerId, currency, [entry, ...then]);
   const customer = how.age === 'swept' ? undefined : await tx.get<Customer>('customers', ctx.accountId, customerId);
   if (customer && how.age === 'new') await scheduleFundingAge(tx, ctx, customer, entries[0]);

@@ -1,6 +1,6 @@
 // Money that arrived and was reversed or never used: funding reversals with their overdraft
 // correction, the automatic return at 75 days and the sweep to the merchant balance at 90.
-import { isLot, lotAmount, lotRemainder, ownedAmount, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
+import { isLot, lotAmount, lotRemainder, returnable, SWEEP_AFTER_SECONDS } from '../../core/refund.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { bookMerchant } from '../balance-transactions/service.ts';
@@ -46,7 +46,7 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
 
 /**
  * What is left of one lot: FIFO ageing from the balance and the lots that came in after it.
- * `owned` is what of it may go back to the customer (not the merchant's repaid cover).
+ * `owned` is what of it a return may pay the customer (not the merchant's overdraft cover).
  */
 async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob): Promise<{ remaining: number; owned: number; created: number } | null> {
   const funded = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, job.target);
@@ -54,7 +54,8 @@ async function fundingRemainder(tx: Tx, ctx: RequestContext, job: ScheduledJob):
   const balance = (await tx.cashBalances(ctx.accountId, job.customer))[job.currency] ?? 0;
   const after = await tx.cashCreditsAfter(ctx.accountId, job.customer, job.currency, funded.id);
   const remaining = lotRemainder(balance, after, lotAmount(funded));
-  return remaining > 0 ? { remaining, owned: Math.min(remaining, ownedAmount(funded)), created: funded.created } : null;
+  const cover = await tx.cashCover(ctx.accountId, job.customer, job.currency);
+  return remaining > 0 ? { remaining, owned: returnable(remaining, balance, cover), created: funded.created } : null;
 }
 
 async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Customer | null> {
@@ -65,7 +66,7 @@ async function liveCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Cu
 // Day 75: try to return what is left of the funding to the customer's bank. The return waits
 // for bank details until day 90, then its money is swept (see expireRefund; a canceled or
 // bounced one's money gets a sweep of its own, money-back.ts). A day-90 sweep of the funding is
-// scheduled as well: it takes what the return did not (the merchant's repaid cover). Without
+// scheduled as well: it takes what the return did not (the merchant's overdraft cover). Without
 // an email to ask for details the money waits for the day-90 sweep.
 registerJobHandler('funding_return', async (tx, ctx, job) => {
   const customer = await liveCustomer(tx, ctx, job.customer);

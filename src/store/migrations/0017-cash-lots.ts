@@ -2,8 +2,13 @@ import type { Migration } from './types.ts';
 
 /** A cash entry's share of money in (core/refund.ts lotAmount): a credit other than an overdraft correction, unless `_lot` says otherwise. */
 const LOT = (row: string) => `CASE WHEN ${row}.net_amount > 0 AND ${row}.type <> 'adjusted_for_overdraft' THEN COALESCE(${row}._lot, ${row}.net_amount) ELSE 0 END`;
-/** A cash entry's change to the merchant's outstanding overdraft cover: up by a correction, down by money back that repaid it. */
-const COVER = (row: string) => `(CASE WHEN ${row}.type = 'adjusted_for_overdraft' THEN ${row}.net_amount ELSE 0 END - COALESCE(${row}._repaid, 0))`;
+/**
+ * The merchant's outstanding overdraft cover after a cash entry, from the one before it: up by
+ * a correction (the merchant paid a reversal's hole), down by a sweep to the merchant balance
+ * (which takes the merchant's own money first), never below zero.
+ */
+const COVER = (row: string, previous: string, greatest: string) =>
+  `CASE ${row}.type WHEN 'adjusted_for_overdraft' THEN ${previous} + ${row}.net_amount WHEN 'transferred_to_balance' THEN ${greatest}(0, ${previous} + ${row}.net_amount) ELSE ${previous} END`;
 
 const LATEST = (column: string) => `(SELECT p.${column} FROM cash_balance_transactions p
   WHERE p.account_id = NEW.account_id AND p.customer = NEW.customer AND p.currency = NEW.currency AND p.seq < NEW.seq
@@ -37,10 +42,9 @@ const BACKFILL = `UPDATE cash_balance_transactions SET credited = w.credited, co
  * - `_lot`: a return canceled and swept in the same step, and a funding that was reversed,
  *   are not lots. Before, the swept return's `return_canceled` counted as new money and hid
  *   a later funding from its own 75-day return, which then never happened.
- * - `covered`: the running total of overdraft corrections (the merchant paid a reversal's
- *   hole) less what money back has repaid of them (`_repaid`). Money back first repays that
- *   cover, and that part is never returned to the customer; the 90-day sweep gives it back
- *   to the merchant.
+ * - `covered`: the merchant's overdraft cover not yet recovered (see COVER). A 75-day return
+ *   pays the customer at most the balance less that cover: the rest is the merchant's, and the
+ *   day-90 sweep gives it back. `_repaid` is kept on money back only to mark it as aged.
  * - the `credited` trigger counts `_lot`, and keeps `covered` beside it.
  */
 export const cashLots: Migration = {
@@ -58,7 +62,7 @@ export const cashLots: Migration = {
       kind: 'sql',
       sqlite: `CREATE TRIGGER cash_balance_transactions_credited AFTER INSERT ON cash_balance_transactions BEGIN
         UPDATE cash_balance_transactions SET credited = COALESCE(${LATEST('credited')}, 0) + ${LOT('NEW')},
-          covered = COALESCE(${LATEST('covered')}, 0) + ${COVER('NEW')}
+          covered = (SELECT ${COVER('NEW', 'q.previous', 'MAX')} FROM (SELECT COALESCE(${LATEST('covered')}, 0) AS previous) q)
         WHERE seq = NEW.seq;
       END`,
       postgres: `CREATE OR REPLACE FUNCTION cashbook_cash_credited() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -70,7 +74,7 @@ export const cashLots: Migration = {
             WHERE p.account_id = NEW.account_id AND p.customer = NEW.customer AND p.currency = NEW.currency
             ORDER BY p.seq DESC LIMIT 1;
           NEW.credited := COALESCE(previous_credited, 0) + ${LOT('NEW')};
-          NEW.covered := COALESCE(previous_covered, 0) + ${COVER('NEW')};
+          NEW.covered := ${COVER('NEW', 'COALESCE(previous_covered, 0)', 'GREATEST')};
           RETURN NEW;
         END $$`,
     },
