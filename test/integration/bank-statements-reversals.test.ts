@@ -4,11 +4,10 @@
 // MT940 :86:; and what assign and return say of a currency Cashbook can neither hold nor pay.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type Stripe from 'stripe';
 import type { TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, intent } from './payments-helpers.ts';
-import { assertBooks, merchantBalance } from './refund-helpers.ts';
+import { assertBooks } from './refund-helpers.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
 import { camt, type CamtEntry } from './camt-fixture.ts';
 
@@ -202,24 +201,5 @@ describeEachStore('bank statements: reversals of unmatched transfers, batches, I
       assert.match(refused.body.error.message, /in KWD, which Cashbook can neither hold in a cash balance \(EUR, GBP, JPY, MXN, USD\) nor pay back in a payment file \(EUR, GBP, USD\): handle it outside Cashbook.*Cashbook has no way to mark it handled/);
       assert.equal((await transfer(s, id)).status, 'open', 'a refusal changes nothing');
     }
-  });
-  it('a reversal of money that is out in a return nobody has been paid yet cancels the return instead of the merchant covering it', async () => {
-    const s = server();
-    const { stripe } = s;
-    const customer = await stripe.customers.create({ email: 'waiting@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
-    const { account: iban } = await virtualAccount(stripe, customer.id, 'eur');
-    const funding: CamtEntry = { amount: '10.00', currency: 'EUR', creditorAccount: iban, debtorName: 'Sender W', debtorIban: SENDER, ref: 'W-1', endToEndId: 'W-E2E-1', remittance: 'order 1' };
-    assert.deepEqual((await importFile(s, camt('053', '08', iban, [funding]))).lines.map((l) => l.status), ['funded']);
-    const waiting = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'eur', amount: 1000 } as Stripe.RefundCreateParams);
-    assert.equal(waiting.status, 'requires_action');
-    const merchantBefore = await merchantBalance(stripe, 'eur');
-    const back: CamtEntry = { amount: '10.00', currency: 'EUR', direction: 'DBIT', reversal: true, originalParties: true, creditorAccount: iban, debtorName: 'Sender W', debtorIban: SENDER, ref: 'W-R1', endToEndId: 'W-E2E-1' };
-    assert.deepEqual((await importFile(s, camt('053', '08', iban, [back]))).lines.map((l) => l.status), ['reversed']);
-    assert.equal((await stripe.refunds.retrieve(waiting.id)).status, 'canceled', 'the return can no longer pay it out');
-    const rows = (await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 10 })).data.reverse().map((r) => [r.type, r.net_amount]);
-    assert.deepEqual(rows, [['funded', 1000], ['return_initiated', -1000], ['return_canceled', 1000], ['funding_reversed', -1000]], 'no overdraft to cover');
-    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 0);
-    assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore);
-    await assertBooks(s);
   });
 });

@@ -76,8 +76,7 @@ async function sweepBack(tx: Tx, ctx: RequestContext, refund: Refund): Promise<v
   await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
 }
 
-/** `reconcile: false` leaves the money back unapplied (a reversal about to take it, unreconciled.ts). */
-export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: string, options: { reconcile?: boolean } = {}): Promise<Refund> {
+export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
   const before = toWire(refund);
   step(refund, 'cancel');
@@ -94,7 +93,7 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
     await addRefunded(tx, ctx, charge, -refund.amount);
   }
   await save(tx, ctx, refund, before);
-  if (refund._origin === 'customer_balance' && moneyLeft && options.reconcile !== false) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  if (refund._origin === 'customer_balance' && moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
 }
 

@@ -7,8 +7,6 @@ import { bookMerchant } from '../balance-transactions/service.ts';
 import { postCashTransactions, type CashBalanceTransaction, type CashMovementRequest } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { registerJobHandler, scheduleJob, type ScheduledJob } from '../scheduler/jobs.ts';
-import { cancelRefund } from './lifecycle.ts';
-import type { Refund } from './object.ts';
 import { createReturn } from './service.ts';
 
 /**
@@ -18,10 +16,7 @@ import { createReturn } from './service.ts';
  * together, so no reader sees a negative balance; succeeded payments stay succeeded.
  */
 export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<CashBalanceTransaction[]> {
-  let available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
-  if (funded.net_amount > available && (await cancelWaitingReturns(tx, ctx, customer.id, funded.currency, funded.net_amount - available)) > 0) {
-    available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
-  }
+  const available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
   const shortfall = funded.net_amount - available;
   const reversedId = ctx.ids('ccsbtxn');
   const movements: CashMovementRequest[] = [{ type: 'funding_reversed', netAmount: -funded.net_amount, id: reversedId }];
@@ -47,25 +42,6 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
     await bookMerchant(tx, ctx, { id: adjustment.txnId, amount: -shortfall, currency: funded.currency, type: 'adjustment', source: adjustment.entryId, description: 'CASH BALANCE OVERDRAFT ADJUSTMENT', counter: null });
   }
   return entries;
-}
-
-/**
- * The money a bank takes back may be out in a return that nobody has been paid yet (waiting
- * for bank details): such returns are canceled, newest first, until they cover what the
- * balance lacks, rather than the merchant covering it and the return paying it out after.
- * What a canceled return held beyond that stays in the balance, aged as money back.
- */
-async function cancelWaitingReturns(tx: Tx, ctx: RequestContext, customerId: string, currency: string, lacking: number): Promise<number> {
-  const waiting = (await tx.all<Refund>('refunds', ctx.accountId, { status: 'requires_action', currency }))
-    .filter((r) => r._customer === customerId && r._origin === 'customer_balance')
-    .reverse();
-  let canceled = 0;
-  for (const refund of waiting) {
-    if (canceled >= lacking) break;
-    await cancelRefund(tx, ctx, refund.id, { reconcile: false });
-    canceled += refund.amount;
-  }
-  return canceled;
 }
 
 /**
