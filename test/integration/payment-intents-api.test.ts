@@ -95,6 +95,8 @@ describeEachStore('payment intents: API surface', (server) => {
       await rejects(stripe.paymentIntents.create({ amount: 500, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'], statement_descriptor: descriptor } as Stripe.PaymentIntentCreateParams), 400, 'statement_descriptor');
     }
     assert.deepEqual([updated.statement_descriptor, updated.statement_descriptor_suffix], ['CASHBOOK ORDER 1', 'ORDER 1']);
+    const cleared = await stripe.paymentIntents.update(pi.id, { statement_descriptor: '' } as Stripe.PaymentIntentUpdateParams);
+    assert.equal(cleared.statement_descriptor, null, 'an empty string unsets it');
     for (const [name, value] of [['currency', 'eur'], ['customer', customer.id], ['payment_method_types', ['customer_balance']], ['setup_future_usage', 'off_session']] as const) {
       await assert.rejects(stripe.paymentIntents.update(pi.id, { [name]: value } as Stripe.PaymentIntentUpdateParams), (error: Stripe.errors.StripeError) => {
         assert.equal(error.statusCode, 400);

@@ -65,8 +65,8 @@ export const updateIntentParams = paramsObject({
   metadata: param.metadata().optional(),
   payment_method_options: paymentMethodOptions.optional(),
   receipt_email: param.nullableEmail(800).optional(),
-  statement_descriptor: statementDescriptor.optional(),
-  statement_descriptor_suffix: descriptorSuffix.optional(),
+  statement_descriptor: z.union([z.literal('').transform(() => null), statementDescriptor]).optional(), // '' unsets, as elsewhere
+  statement_descriptor_suffix: z.union([z.literal('').transform(() => null), descriptorSuffix]).optional(),
   ...Object.fromEntries(FIXED_AFTER_CREATE.map((name) => [name, z.unknown().optional()])),
 });
 
