@@ -149,8 +149,6 @@ export interface AgedEntry {
   type: string;
   /** Its share of money in, when not its net amount: 0 for a return canceled and swept in the same step, or for a reversed funding. */
   _lot?: number | null;
-  /** Of money coming back, the part that repaid an overdraft the merchant covered: it is the merchant's, never returned to the customer. */
-  _repaid?: number | null;
 }
 
 /** Money coming back into a cash balance (a payment canceled, a refund failed, a return canceled): a new lot with deadlines of its own. */

@@ -86,7 +86,7 @@ export interface ReadTx {
    * written after entry `entryId`: FIFO ageing of one lot.
    */
   cashCreditsAfter(accountId: string, customerId: string, currency: string, entryId: string): Promise<number>;
-  /** The merchant's overdraft cover of this customer and currency that money back has not repaid yet (migration 17). */
+  /** The merchant's overdraft cover of this customer and currency not yet recovered by a sweep (migration 17). */
   cashCover(accountId: string, customerId: string, currency: string): Promise<number>;
   /**
    * Rows (of any account unless `accountId` is given) whose integer column is <= max, ordered

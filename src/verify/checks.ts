@@ -49,7 +49,7 @@ export interface Data {
 }
 
 interface Customer { id: string; balance: number; currency: string | null; _deleted?: boolean; _credit_balances?: Record<string, number> }
-interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string }; _lot?: number; _repaid?: number; _sweep_at?: number }
+interface CashEntry { id: string; created: number; customer: string; currency: string; type: CashTransactionType; net_amount: number; ending_balance: number; applied_to_payment?: { payment_intent?: string }; unapplied_from_payment?: { payment_intent?: string }; _lot?: number; _aged?: boolean; _sweep_at?: number }
 interface Posting { id: string; journal: string; account: string; currency: string; amount: number }
 interface LedgerBalance { id: string; account: string; currency: string; amount: number }
 interface BalanceTransaction { id: string; currency: string; net: number }
@@ -285,8 +285,8 @@ function fundingJobs(data: Data, push: Push): void {
   // Deleting a test clock deletes its customers and cancels their jobs: no money waits on those.
   const deleted = new Set(data.customers.filter((c) => c.object._deleted).map((c) => key(c.account, c.object.id)));
   for (const { account, object: entry } of data.cashEntries) {
-    // Fundings, and money back written since migration 17 (which carries `_repaid`), age as lots.
-    const aged = entry.type === 'funded' || (MONEY_BACK_TYPES.has(entry.type) && entry._repaid !== undefined);
+    // Fundings, and money back written since migration 17 (marked `_aged`), age as lots.
+    const aged = entry.type === 'funded' || (MONEY_BACK_TYPES.has(entry.type) && entry._aged === true);
     if (!aged || !isLot(entry)) continue;
     const found = jobs.get(key(account, entry.id)) ?? [];
     // A canceled or bounced 75-day return's money is only swept, when its funding turns 90 days old.
@@ -314,7 +314,7 @@ function fundingJobs(data: Data, push: Push): void {
     const byId = new Map(chain.map((r) => [r.object.id, r.object]));
     for (const lot of openLots(chain.map((r) => r.object))) {
       const entry = byId.get(lot.id)!;
-      const legacy = MONEY_BACK_TYPES.has(entry.type) && entry._repaid === undefined;
+      const legacy = MONEY_BACK_TYPES.has(entry.type) && entry._aged !== true;
       if (legacy || pending.has(key(account, lot.id))) continue;
       push('funding_job', account, [lot.id, entry.customer], `${lot.remaining} ${entry.currency} of ${lot.id} (${entry.type}) is still in the cash balance with no 75/90-day job left to run`);
     }

@@ -44,7 +44,7 @@ async function remainders(store: Store, customer: string, currency: string): Pro
 // Back to migration 16: migration 11's trigger, without the columns 17 added.
 const v11 = (engine: 'sqlite' | 'postgres') =>
   clockStatus.steps.filter((step) => step.kind === 'sql' && /TRIGGER|FUNCTION/.test(step[engine]) && step[engine] !== 'SELECT 1').map((step) => (step as { sqlite: string; postgres: string })[engine]);
-const COLUMNS = ['covered', '_lot', '_repaid'].map((column) => `ALTER TABLE cash_balance_transactions DROP COLUMN ${column}`);
+const COLUMNS = ['covered', '_lot'].map((column) => `ALTER TABLE cash_balance_transactions DROP COLUMN ${column}`);
 const UNDO: Record<string, string[]> = {
   sqlite: ['DROP TRIGGER cash_balance_transactions_credited', ...COLUMNS, ...v11('sqlite').filter((sql) => sql.startsWith('CREATE TRIGGER'))],
   postgres: [...COLUMNS, ...v11('postgres').filter((sql) => sql.startsWith('CREATE FUNCTION')).map((sql) => sql.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'))],

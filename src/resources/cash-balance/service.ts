@@ -18,7 +18,7 @@ export interface CashBalanceTransaction extends StoredObject {
   type: CashTransactionType;
   /** See core/refund.ts AgedEntry. */
   _lot?: number;
-  _repaid?: number;
+  _aged?: boolean;
   _sweep_at?: number;
 }
 
@@ -33,8 +33,8 @@ export interface CashMovementRequest {
   counterAccount?: string;
   /** Its share of money in that ages, when not its net amount (core/refund.ts lotAmount). */
   lot?: number;
-  /** On money back: marks it as money that ages (0; see refunds/money-back.ts). */
-  repaid?: number;
+  /** Money back that ages as a lot (since migration 17; the auditor checks its jobs). */
+  aged?: boolean;
   /** Money of a canceled 75-day return: when it is swept (refunds/money-back.ts). */
   sweepAt?: number;
 }
@@ -90,7 +90,7 @@ export async function postCashTransactions(
     const detail = movements[index].detail;
     if (detail) entry[movement.type] = detail;
     if (movements[index].lot !== undefined) entry._lot = movements[index].lot;
-    if (movements[index].repaid !== undefined) entry._repaid = movements[index].repaid;
+    if (movements[index].aged) entry._aged = true;
     if (movements[index].sweepAt !== undefined) entry._sweep_at = movements[index].sweepAt;
     await tx.insert('cash_balance_transactions', ctx.accountId, entry);
     await writeJournal(tx, ctx, cashEntryPostings(customerId, currency, movement.netAmount, movements[index].counterAccount ?? DEFAULT_COUNTER_ACCOUNT[movement.type]));

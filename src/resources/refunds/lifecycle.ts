@@ -61,11 +61,6 @@ function returnedMoney(refund: Refund): MoneyBackAge {
   return refund._sweep_on_expiry && refund._expires_at !== null ? { age: 'sweepAt', at: refund._expires_at } : { age: 'new' };
 }
 
-/** A 75-day return whose funding is 90 days old: its money is swept the moment it comes back. */
-function sweptAtOnce(ctx: RequestContext, refund: Refund): boolean {
-  return refund._origin === 'customer_balance' && refund._sweep_on_expiry && ctx.clock.nowSeconds() >= (refund._expires_at ?? 0);
-}
-
 /** A 75-day return that came to nothing at day 90: its money comes back and goes to the merchant balance in one step. */
 async function sweepBack(tx: Tx, ctx: RequestContext, refund: Refund): Promise<void> {
   const sweepId = ctx.ids('ccsbtxn');
@@ -76,16 +71,32 @@ async function sweepBack(tx: Tx, ctx: RequestContext, refund: Refund): Promise<v
   await bookMerchant(tx, ctx, { id: txnId, amount: refund.amount, currency: refund.currency, type: 'payment_unreconciled', source: sweepId, description: 'UNRECONCILED CUSTOMER FUNDS', counter: null });
 }
 
+/**
+ * A refund's money back into the cash balance (canceled, expired, bounced by the bank):
+ * `return_canceled` for a return, `refunded_from_payment` for a payment refund, aged as
+ * returnedMoney says. A 75-day return expiring, or canceled or bounced once its funding is 90
+ * days old, is swept at once. Returns whether the money stays in the balance.
+ */
+async function moneyComesBack(tx: Tx, ctx: RequestContext, refund: Refund, expiring: boolean): Promise<boolean> {
+  if (refund._origin !== 'customer_balance') {
+    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, { age: 'new' });
+    return true;
+  }
+  if (refund._sweep_on_expiry && (expiring || ctx.clock.nowSeconds() >= (refund._expires_at ?? 0))) {
+    await sweepBack(tx, ctx, refund);
+    return false;
+  }
+  await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
+  return true;
+}
+
 export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: string): Promise<Refund> {
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
   const before = toWire(refund);
   step(refund, 'cancel');
-  let moneyLeft = true;
-  if (sweptAtOnce(ctx, refund)) {
-    await sweepBack(tx, ctx, refund);
-    moneyLeft = false;
-  } else if (refund._origin === 'customer_balance') {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
+  let moneyLeft = false;
+  if (refund._origin === 'customer_balance') {
+    moneyLeft = await moneyComesBack(tx, ctx, refund, false);
   } else {
     const charge = (await tx.getForUpdate<Charge>('charges', ctx.accountId, refund.charge!))!;
     const txn = await bookMerchant(tx, ctx, { amount: refund.amount, currency: refund.currency, type: 'payment_failure_refund', source: refund.id, description: 'REFUND CANCELED', counter: REFUNDS_PENDING });
@@ -93,7 +104,7 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
     await addRefunded(tx, ctx, charge, -refund.amount);
   }
   await save(tx, ctx, refund, before);
-  if (refund._origin === 'customer_balance' && moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
+  if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
 }
 
@@ -109,15 +120,7 @@ export async function expireRefund(tx: Tx, requestCtx: RequestContext, id: strin
   const before = toWire(refund);
   step(refund, 'expire');
   refund.failure_reason = 'unknown';
-  let moneyLeft = true;
-  if (refund._origin === 'customer_balance' && refund._sweep_on_expiry) {
-    await sweepBack(tx, ctx, refund);
-    moneyLeft = false;
-  } else if (refund._origin === 'customer_balance') {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, { age: 'new' });
-  } else {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, { age: 'new' });
-  }
+  const moneyLeft = await moneyComesBack(tx, ctx, refund, true);
   await save(tx, ctx, refund, before, 'refund.failed');
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
@@ -201,16 +204,7 @@ export async function returnedByBank(tx: Tx, requestCtx: RequestContext, id: str
   step(refund, 'bank_return');
   refund.failure_reason = reason;
   await writeJournal(tx, ctx, transfer(OUTSIDE, REFUNDS_PENDING, refund.currency, refund.amount));
-  let moneyLeft = true;
-  if (sweptAtOnce(ctx, refund)) {
-    // A 75-day return bounced after its funding's day 90: the money goes at once.
-    await sweepBack(tx, ctx, refund);
-    moneyLeft = false;
-  } else if (refund._origin === 'customer_balance') {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, returnedMoney(refund));
-  } else {
-    await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'refunded_from_payment', netAmount: refund.amount, detail: { refund: refund.id }, counterAccount: REFUNDS_PENDING }, { age: 'new' });
-  }
+  const moneyLeft = await moneyComesBack(tx, ctx, refund, false);
   await save(tx, ctx, refund, before, 'refund.failed');
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;

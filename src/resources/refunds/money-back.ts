@@ -27,8 +27,7 @@ export async function postMoneyBack(
   how: MoneyBackAge,
   then: CashMovementRequest[] = [],
 ): Promise<CashBalanceTransaction[]> {
-  // `repaid: 0` marks money back that ages (the auditor's cue); the merchant's cover is kept apart (returnable).
-  const entry: CashMovementRequest = { ...back, repaid: 0, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
+  const entry: CashMovementRequest = { ...back, aged: true, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
   const entries = await postCashTransactions(tx, ctx, customerId, currency, [entry, ...then]);
   const customer = how.age === 'swept' ? undefined : await tx.get<Customer>('customers', ctx.accountId, customerId);
   if (customer && how.age === 'new') await scheduleFundingAge(tx, ctx, customer, entries[0]);

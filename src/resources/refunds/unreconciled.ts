@@ -82,7 +82,7 @@ registerJobHandler('funding_return', async (tx, ctx, job) => {
   return sweep.id;
 });
 
-// Day 90: whatever is left of the funding moves to the merchant balance (the cover it repaid included).
+// Day 90: whatever is left of the funding moves to the merchant balance (the merchant's overdraft cover included).
 registerJobHandler('funding_sweep', async (tx, ctx, job) => {
   const customer = await liveCustomer(tx, ctx, job.customer);
   if (!customer) return;

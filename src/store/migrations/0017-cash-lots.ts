@@ -44,7 +44,7 @@ const BACKFILL = `UPDATE cash_balance_transactions SET credited = w.credited, co
  *   a later funding from its own 75-day return, which then never happened.
  * - `covered`: the merchant's overdraft cover not yet recovered (see COVER). A 75-day return
  *   pays the customer at most the balance less that cover: the rest is the merchant's, and the
- *   day-90 sweep gives it back. `_repaid` is kept on money back only to mark it as aged.
+ *   day-90 sweep gives it back.
  * - the `credited` trigger counts `_lot`, and keeps `covered` beside it.
  */
 export const cashLots: Migration = {
@@ -52,7 +52,6 @@ export const cashLots: Migration = {
   name: 'cash-lots',
   steps: [
     { kind: 'addColumn', table: 'cash_balance_transactions', column: '_lot', type: 'integer' },
-    { kind: 'addColumn', table: 'cash_balance_transactions', column: '_repaid', type: 'integer' },
     // Like `credited`, not a declared column: only the trigger and cashCover touch it.
     { kind: 'sql', sqlite: 'ALTER TABLE cash_balance_transactions ADD COLUMN covered INTEGER', postgres: 'ALTER TABLE cash_balance_transactions ADD COLUMN covered BIGINT' },
     { kind: 'sql', sqlite: MARK_LEGACY, postgres: MARK_LEGACY },
