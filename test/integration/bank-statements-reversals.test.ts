@@ -4,10 +4,11 @@
 // MT940 :86:; and what assign and return say of a currency Cashbook can neither hold nor pay.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import type Stripe from 'stripe';
 import type { TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, intent } from './payments-helpers.ts';
-import { assertBooks } from './refund-helpers.ts';
+import { assertBooks, IBAN_OK, merchantBalance, submitBankDetails } from './refund-helpers.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
 import { camt, type CamtEntry } from './camt-fixture.ts';
 
@@ -201,5 +202,38 @@ describeEachStore('bank statements: reversals of unmatched transfers, batches, I
       assert.match(refused.body.error.message, /in KWD, which Cashbook can neither hold in a cash balance \(EUR, GBP, JPY, MXN, USD\) nor pay back in a payment file \(EUR, GBP, USD\): handle it outside Cashbook.*Cashbook has no way to mark it handled/);
       assert.equal((await transfer(s, id)).status, 'open', 'a refusal changes nothing');
     }
+  });
+  it('a reversal of money out in returns nobody has been paid yet takes it from the newest return, and sends the surplus out again; the merchant covers nothing', async () => {
+    const s = server();
+    const { stripe } = s;
+    const customer = await stripe.customers.create({ email: 'waiting@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account: iban } = await virtualAccount(stripe, customer.id, 'eur');
+    const sent = (n: number, amount: string): CamtEntry => ({ amount, currency: 'EUR', creditorAccount: iban, debtorName: 'Sender W', debtorIban: SENDER, ref: `W-${n}`, endToEndId: `W-E2E-${n}`, remittance: `order ${n}` });
+    assert.deepEqual((await importFile(s, camt('053', '08', iban, [sent(1, '10.00'), sent(2, '6.00')]))).lines.map((l) => l.status), ['funded', 'funded']);
+    const ret = (amount: number) => stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'eur', amount, metadata: { case: String(amount) } } as Stripe.RefundCreateParams);
+    const older = await ret(900);
+    const newer = await ret(500); // 200 stay in the balance
+    assert.equal(newer.status, 'requires_action');
+    const merchantBefore = await merchantBalance(stripe, 'eur');
+    const back: CamtEntry = { amount: '10.00', currency: 'EUR', direction: 'DBIT', reversal: true, originalParties: true, creditorAccount: iban, debtorName: 'Sender W', debtorIban: SENDER, ref: 'W-R1', endToEndId: 'W-E2E-1' };
+    assert.deepEqual((await importFile(s, camt('053', '08', iban, [back]))).lines.map((l) => l.status), ['reversed']);
+    // 1000 taken back with 200 in the balance: the newer return gives its 500, the older 300 of its 900.
+    assert.equal((await stripe.refunds.retrieve(newer.id)).status, 'canceled');
+    assert.equal((await stripe.refunds.retrieve(older.id)).status, 'canceled');
+    const rows = (await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 20 })).data.reverse().map((r) => [r.type, r.net_amount]);
+    assert.deepEqual(rows.slice(4), [['return_canceled', 500], ['return_canceled', 900], ['return_initiated', -600], ['funding_reversed', -1000]], 'no overdraft to cover');
+    const again = (await stripe.refunds.list({ limit: 5 })).data.filter((r) => r.status === 'requires_action');
+    assert.equal(again.length, 1, 'one new return for what the older one held beyond the reversal');
+    assert.equal(again[0].amount, 600);
+    assert.deepEqual(again[0].metadata, { case: '900' });
+    const until = (r: Stripe.Refund) => (r.next_action as { display_details?: { expires_at?: number } } | null)?.display_details?.expires_at;
+    assert.equal(until(again[0]), until(older), 'with the deadline of the return it replaces');
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 0);
+    assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore, 'the merchant pays nothing for money that never left');
+    await assertBooks(s);
+    // The customer is paid what is theirs: 1600 sent, 1000 taken back by the bank, 600 out in the new return.
+    assert.equal((await submitBankDetails(s, again[0].id, IBAN_OK)).body.status, 'succeeded');
+    assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore);
+    await assertBooks(s);
   });
 });

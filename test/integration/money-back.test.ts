@@ -159,21 +159,27 @@ describeEachStore('money back into a cash balance ages like a funding', (server)
     assert.equal(await balanceOf(stripe, cus.id, 'gbp'), 0, 'nothing left without a deadline');
   });
 
-  it("a sweep gives the merchant back its overdraft cover first; money that comes back later is the customer's", async () => {
+  it("a reversal while a 75-day return waits takes the money from the return, not the merchant; the rest goes out again and is swept at the funding's day 90", async () => {
     const { stripe } = server();
     const { cus, start, at } = await clocked(stripe, 'automatic');
     await fund(stripe, cus.id, 100);
-    await at(76); // its 75-day return takes the 100
+    await at(76); // its 75-day return takes the 100 and waits for bank details
+    const [auto] = (await stripe.refunds.list({ limit: 10 })).data.filter((r) => r.currency === 'usd' && r.amount === 100 && r.created === start + 75 * DAY);
+    assert.ok(auto);
     const pi = await intent(stripe, cus.id, 800);
     const merchantBefore = await merchantBalance(stripe);
-    await fund(stripe, cus.id, 80, 'usd', 'reversal_3'); // applied to the payment, then pulled back: the merchant covers 80
-    assert.equal(await merchantBalance(stripe), merchantBefore - 80);
-    await at(91); // the return expired: its 100 is swept, 80 of it the merchant's cover
+    await fund(stripe, cus.id, 80, 'usd', 'reversal_3'); // applied to the payment, then pulled back: the waiting return's money covers it
+    assert.equal((await stripe.refunds.retrieve(auto.id)).status, 'canceled');
+    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-5), [['funded', 80, 76], ['applied_to_payment', -80, 76], ['return_canceled', 100, 76], ['return_initiated', -20, 76], ['funding_reversed', -80, 76]]);
+    assert.equal(await merchantBalance(stripe), merchantBefore, 'the merchant covers nothing');
+    assert.deepEqual((await returnsOf(stripe, cus.id, 'usd', start)).slice(-1), [[20, 'requires_action', 76]]);
+    await at(91); // the new return runs out with its funding's day 90: its 20 are swept
+    assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['return_canceled', 20, 90], ['transferred_to_balance', -20, 90]]);
     assert.equal(await merchantBalance(stripe), merchantBefore + 20);
-    await stripe.paymentIntents.cancel(pi.id); // the 80 in the payment comes back: the customer's now
+    await stripe.paymentIntents.cancel(pi.id); // the 80 in the payment comes back: the customer's
     await at(167);
     assert.deepEqual((await rows(stripe, cus.id, start)).slice(-2), [['unapplied_from_payment', 80, 91], ['return_initiated', -80, 166]]);
-    // Every cent accounted for: 180 sent, 80 taken back by the bank, 80 returned, 20 kept by the merchant for the customer.
+    // Every cent accounted for: 180 sent, 80 taken back by the bank, 80 returned, 20 swept to the merchant for the customer.
     assert.equal(await merchantBalance(stripe), merchantBefore + 20);
   });
 

@@ -17,9 +17,9 @@ import { registerJobHandler } from '../scheduler/jobs.ts';
 import { customerContext } from '../test-clocks/service.ts';
 import { mergeMetadata } from '../../wire/params.ts';
 import { bankDestination, setStatus, type Refund } from './object.ts';
-import { addRefunded, loadRefund } from './service.ts';
+import { addRefunded, createReturn, loadRefund } from './service.ts';
 import { postMoneyBack, type MoneyBackAge } from './money-back.ts';
-import type { SubmitBankDetailsParams } from './params.ts';
+import type { CreateRefundParams, SubmitBankDetailsParams } from './params.ts';
 import type { PayoutAccount } from '../../core/payout-account.ts';
 
 const REFUSALS: Record<RefundAction, string> = {
@@ -106,6 +106,32 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
   await save(tx, ctx, refund, before);
   if (moneyLeft) await afterCashInflow(tx, ctx, await lockCustomer(tx, ctx, refund._customer), refund.currency, null);
   return refund;
+}
+
+/**
+ * A bank reversal needs money that this return holds while it waits for bank details (nothing
+ * has been paid): the return is canceled and its money put back for the reversal to take in the
+ * same transaction (no lot, no reconciliation). What the reversal does not need goes out again
+ * in a new return with the same deadline, email, reason and metadata. Returns what it gives the
+ * reversal: at most `needed`.
+ */
+export async function cancelForReversal(tx: Tx, requestCtx: RequestContext, id: string, needed: number): Promise<number> {
+  const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  const before = toWire(refund);
+  step(refund, 'cancel');
+  await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, { age: 'taken' });
+  await save(tx, ctx, refund, before);
+  const given = Math.min(needed, refund.amount);
+  if (refund.amount > given) {
+    // Stripe has no partial cancel of a refund; a new one with the old deadline is the nearest (Cashbook's choice).
+    await createReturn(
+      tx,
+      ctx,
+      { origin: 'customer_balance', customer: refund._customer, currency: refund.currency, amount: refund.amount - given, instructions_email: refund.instructions_email, reason: (refund.reason ?? undefined) as CreateRefundParams['reason'], metadata: refund.metadata },
+      { expiresAt: refund._expires_at ?? undefined, sweepOnExpiry: refund._sweep_on_expiry },
+    );
+  }
+  return given;
 }
 
 /**

@@ -15,8 +15,9 @@ import { scheduleJob } from '../scheduler/jobs.ts';
  * - `sweepAt`: the money of a 75-day return that was canceled or bounced: a lot of its own that
  *   no second return pays out; it is swept when its funding turns 90 days old (spec refunds §6).
  * - `swept`: put back and swept in the same step (`then`): no lot.
+ * - `taken`: put back for a bank reversal that takes it in the same transaction: no lot.
  */
-export type MoneyBackAge = { age: 'new' } | { age: 'sweepAt'; at: number } | { age: 'swept' };
+export type MoneyBackAge = { age: 'new' } | { age: 'sweepAt'; at: number } | { age: 'swept' } | { age: 'taken' };
 
 export async function postMoneyBack(
   tx: Tx,
@@ -27,9 +28,10 @@ export async function postMoneyBack(
   how: MoneyBackAge,
   then: CashMovementRequest[] = [],
 ): Promise<CashBalanceTransaction[]> {
-  const entry: CashMovementRequest = { ...back, aged: true, ...(how.age === 'swept' ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
+  const noLot = how.age === 'swept' || how.age === 'taken';
+  const entry: CashMovementRequest = { ...back, aged: true, ...(noLot ? { lot: 0 } : {}), ...(how.age === 'sweepAt' ? { sweepAt: how.at } : {}) };
   const entries = await postCashTransactions(tx, ctx, customerId, currency, [entry, ...then]);
-  const customer = how.age === 'swept' ? undefined : await tx.get<Customer>('customers', ctx.accountId, customerId);
+  const customer = noLot ? undefined : await tx.get<Customer>('customers', ctx.accountId, customerId);
   if (customer && how.age === 'new') await scheduleFundingAge(tx, ctx, customer, entries[0]);
   if (customer && how.age === 'sweepAt') {
     await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: entries[0].id, customer: customer.id, currency, dueAt: how.at, testClock: customer.test_clock });

@@ -7,16 +7,23 @@ import { bookMerchant } from '../balance-transactions/service.ts';
 import { postCashTransactions, type CashBalanceTransaction, type CashMovementRequest } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { registerJobHandler, scheduleJob, type ScheduledJob } from '../scheduler/jobs.ts';
+import { cancelForReversal } from './lifecycle.ts';
+import type { Refund } from './object.ts';
 import { createReturn } from './service.ts';
 
 /**
  * The sending bank pulled a transfer back: `funding_reversed` for the whole amount and, when
  * the money was already used, `adjusted_for_overdraft` bringing the balance back to zero,
  * paid from the merchant balance (an `adjustment` balance transaction). Both rows are written
- * together, so no reader sees a negative balance; succeeded payments stay succeeded.
+ * together, so no reader sees a negative balance; succeeded payments stay succeeded. Money that
+ * is out in a return nobody has been paid yet is taken from the return first (takeFromWaitingReturns).
  */
 export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<CashBalanceTransaction[]> {
-  const available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
+  let available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
+  if (funded.net_amount > available) {
+    await takeFromWaitingReturns(tx, ctx, customer.id, funded.currency, funded.net_amount - available);
+    available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
+  }
   const shortfall = funded.net_amount - available;
   const reversedId = ctx.ids('ccsbtxn');
   const movements: CashMovementRequest[] = [{ type: 'funding_reversed', netAmount: -funded.net_amount, id: reversedId }];
@@ -42,6 +49,25 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
     await bookMerchant(tx, ctx, { id: adjustment.txnId, amount: -shortfall, currency: funded.currency, type: 'adjustment', source: adjustment.entryId, description: 'CASH BALANCE OVERDRAFT ADJUSTMENT', counter: null });
   }
   return entries;
+}
+
+/**
+ * The balance lacks `lacking` for a reversal, and returns of this customer still wait for bank
+ * details: their money has not left, and paying it out after the bank took the funding back
+ * would pay the customer with the merchant's money. The newest are canceled until they cover
+ * what is lacking; the last one's surplus goes out again in a new return (cancelForReversal).
+ * Returns already pending (details given, in or waiting for a payment file) are left alone.
+ * So is one without an instructions email: a new return for its surplus would need one.
+ */
+async function takeFromWaitingReturns(tx: Tx, ctx: RequestContext, customerId: string, currency: string, lacking: number): Promise<void> {
+  const waiting = (await tx.all<Refund>('refunds', ctx.accountId, { status: 'requires_action', currency }))
+    .filter((refund) => refund._customer === customerId && refund._origin === 'customer_balance' && refund.instructions_email !== undefined)
+    .reverse();
+  let left = lacking;
+  for (const refund of waiting) {
+    if (left <= 0) break;
+    left -= await cancelForReversal(tx, ctx, refund.id, left);
+  }
 }
 
 /**
