@@ -11,15 +11,17 @@ export type RefundAction =
   | 'bounce' // the customer's bank sent it back: ask again
   | 'cancel' // the merchant cancels before details were given
   | 'expire' // no details within the window
-  | 'bank_return'; // live mode: the customer's bank sent the merchant's payment back
+  | 'bank_return' // live mode: the customer's bank sent the merchant's payment back
+  | 'withdraw'; // a bank reversal takes back the money of a return nobody has been paid (no payment file holds it)
 
-const TRANSITIONS: Record<RefundAction, { from: RefundStatus; to: RefundStatus }> = {
+const TRANSITIONS: Record<RefundAction, { from: RefundStatus | RefundStatus[]; to: RefundStatus }> = {
   submit_details: { from: 'requires_action', to: 'pending' },
   settle: { from: 'pending', to: 'succeeded' },
   bounce: { from: 'succeeded', to: 'requires_action' },
   cancel: { from: 'requires_action', to: 'canceled' },
   expire: { from: 'requires_action', to: 'failed' },
   bank_return: { from: 'succeeded', to: 'failed' },
+  withdraw: { from: ['requires_action', 'pending'], to: 'canceled' },
 };
 
 export const DAY_SECONDS = 86_400;
@@ -34,7 +36,7 @@ export const SWEEP_AFTER_SECONDS = 90 * DAY_SECONDS;
 /** The status after `action`, or null when the refund's status does not allow it. */
 export function nextRefundStatus(status: RefundStatus, action: RefundAction): RefundStatus | null {
   const transition = TRANSITIONS[action];
-  return transition.from === status ? transition.to : null;
+  return (Array.isArray(transition.from) ? transition.from.includes(status) : transition.from === status) ? transition.to : null;
 }
 
 /** Where a new refund starts: waiting for bank details, or paying at once when they are known. */

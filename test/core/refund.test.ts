@@ -23,7 +23,7 @@ import {
 } from '../../src/core/refund.ts';
 
 const STATUSES: RefundStatus[] = ['requires_action', 'pending', 'succeeded', 'failed', 'canceled'];
-const ACTIONS: RefundAction[] = ['submit_details', 'settle', 'bounce', 'cancel', 'expire'];
+const ACTIONS: RefundAction[] = ['submit_details', 'settle', 'bounce', 'cancel', 'expire', 'bank_return', 'withdraw'];
 
 function apiError(fn: () => unknown, code?: string, param?: string): void {
   assert.throws(fn, (error: unknown) => {
@@ -44,9 +44,12 @@ describe('refund state machine', () => {
     }
     assert.deepEqual(allowed.sort(), [
       'pending -settle-> succeeded',
+      'pending -withdraw-> canceled',
       'requires_action -cancel-> canceled',
       'requires_action -expire-> failed',
       'requires_action -submit_details-> pending',
+      'requires_action -withdraw-> canceled',
+      'succeeded -bank_return-> failed',
       'succeeded -bounce-> requires_action',
     ]);
   });

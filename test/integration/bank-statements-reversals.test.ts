@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import type { TestServer } from '../support/server.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { balanceOf, intent } from './payments-helpers.ts';
-import { assertBooks, IBAN_OK, merchantBalance, submitBankDetails } from './refund-helpers.ts';
+import { advanceClock, assertBooks, DAY, IBAN_OK, merchantBalance } from './refund-helpers.ts';
 import { virtualAccount, type Statement } from './bank-helpers.ts';
 import { camt, type CamtEntry } from './camt-fixture.ts';
 
@@ -203,7 +203,7 @@ describeEachStore('bank statements: reversals of unmatched transfers, batches, I
       assert.equal((await transfer(s, id)).status, 'open', 'a refusal changes nothing');
     }
   });
-  it('a reversal of money out in returns nobody has been paid yet takes it from the newest return, and sends the surplus out again; the merchant covers nothing', async () => {
+  it("a reversal takes the reversed funding's money out of returns nobody has been paid yet, newest first; the surplus goes out again, and the old link opens it", async () => {
     const s = server();
     const { stripe } = s;
     const customer = await stripe.customers.create({ email: 'waiting@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
@@ -212,28 +212,81 @@ describeEachStore('bank statements: reversals of unmatched transfers, batches, I
     assert.deepEqual((await importFile(s, camt('053', '08', iban, [sent(1, '10.00'), sent(2, '6.00')]))).lines.map((l) => l.status), ['funded', 'funded']);
     const ret = (amount: number) => stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'eur', amount, metadata: { case: String(amount) } } as Stripe.RefundCreateParams);
     const older = await ret(900);
+    const link = await s.request('POST', `/cashbook/v1/refunds/${older.id}/bank_details_link`);
+    assert.equal(link.status, 200);
     const newer = await ret(500); // 200 stay in the balance
     assert.equal(newer.status, 'requires_action');
     const merchantBefore = await merchantBalance(stripe, 'eur');
     const back: CamtEntry = { amount: '10.00', currency: 'EUR', direction: 'DBIT', reversal: true, originalParties: true, creditorAccount: iban, debtorName: 'Sender W', debtorIban: SENDER, ref: 'W-R1', endToEndId: 'W-E2E-1' };
     assert.deepEqual((await importFile(s, camt('053', '08', iban, [back]))).lines.map((l) => l.status), ['reversed']);
-    // 1000 taken back with 200 in the balance: the newer return gives its 500, the older 300 of its 900.
+    // The first funding's 1000: none is in the balance (FIFO keeps the newest money, 200 of the second), all of it in the returns.
     assert.equal((await stripe.refunds.retrieve(newer.id)).status, 'canceled');
     assert.equal((await stripe.refunds.retrieve(older.id)).status, 'canceled');
     const rows = (await stripe.customers.listCashBalanceTransactions(customer.id, { limit: 20 })).data.reverse().map((r) => [r.type, r.net_amount]);
-    assert.deepEqual(rows.slice(4), [['return_canceled', 500], ['return_canceled', 900], ['return_initiated', -600], ['funding_reversed', -1000]], 'no overdraft to cover');
+    assert.deepEqual(rows.slice(4), [['return_canceled', 500], ['return_canceled', 900], ['return_initiated', -400], ['funding_reversed', -1000]], 'no overdraft to cover');
     const again = (await stripe.refunds.list({ limit: 5 })).data.filter((r) => r.status === 'requires_action');
     assert.equal(again.length, 1, 'one new return for what the older one held beyond the reversal');
-    assert.equal(again[0].amount, 600);
+    assert.equal(again[0].amount, 400);
     assert.deepEqual(again[0].metadata, { case: '900' });
     const until = (r: Stripe.Refund) => (r.next_action as { display_details?: { expires_at?: number } } | null)?.display_details?.expires_at;
     assert.equal(until(again[0]), until(older), 'with the deadline of the return it replaces');
-    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 0);
+    assert.equal(await balanceOf(stripe, customer.id, 'eur'), 200);
     assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore, 'the merchant pays nothing for money that never left');
     await assertBooks(s);
-    // The customer is paid what is theirs: 1600 sent, 1000 taken back by the bank, 600 out in the new return.
-    assert.equal((await submitBankDetails(s, again[0].id, IBAN_OK)).body.status, 'succeeded');
+    // The link the customer holds opens the new return: 600 sent and kept, 400 of it out in the new return.
+    const page = await fetch(link.body.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /4\.00/);
+    const submitted = await fetch(link.body.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account_holder_name: 'Sender W', ...IBAN_OK }).toString() });
+    assert.equal(submitted.status, 200, await submitted.text());
+    assert.equal((await stripe.refunds.retrieve(again[0].id)).status, 'succeeded');
     assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore);
+    await assertBooks(s);
+  });
+
+  it("on a clock: the funding's own 75-day return gives its money back first, a newer return stays; a swept funding's reversal is the merchant's to cover", async () => {
+    const s = server();
+    const { stripe } = s;
+    const start = Math.floor(Date.now() / 1000);
+    const clocked = async (email: string | undefined) => {
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+      const customer = await stripe.customers.create({ email, test_clock: clock.id, cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+      const { account } = await virtualAccount(stripe, customer.id, 'eur');
+      return { customer, account, at: (days: number) => advanceClock(stripe, clock.id, start + days * DAY) };
+    };
+    const entry = (account: string, n: string, amount: string, reversal = false): CamtEntry => reversal
+      ? { amount, currency: 'EUR', direction: 'DBIT', reversal: true, originalParties: true, creditorAccount: account, debtorName: 'Sender C', debtorIban: SENDER, ref: `C-R${n}`, endToEndId: `C-E2E-${n}` }
+      : { amount, currency: 'EUR', creditorAccount: account, debtorName: 'Sender C', debtorIban: SENDER, ref: `C-${n}`, endToEndId: `C-E2E-${n}` };
+    const statuses = async (account: string, entries: CamtEntry[]) => (await importFile(s, camt('053', '08', account, entries))).lines.map((l) => l.status);
+    const tail = async (customer: string, n: number) => (await stripe.customers.listCashBalanceTransactions(customer, { limit: n })).data.reverse().map((r) => [r.type, r.net_amount]);
+
+    const a = await clocked('own@example.com');
+    assert.deepEqual(await statuses(a.account, [entry(a.account, 'A1', '100.00')]), ['funded']);
+    await a.at(10);
+    assert.deepEqual(await statuses(a.account, [entry(a.account, 'A2', '60.00')]), ['funded']);
+    await a.at(76); // the first funding's 75-day return takes its 100.00
+    const [auto] = (await stripe.refunds.list({ limit: 10 })).data.filter((r) => r.status === 'requires_action' && r.amount === 10_000);
+    assert.ok(auto);
+    const mine = await stripe.refunds.create({ origin: 'customer_balance', customer: a.customer.id, currency: 'eur', amount: 6_000 } as Stripe.RefundCreateParams);
+    await a.at(80);
+    const merchantBefore = await merchantBalance(stripe, 'eur');
+    assert.deepEqual(await statuses(a.account, [entry(a.account, 'A1', '100.00', true)]), ['reversed']);
+    assert.equal((await stripe.refunds.retrieve(auto.id)).status, 'canceled', "the funding's own return holds its money");
+    assert.equal((await stripe.refunds.retrieve(mine.id)).status, 'requires_action', 'the newer return holds newer money: untouched');
+    assert.deepEqual(await tail(a.customer.id, 2), [['return_canceled', 10_000], ['funding_reversed', -10_000]]);
+    assert.equal(await merchantBalance(stripe, 'eur'), merchantBefore);
+
+    const b = await clocked(undefined); // no email: no 75-day return, swept at 90
+    assert.deepEqual(await statuses(b.account, [entry(b.account, 'B1', '100.00')]), ['funded']);
+    await b.at(91);
+    assert.deepEqual(await tail(b.customer.id, 1), [['transferred_to_balance', -10_000]]);
+    assert.deepEqual(await statuses(b.account, [entry(b.account, 'B2', '50.00')]), ['funded']);
+    const theirs = await stripe.refunds.create({ origin: 'customer_balance', customer: b.customer.id, currency: 'eur', amount: 5_000, instructions_email: 'b@example.com' } as Stripe.RefundCreateParams);
+    const beforeReversal = await merchantBalance(stripe, 'eur');
+    assert.deepEqual(await statuses(b.account, [entry(b.account, 'B1', '100.00', true)]), ['reversed']);
+    assert.equal((await stripe.refunds.retrieve(theirs.id)).status, 'requires_action', "the swept funding's money is with the merchant, not in the return");
+    assert.deepEqual(await tail(b.customer.id, 2), [['funding_reversed', -10_000], ['adjusted_for_overdraft', 10_000]]);
+    assert.equal(await merchantBalance(stripe, 'eur'), beforeReversal - 10_000, 'the merchant gives back what the sweep gave it');
     await assertBooks(s);
   });
 });

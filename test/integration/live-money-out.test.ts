@@ -17,6 +17,7 @@ import { assertValidPain001 } from '../support/pain001-schema.ts';
 import { describeEachStore } from '../support/suite.ts';
 import { intent as waitingIntent } from './payments-helpers.ts';
 import { assertBooks } from './refund-helpers.ts';
+import { camt, type CamtEntry } from './camt-fixture.ts';
 import { assertCash, assertPain001, bai2, camt053, customerGivesDetails, eventsOf, liveAccount, liveVirtualAccount, MASTER, mt940, newFile, payment, sepaId, text } from './live-helpers.ts';
 
 describeEachStore('live money out', (server) => {
@@ -307,6 +308,32 @@ describeEachStore('live money out', (server) => {
     const again = await live.importStatement(camt053([{ amount: '20.00', currency: 'EUR', name: 'Bo Unce', endToEndId: returned.id, ref: 'RTN-PB1-B', returnReason: 'AC04' }]));
     assert.deepEqual(again.lines.map((l) => [l.status, l.refund]), [['unmatched', null]], 'a failed refund cannot come back twice: the credit is kept for the merchant to place');
     await assertCash(stripe, customer.id, 'eur', ledger);
+    await assertBooks(live.s);
+  });
+
+  it("a bank reversal takes back money of a return that has the customer's details but is in no payment file yet; the rest goes out in a new return with those details", async () => {
+    const live = await liveAccount(server());
+    const { stripe } = live;
+    const customer = await stripe.customers.create({ email: 'late.reversal@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const iban = await liveVirtualAccount(stripe, customer.id, 'eur');
+    const sender = 'DE89370400440532013000';
+    const sent = (n: number, amount: string): CamtEntry => ({ amount, currency: 'EUR', creditorAccount: iban, debtorName: 'Lena Late', debtorIban: sender, ref: `LR-${n}`, endToEndId: `LR-E2E-${n}` });
+    assert.deepEqual((await live.importStatement(camt('053', '08', MASTER, [sent(1, '100.00'), sent(2, '50.00')]))).lines.map((l) => l.status), ['funded', 'funded']);
+    const refund = await stripe.refunds.create({ origin: 'customer_balance', customer: customer.id, currency: 'eur', amount: 12_000 });
+    await customerGivesDetails(live, refund, { account_holder_name: 'Lena Late', iban: 'FR14 2004 1010 0505 0001 3M02 606' }, /120\.00/);
+    // The bank takes the 50.00 back: 30.00 of it is still in the balance (FIFO keeps the newest money), 20.00 is in the return.
+    const back: CamtEntry = { amount: '50.00', currency: 'EUR', direction: 'DBIT', reversal: true, originalParties: true, creditorAccount: iban, debtorName: 'Lena Late', debtorIban: sender, ref: 'LR-R2', endToEndId: 'LR-E2E-2' };
+    assert.deepEqual((await live.importStatement(camt('053', '08', MASTER, [back]))).lines.map((l) => l.status), ['reversed']);
+    assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'canceled');
+    await assertCash(stripe, customer.id, 'eur', [['funded', 10_000], ['funded', 5_000], ['return_initiated', -12_000], ['return_canceled', 12_000], ['return_initiated', -10_000], ['funding_reversed', -5_000]]);
+    const rest = (await stripe.refunds.list({ limit: 5 })).data.find((r) => r.status === 'pending');
+    assert.ok(rest, 'the rest is a new return, pending with the details the customer gave');
+    assert.equal(rest.amount, 10_000);
+    await live.api('POST', '/cashbook/v1/merchant_bank_accounts', `currency=eur&account_holder_name=Cashbook Merchant BV&iban=${MASTER}&bic=ABNANL2A`);
+    const file = await newFile(live, 'eur');
+    assert.deepEqual([file.count, file.amount, file.refunds], [1, 10_000, [rest.id]]);
+    assert.deepEqual(payment(await live.content(file.id), rest.id).iban, 'FR1420041010050500013M02606');
+    assert.equal((await stripe.balance.retrieve()).available.find((b) => b.currency === 'eur')?.amount ?? 0, 0, 'the merchant covered nothing');
     await assertBooks(live.s);
   });
 });

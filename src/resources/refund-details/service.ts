@@ -76,7 +76,9 @@ export async function openRefundLink(tx: ReadTx | Tx, token: string, clock: Cloc
   if (!/^(test|live)_[0-9A-Za-z]{32}$/.test(token)) return undefined;
   const link = forUpdate ? await (tx as Tx).getForUpdate<RefundLink>('refund_links', PUBLIC_ACCOUNT, token) : await tx.get<RefundLink>('refund_links', PUBLIC_ACCOUNT, token);
   if (!link) return undefined;
-  const refund = await tx.get<Refund>('refunds', link.account_id, link.refund);
+  let refund = await tx.get<Refund>('refunds', link.account_id, link.refund);
+  // A return a bank reversal replaced (refunds/lifecycle.ts withdrawForReversal): the link opens the one paying out the rest.
+  for (let hops = 0; refund?._replaced_by && hops < 100; hops++) refund = await tx.get<Refund>('refunds', link.account_id, refund._replaced_by);
   if (!refund) return undefined;
   return { link, refund, now: await refundNow(tx, link.account_id, link.livemode, refund, clock) };
 }

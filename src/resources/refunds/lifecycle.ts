@@ -29,6 +29,7 @@ const REFUSALS: Record<RefundAction, string> = {
   cancel: "You can't cancel refunds in other states than requires_action.",
   expire: 'Only a refund in requires_action can be expired.',
   bank_return: 'Only a paid refund can come back from the bank.',
+  withdraw: 'Only a refund nobody has been paid yet can give its money to a bank reversal.',
 };
 
 async function save(tx: Tx, ctx: RequestContext, refund: Refund, before: Record<string, unknown>, extraEvent?: string): Promise<void> {
@@ -109,28 +110,32 @@ export async function cancelRefund(tx: Tx, requestCtx: RequestContext, id: strin
 }
 
 /**
- * A bank reversal needs money that this return holds while it waits for bank details (nothing
- * has been paid): the return is canceled and its money put back for the reversal to take in the
- * same transaction (no lot, no reconciliation). What the reversal does not need goes out again
- * in a new return with the same deadline, email, reason and metadata. Returns what it gives the
- * reversal: at most `needed`.
+ * A bank reversal takes back money that this return holds while nobody has been paid (it waits
+ * for bank details, or has them and no payment file holds it yet): the return is canceled and
+ * its money put back for the reversal to take in the same transaction (no lot, no
+ * reconciliation). What the reversal does not need goes out again in a new return with the
+ * same deadline, email, reason, metadata and bank details; the old one's links open it.
+ * Returns what it gives the reversal: at most `needed`.
  */
-export async function cancelForReversal(tx: Tx, requestCtx: RequestContext, id: string, needed: number): Promise<number> {
+export async function withdrawForReversal(tx: Tx, requestCtx: RequestContext, id: string, needed: number): Promise<number> {
   const { refund, ctx } = await lockRefund(tx, requestCtx, id);
+  if (refund._outbound_file) return 0;
   const before = toWire(refund);
-  step(refund, 'cancel');
+  step(refund, 'withdraw');
   await postMoneyBack(tx, ctx, refund._customer, refund.currency, { type: 'return_canceled', netAmount: refund.amount }, { age: 'taken' });
-  await save(tx, ctx, refund, before);
   const given = Math.min(needed, refund.amount);
   if (refund.amount > given) {
-    // Stripe has no partial cancel of a refund; a new one with the old deadline is the nearest (Cashbook's choice).
-    await createReturn(
+    // Stripe has no partial cancel of a refund; a new one for the rest, with the old deadline, is the nearest (Cashbook's choice).
+    const rest = await createReturn(
       tx,
       ctx,
       { origin: 'customer_balance', customer: refund._customer, currency: refund.currency, amount: refund.amount - given, instructions_email: refund.instructions_email, reason: (refund.reason ?? undefined) as CreateRefundParams['reason'], metadata: refund.metadata },
-      { expiresAt: refund._expires_at ?? undefined, sweepOnExpiry: refund._sweep_on_expiry },
+      { expiresAt: refund._expires_at ?? undefined, sweepOnExpiry: refund._sweep_on_expiry, funding: refund._funding },
     );
+    refund._replaced_by = rest.id;
+    if (refund._payout_account) await acceptBankDetails(tx, ctx, rest.id, refund._payout_account);
   }
+  await save(tx, ctx, refund, before);
   return given;
 }
 

@@ -30,6 +30,10 @@ export interface Refund extends StoredObject {
   _payout_account?: PayoutAccount;
   /** The payment file (otf_…) that pays it, once one does. */
   _outbound_file?: string;
+  /** A 75-day return: the lot (the funding, or money back) whose remainder it returns. */
+  _funding?: string;
+  /** Canceled for a bank reversal: the return that pays out what it held beyond it (its links open that one). */
+  _replaced_by?: string;
 }
 
 export function bankDestination(currency: string, reference: string | null = null): Record<string, unknown> {

@@ -112,7 +112,7 @@ export async function createReturn(
   tx: Tx,
   requestCtx: RequestContext,
   params: CreateRefundParams,
-  options: { expiresAt?: number; sweepOnExpiry?: boolean } = {},
+  options: { expiresAt?: number; sweepOnExpiry?: boolean; funding?: string } = {},
 ): Promise<Refund> {
   if (params.charge !== undefined || params.payment_intent !== undefined) {
     throw new ApiError('A refund with origin=customer_balance returns cash balance money: it cannot name a charge or PaymentIntent.', { param: params.charge !== undefined ? 'charge' : 'payment_intent' });
@@ -131,6 +131,7 @@ export async function createReturn(
     { id: ctx.ids('re'), created: now, amount, currency, customer: customer.id, charge: null, paymentIntent: null, origin: 'customer_balance', metadata: params.metadata ?? {}, reason: params.reason ?? null, email, expiresAt: options.expiresAt ?? now + RESPONSE_WINDOW_SECONDS, sweepOnExpiry: options.sweepOnExpiry },
     initialRefundStatus(BANK_DETAILS_KNOWN),
   );
+  if (options.funding) refund._funding = options.funding;
   // Event order as the spec lists it: the return_initiated entry, then refund.created.
   await postCashTransactions(tx, ctx, customer.id, currency, [{ type: 'return_initiated', netAmount: -amount }]);
   await tx.insert('refunds', ctx.accountId, refund);

@@ -7,7 +7,7 @@ import { bookMerchant } from '../balance-transactions/service.ts';
 import { postCashTransactions, type CashBalanceTransaction, type CashMovementRequest } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { registerJobHandler, scheduleJob, type ScheduledJob } from '../scheduler/jobs.ts';
-import { cancelForReversal } from './lifecycle.ts';
+import { withdrawForReversal } from './lifecycle.ts';
 import type { Refund } from './object.ts';
 import { createReturn } from './service.ts';
 
@@ -19,11 +19,9 @@ import { createReturn } from './service.ts';
  * is out in a return nobody has been paid yet is taken from the return first (takeFromWaitingReturns).
  */
 export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Customer, funded: CashBalanceTransaction): Promise<CashBalanceTransaction[]> {
-  let available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
-  if (funded.net_amount > available) {
-    await takeFromWaitingReturns(tx, ctx, customer.id, funded.currency, funded.net_amount - available);
-    available = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
-  }
+  const before = await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency);
+  const given = await takeFromWaitingReturns(tx, ctx, customer.id, funded, before);
+  const available = given > 0 ? await tx.lockCashBalance(ctx.accountId, customer.id, funded.currency) : before;
   const shortfall = funded.net_amount - available;
   const reversedId = ctx.ids('ccsbtxn');
   const movements: CashMovementRequest[] = [{ type: 'funding_reversed', netAmount: -funded.net_amount, id: reversedId }];
@@ -52,22 +50,31 @@ export async function reverseFunding(tx: Tx, ctx: RequestContext, customer: Cust
 }
 
 /**
- * The balance lacks `lacking` for a reversal, and returns of this customer still wait for bank
- * details: their money has not left, and paying it out after the bank took the funding back
- * would pay the customer with the merchant's money. The newest are canceled until they cover
- * what is lacking; the last one's surplus goes out again in a new return (cancelForReversal).
- * Returns already pending (details given, in or waiting for a payment file) are left alone.
- * So is one without an instructions email: a new return for its surplus would need one.
+ * The bank takes back `funded` while returns of this customer hold money nobody has been paid
+ * (waiting for bank details, or pending with no payment file): paying out the funding's money
+ * would pay the customer twice, the second time with the merchant's money. FIFO ageing says how
+ * much of the funding's money they hold: its remainder with those returns put back, less its
+ * remainder now. They give that back, the funding's own 75-day return first, then the newest;
+ * a return giving part of its money is replaced by one for the rest (withdrawForReversal).
+ * The funding's money that was spent, swept or paid out is not theirs to give: the reversal
+ * takes it from the balance and the merchant covers what that lacks. Returns what they gave.
  */
-async function takeFromWaitingReturns(tx: Tx, ctx: RequestContext, customerId: string, currency: string, lacking: number): Promise<void> {
-  const waiting = (await tx.all<Refund>('refunds', ctx.accountId, { status: 'requires_action', currency }))
-    .filter((refund) => refund._customer === customerId && refund._origin === 'customer_balance' && refund.instructions_email !== undefined)
-    .reverse();
-  let left = lacking;
-  for (const refund of waiting) {
-    if (left <= 0) break;
-    left -= await cancelForReversal(tx, ctx, refund.id, left);
+async function takeFromWaitingReturns(tx: Tx, ctx: RequestContext, customerId: string, funded: CashBalanceTransaction, balance: number): Promise<number> {
+  const waiting = (await tx.all<Refund>('refunds', ctx.accountId, { status: 'requires_action', currency: funded.currency }))
+    .concat(await tx.all<Refund>('refunds', ctx.accountId, { status: 'pending', currency: funded.currency, _outbound_file: null }))
+    .filter((refund) => refund._customer === customerId && refund._origin === 'customer_balance' && refund.instructions_email !== undefined);
+  if (waiting.length === 0) return 0;
+  const held = waiting.reduce((sum, refund) => sum + refund.amount, 0);
+  const after = await tx.cashCreditsAfter(ctx.accountId, customerId, funded.currency, funded.id);
+  const lot = lotAmount(funded);
+  const owed = Math.min(funded.net_amount, lotRemainder(balance + held, after, lot) - lotRemainder(balance, after, lot));
+  const order = waiting.sort((a, b) => Number(b._funding === funded.id) - Number(a._funding === funded.id) || b.created - a.created || (b.id < a.id ? -1 : 1));
+  let given = 0;
+  for (const refund of order) {
+    if (given >= owed) break;
+    given += await withdrawForReversal(tx, ctx, refund.id, owed - given);
   }
+  return given;
 }
 
 /**
@@ -102,7 +109,7 @@ registerJobHandler('funding_return', async (tx, ctx, job) => {
   const sweepAt = left.created + SWEEP_AFTER_SECONDS;
   const sweep = await scheduleJob(tx, ctx, { kind: 'funding_sweep', target: job.target, customer: customer.id, currency: job.currency, dueAt: sweepAt, testClock: customer.test_clock });
   if (customer.email && left.owned > 0) {
-    const refund = await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.owned }, { expiresAt: sweepAt, sweepOnExpiry: true });
+    const refund = await createReturn(tx, ctx, { origin: 'customer_balance', customer: customer.id, currency: job.currency, amount: left.owned }, { expiresAt: sweepAt, sweepOnExpiry: true, funding: job.target });
     return refund.id;
   }
   return sweep.id;
