@@ -1,6 +1,6 @@
 // List conventions: limit 1..100 (default 10), exclusive cursors, created filters, newest first.
 import { z } from 'zod';
-import { ApiError } from '../core/errors.ts';
+import { ApiError, errors } from '../core/errors.ts';
 import type { CreatedFilter, ListPage, ListQuery } from '../store/types.ts';
 import { param } from './params.ts';
 
@@ -81,4 +81,17 @@ export async function listObjects<T extends StoredObject>(
   }
   const page = await tx.list<T>(table, ctx.accountId, query);
   return listEnvelope(url, { data: page.data.map(toWire), hasMore: page.hasMore });
+}
+
+/**
+ * A nested list's cursors (starting_after, ending_before) must be objects of its parent: another
+ * customer's transaction is unknown in this customer's list, as its retrieve there would be.
+ */
+export async function assertCursorsOf(tx: ReadTx, ctx: RequestContext, table: string, objectName: string, params: ListParams, field: string, owner: string): Promise<void> {
+  for (const name of ['starting_after', 'ending_before'] as const) {
+    const cursor = params[name];
+    if (cursor === undefined) continue;
+    const row = await tx.get<StoredObject & Record<string, unknown>>(table, ctx.accountId, cursor);
+    if (!row || row[field] !== owner) throw errors.noSuch(objectName, cursor, name);
+  }
 }

@@ -87,6 +87,14 @@ describeEachStore('credit balance', (server) => {
 
     const zero = await stripe.customers.create({ balance: 0 });
     assert.equal((await stripe.customers.listBalanceTransactions(zero.id)).data.length, 0);
+
+    // The transaction a new balance books is bounded like any balance transaction's amount; nothing is written when it is not.
+    await rejects(stripe.customers.update(customer.id, { balance: 400 + 100_000_000 }), 400, 'balance');
+    await rejects(stripe.customers.create({ balance: -100_000_000 }), 400, 'balance');
+    assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).balance, 400);
+    const large = await stripe.customers.update(customer.id, { balance: 400 + 99_999_999 });
+    assert.equal(large.balance, 100_000_399);
+    await assertCreditLedger(stripe, customer.id);
   });
 
   it('retrieves, updates only description and metadata, and lists with filters and pages', async () => {
@@ -110,6 +118,12 @@ describeEachStore('credit balance', (server) => {
     assert.equal(page1.url, `/v1/customers/${customer.id}/balance_transactions`);
     const page2 = await stripe.customers.listBalanceTransactions(customer.id, { limit: 2, starting_after: ids[3] });
     assert.deepEqual(page2.data.map((e) => e.id), [ids[2], ids[1]]);
+    // A cursor from another customer's credit ledger is not a cursor of this list.
+    const other = await stripe.customers.create();
+    const foreign = await stripe.customers.createBalanceTransaction(other.id, { amount: 7, currency: 'usd' });
+    for (const cursor of ['starting_after', 'ending_before'] as const) {
+      await rejects(stripe.customers.listBalanceTransactions(customer.id, { [cursor]: foreign.id }), 404, cursor);
+    }
     const all: string[] = [];
     for await (const entry of stripe.customers.listBalanceTransactions(customer.id, { limit: 2 })) all.push(entry.id);
     assert.deepEqual(all, [...ids].reverse());

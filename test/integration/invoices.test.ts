@@ -120,7 +120,11 @@ describeEachStore('invoices', (server) => {
     assert.equal(invoice.amount_remaining, 2000);
     assertInvoiceAmounts(invoice);
     assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance, 0);
-    await rejects(stripe.invoices.update(invoice.id, { description: 'x' }), 400, 'description', 'invoice_not_editable');
+    // Stripe freezes monetary values and collection_method once finalized; text and auto_advance stay editable.
+    await rejects(stripe.invoices.update(invoice.id, { days_until_due: 10 }), 400, 'days_until_due', 'invoice_not_editable');
+    await rejects(stripe.invoices.update(invoice.id, { collection_method: 'charge_automatically' }), 400, 'collection_method', 'invoice_not_editable');
+    const described = await stripe.invoices.update(invoice.id, { description: 'Order 7', footer: 'Thank you', auto_advance: true });
+    assert.deepEqual([described.description, described.footer, described.auto_advance, described.amount_due, described.status], ['Order 7', 'Thank you', true, 2000, 'open']);
     await rejects(stripe.invoiceItems.create({ customer: customer.id, invoice: invoice.id, amount: 5 }), 400, 'invoice', 'invoice_not_editable');
     await rejects(stripe.invoices.del(invoice.id), 400);
     const tagged = await stripe.invoices.update(invoice.id, { metadata: { po: '7' } });
@@ -159,8 +163,9 @@ describeEachStore('invoices', (server) => {
     const customer = await stripe.customers.create();
     const invoice = await stripe.invoices.finalizeInvoice((await draftWith(stripe, customer.id, [30])).id);
     assert.equal(invoice.status, 'paid');
-    assert.equal(invoice.amount_due, 30);
-    assert.equal(invoice.amount_paid, 30);
+    // Nothing is charged: the 30 is owed on the balance (Stripe: "the amount_due may be 0"), not paid.
+    assert.deepEqual([invoice.amount_due, invoice.amount_paid, invoice.amount_remaining, invoice.starting_balance, invoice.ending_balance], [0, 0, 0, 0, 30]);
+    assert.equal(invoice.charge ?? null, null);
     assertInvoiceAmounts(invoice);
     assert.deepEqual(await creditTypes(stripe, customer.id), [['invoice_too_small', 30, invoice.id]]);
     // The debit is added to the next invoice.
@@ -180,6 +185,8 @@ describeEachStore('invoices', (server) => {
     const customer = await stripe.customers.create();
     const invoice = await stripe.invoices.finalizeInvoice((await draftWith(stripe, customer.id, [99_999_999, 2])).id);
     assert.equal(invoice.status, 'paid');
+    assert.deepEqual([invoice.amount_due, invoice.amount_paid, invoice.ending_balance], [0, 0, 100_000_001]);
+    assertInvoiceAmounts(invoice);
     assert.deepEqual(await creditTypes(stripe, customer.id), [['invoice_too_large', 100_000_001, invoice.id]]);
     await assertCreditLedger(stripe, customer.id);
   });

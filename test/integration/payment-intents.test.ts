@@ -46,6 +46,26 @@ describeEachStore('payment intents: state table', (server) => {
     assert.deepEqual(ok.payment_method_options?.customer_balance?.bank_transfer?.requested_address_types, ['iban']);
   });
 
+  it("an EUR intent without a requested country gets an IBAN of the customer's address country when Cashbook issues IBANs there, else of the merchant's, else IE", async () => {
+    const s = server();
+    const { stripe } = s;
+    const ibanFor = async (country: string | undefined) => {
+      const customer = await stripe.customers.create(country ? { address: { country } } : {});
+      const pi = await stripe.paymentIntents.create({
+        amount: 1000, currency: 'eur', customer: customer.id, confirm: true, payment_method_types: ['customer_balance'], payment_method_data: { type: 'customer_balance' },
+        payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer' } } },
+      } as Stripe.PaymentIntentCreateParams);
+      return pi.next_action?.display_bank_transfer_instructions?.financial_addresses?.[0]?.iban?.iban.slice(0, 2);
+    };
+    const merchant = ((await s.request('GET', '/cashbook/v1/account')).body as { country?: string; settings?: { country?: string } });
+    const country = merchant.country ?? merchant.settings?.country ?? '';
+    const fallback = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'].includes(country) ? country : 'IE';
+    assert.equal(await ibanFor('NL'), 'NL');
+    assert.equal(await ibanFor('fr'), 'FR');
+    assert.equal(await ibanFor('IT'), fallback, 'no Italian IBANs: the fallback');
+    assert.equal(await ibanFor(undefined), fallback);
+  });
+
   it('create with payment_method_data, confirm=false → requires_confirmation with a customer_balance PaymentMethod', async () => {
     const { stripe } = server();
     const customer = await newCustomer(stripe);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../core/errors.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, type CashCurrency } from '../../core/money.ts';
 import { registerExpandable, registerLoader } from '../../wire/expand.ts';
-import { listObjects } from '../../wire/list.ts';
+import { assertCursorsOf, listObjects } from '../../wire/list.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { loadCustomer, lockCustomer } from '../customers/service.ts';
@@ -54,13 +54,7 @@ export function cashBalanceRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: listCashTransactionsParams,
     handler: async ({ ctx, tx, params, path }) => {
       await loadCustomer(tx, ctx, path.customer);
-      // A cursor must be an entry of this customer's ledger; another customer's entry is unknown here.
-      for (const name of ['starting_after', 'ending_before'] as const) {
-        const cursor = params[name];
-        if (cursor === undefined || params.starting_after !== undefined && params.ending_before !== undefined) continue;
-        const entry = await tx.get<CashBalanceTransaction>('cash_balance_transactions', ctx.accountId, cursor);
-        if (!entry || entry.customer !== path.customer) throw errors.noSuch('customer_cash_balance_transaction', cursor, name);
-      }
+      await assertCursorsOf(tx, ctx, 'cash_balance_transactions', 'customer_cash_balance_transaction', params, 'customer', path.customer);
       const url = `/v1/customers/${path.customer}/cash_balance_transactions`;
       return listObjects(tx, ctx, 'cash_balance_transactions', 'customer_cash_balance_transaction', url, params, { customer: path.customer });
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerExpandable, registerIncludable, registerLoader } from '../../wire/expand.ts';
-import { listObjects } from '../../wire/list.ts';
+import { assertCursorsOf, listObjects } from '../../wire/list.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
 import { loadCustomer } from '../customers/service.ts';
@@ -45,6 +45,7 @@ export function customerBalanceTransactionRoutes(app: FastifyInstance, deps: App
     params: listBalanceTransactionsParams,
     handler: async ({ ctx, tx, params, path }) => {
       await loadCustomer(tx, ctx, path.customer);
+      await assertCursorsOf(tx, ctx, 'customer_balance_transactions', 'customer balance transaction', params, 'customer', path.customer);
       const where: Record<string, string> = { customer: path.customer };
       if (params.invoice !== undefined) where.invoice = params.invoice;
       return listObjects(tx, ctx, 'customer_balance_transactions', 'customer balance transaction', `/v1/customers/${path.customer}/balance_transactions`, params, where);

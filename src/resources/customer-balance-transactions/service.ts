@@ -3,6 +3,7 @@
 // (`_credit_balances`); `balance` is the one in the customer's own `currency`.
 import { ApiError, assert, errors } from '../../core/errors.ts';
 import { debitAllowed, movementToReach, postCredit, type CreditTransactionType } from '../../core/credit-balance.ts';
+import { MAX_AMOUNT_MINOR } from '../../core/money.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
@@ -135,6 +136,10 @@ export async function setCustomerBalance(tx: Tx, ctx: RequestContext, customer: 
   const currency = customer.currency ?? (await defaultCurrency(tx, ctx));
   const movement = movementToReach(creditBalance(customer, currency), target, onCreate);
   if (!movement) return;
+  // The transaction a new balance books is one movement: the same bound as a balance transaction's amount.
+  if (Math.abs(movement.amount) > MAX_AMOUNT_MINOR) {
+    throw new ApiError(`Setting balance to ${target} would move the credit balance by ${movement.amount}; one balance transaction moves at most ${MAX_AMOUNT_MINOR} either way.`, { code: 'amount_too_large', param: 'balance' });
+  }
   refuseDebitWithCash(target, !onCreate && (await hasCashBalance(tx, ctx, customer.id)), 'balance');
   await bookCreditTransaction(tx, ctx, customer, currency, movement.type, movement.amount);
 }

@@ -16,6 +16,7 @@ export interface Customer extends StoredObject {
   balance: number;
   currency: string | null;
   test_clock: string | null;
+  address?: Record<string, string | null> | null;
   /** Per-customer override of the account's reconciliation mode; null follows the account. */
   _reconciliation_mode: 'automatic' | 'manual' | null;
   _deleted?: boolean;

@@ -37,16 +37,23 @@ export function checkAddressTypes(type: BankTransferType, requested: readonly st
   }
 }
 
-/** The country a transfer type's account lives in; EU accounts take a requested country. */
-export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTransferType, euCountry: string | undefined, param: string): Promise<string> {
+const IBAN_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'];
+
+/**
+ * The country a transfer type's account lives in. An EU account takes the requested country,
+ * else the customer's address country, else the merchant's, when Cashbook issues IBANs there;
+ * else IE (spec cash-balance §6, from Stripe's accept-a-payment guide).
+ */
+export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTransferType, euCountry: string | undefined, param: string, customer?: Customer): Promise<string> {
   if (type !== 'eu_bank_transfer') {
     if (euCountry !== undefined) throw new ApiError(`eu_bank_transfer can only be given with type eu_bank_transfer.`, { param });
     return COUNTRY_BY_TRANSFER[type];
   }
   if (euCountry) return euCountry;
+  const customerCountry = customer?.address?.['country']?.toUpperCase();
+  if (customerCountry && IBAN_COUNTRIES.includes(customerCountry)) return customerCountry;
   const merchantCountry = (await loadAccount(tx, ctx.accountId)).settings.country;
-  // Stripe falls back to the merchant's country when it hosts IBANs, else to IE.
-  return ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'].includes(merchantCountry) ? merchantCountry : 'IE';
+  return IBAN_COUNTRIES.includes(merchantCountry) ? merchantCountry : 'IE';
 }
 
 /** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */

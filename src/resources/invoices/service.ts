@@ -89,15 +89,22 @@ export async function createInvoice(tx: Tx, ctx: RequestContext, params: CreateI
   return invoice;
 }
 
+const FINALIZED_EDITABLE = new Set(['metadata', 'expand', 'description', 'footer']);
+const FINALIZED_EDITABLE_OPEN = new Set([...FINALIZED_EDITABLE, 'auto_advance']);
+
 export async function updateInvoice(tx: Tx, ctx: RequestContext, id: string, params: UpdateInvoiceParams): Promise<Invoice> {
   const { invoice, ctx: clocked } = await lockInvoice(tx, ctx, id);
   ctx = clocked; // a customer on a test clock lives at its time
   const before = toWire(invoice);
   const next: Invoice = structuredClone(invoice);
   if (invoice.status !== 'draft') {
-    // Finalized invoices keep their amounts and terms; only metadata may change here.
-    const frozen = Object.keys(params).find((key) => key !== 'metadata' && key !== 'expand' && (params as Record<string, unknown>)[key] !== undefined);
+    // Stripe: once finalized, monetary values and collection_method are frozen; text stays editable, auto_advance while open.
+    const editable = invoice.status === 'open' ? FINALIZED_EDITABLE_OPEN : FINALIZED_EDITABLE;
+    const frozen = Object.keys(params).find((key) => !editable.has(key) && (params as Record<string, unknown>)[key] !== undefined);
     if (frozen) throw new ApiError(`You can't change ${frozen} on a finalized invoice.`, { code: 'invoice_not_editable', param: frozen });
+    if (params.description !== undefined) next.description = params.description;
+    if (params.footer !== undefined) next.footer = params.footer;
+    if (params.auto_advance !== undefined) next.auto_advance = params.auto_advance;
   } else {
     if (params.auto_advance !== undefined) next.auto_advance = params.auto_advance;
     if (params.description !== undefined) next.description = params.description;
@@ -171,6 +178,8 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
     );
   }
   invoice.number = await takeInvoiceNumber(tx, ctx, customer);
+  // Too small or too large to charge: the amount goes to the credit balance (below), so nothing is due and the ending balance holds it.
+  const carried = kind === 'too_small' || kind === 'too_large' ? application.amountDue : 0;
   if (application.transactionAmount !== 0) {
     await bookCreditTransaction(tx, ctx, customer, invoice.currency, 'applied_to_invoice', application.transactionAmount, { invoice: invoice.id });
   }
@@ -178,10 +187,10 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
     status: 'open',
     auto_advance: autoAdvance ?? invoice.auto_advance,
     starting_balance: application.startingBalance,
-    ending_balance: application.endingBalance,
-    amount_due: application.amountDue,
+    ending_balance: application.endingBalance + carried,
+    amount_due: application.amountDue - carried,
     amount_paid: 0,
-    amount_remaining: application.amountDue,
+    amount_remaining: application.amountDue - carried,
     effective_at: now,
     // Cashbook hosts no invoice page or PDF: no link rather than one to Stripe's domains that leads nowhere.
     hosted_invoice_url: null,
@@ -196,9 +205,9 @@ export async function finalizeInvoice(tx: Tx, ctx: RequestContext, id: string, a
   await tx.update(TABLE, ctx.accountId, invoice);
   await emitEvent(tx, ctx, 'invoice.finalized', invoice);
 
-  if (kind === 'too_small' || kind === 'too_large') {
+  if (carried !== 0) {
     // The amount moves to the credit balance as a debit for the next invoice; this one is settled.
-    await bookCreditTransaction(tx, ctx, customer, invoice.currency, kind === 'too_small' ? 'invoice_too_small' : 'invoice_too_large', application.amountDue, { invoice: invoice.id });
+    await bookCreditTransaction(tx, ctx, customer, invoice.currency, kind === 'too_small' ? 'invoice_too_small' : 'invoice_too_large', carried, { invoice: invoice.id });
   }
   await saveCustomer(tx, ctx, customer, customerBefore);
   if (kind !== 'chargeable') {

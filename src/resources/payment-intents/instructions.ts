@@ -24,7 +24,7 @@ export function newReference(): string {
 export async function showInstructions(tx: Tx, ctx: RequestContext, customer: Customer, intent: PaymentIntent, remaining: number, baseUrl?: string): Promise<void> {
   const options = intent.payment_method_options.customer_balance.bank_transfer;
   const type = (options?.type ?? BANK_TRANSFER_TYPE_BY_CURRENCY[intent.currency as CashCurrency]) as BankTransferType;
-  const country = await transferCountry(tx, ctx, type, options?.eu_bank_transfer?.country, 'payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]');
+  const country = await transferCountry(tx, ctx, type, options?.eu_bank_transfer?.country, 'payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]', customer);
   const account = await virtualAccountFor(tx, ctx, customer, intent.currency, type, country);
   const holder = (await loadAccount(tx, ctx.accountId)).settings.business_name;
   let addresses = financialAddresses(account, holder, options?.requested_address_types);
