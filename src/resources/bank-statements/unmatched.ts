@@ -3,6 +3,7 @@
 // account as the statement named it (src/resources/outbound-files), and a later statement
 // settles that payment or reopens the transfer when the sender's bank sends it back.
 import { ApiError, errors } from '../../core/errors.ts';
+import { hasLatinLetter } from '../../core/payment-files/latin.ts';
 import { senderPayoutAccount } from '../../core/payment-files/sender-account.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
@@ -47,7 +48,8 @@ export async function assignTransfer(tx: Tx, ctx: RequestContext, id: string, cu
 /**
  * To be sent back to the sender: `returned` with `return_status: pending`, and the next
  * payment file of its currency pays it. Refused (400, nothing changes) when the statement did
- * not give the sender's account and name, or the currency is not one Cashbook pays out.
+ * not give the sender's account and name, the name has no Latin letter, or the currency is not
+ * one Cashbook pays out.
  */
 export async function returnTransfer(tx: Tx, ctx: RequestContext, id: string): Promise<UnmatchedTransfer> {
   const transfer = await lockTransfer(tx, ctx, id);
@@ -58,6 +60,13 @@ export async function returnTransfer(tx: Tx, ctx: RequestContext, id: string): P
   const payout = senderPayoutAccount(transfer.currency, transfer.sender);
   if (!payout.ok) {
     throw new ApiError(`This unmatched transfer cannot be sent back: ${payout.message}. Assign it to a customer instead, or pay it back outside Cashbook.`, { param: 'id' });
+  }
+  // Payment files carry only Latin letters (latin.ts): a name in another script would reach the bank blank or as NOTPROVIDED, as the refund page refuses it.
+  if (!hasLatinLetter(payout.account.account_holder_name)) {
+    throw new ApiError(
+      `This unmatched transfer cannot be sent back: the sender's name on the statement (${JSON.stringify(payout.account.account_holder_name)}) has no Latin letter, which a payment file needs to name the account it pays. Assign it to a customer instead, or pay it back outside Cashbook.`,
+      { param: 'id' },
+    );
   }
   const returned: UnmatchedTransfer = { ...transfer, status: 'returned', return_status: 'pending', outbound_transfer_file: null, _payout_account: payout.account };
   await tx.update('unmatched_transfers', ctx.accountId, returned);

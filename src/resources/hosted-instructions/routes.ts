@@ -21,8 +21,9 @@ export function publicBaseUrlFor(app: FastifyInstance, deps: AppDeps): string {
 export function hostedInstructionsRoutes(app: FastifyInstance, deps: AppDeps): void {
   const withdraw = setDefaultPublicBaseUrl(() => publicBaseUrlFor(app, deps));
   app.addHook('onClose', async () => withdraw());
-  app.get(`${HOSTED_PATH}/:token`, async (request, reply) => {
-    const { token } = request.params as { token: string };
+  // A wildcard, not `:token`: the router answers a parameter over its length limit itself, with the API's JSON 404 (wire/http-errors.ts), where the page has its own.
+  app.get(`${HOSTED_PATH}/*`, async (request, reply) => {
+    const token = (request.params as { '*': string })['*'];
     const html = await deps.store.read(async (tx) => {
       const record = await findHostedInstructions(tx, token);
       if (!record) return undefined;

@@ -6,7 +6,7 @@
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
 import { executionDate, nextAchBankingDay } from '../../core/payment-files/business-days.ts';
-import { cashbookId } from '../../core/payment-files/latin.ts';
+import { cashbookId, hasLatinLetter } from '../../core/payment-files/latin.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -51,9 +51,24 @@ export interface MerchantAccountParams {
   company_id?: string;
 }
 
+/**
+ * The holder name every file names the merchant by (pain.001 InitgPty and Dbtr, NACHA's
+ * immediate origin and company name, which NACHA requires), or why it cannot be one: payment
+ * files carry only Latin letters (latin.ts), so a name with none would reach the bank blank or
+ * as NOTPROVIDED. The check the refund page applies to the customer's name.
+ */
+function merchantNameProblem(name: string): string | null {
+  if (/\p{Cc}/u.test(name)) return 'account_holder_name cannot contain control characters (line breaks, tabs, NUL).';
+  if (!hasLatinLetter(name)) return 'account_holder_name must have a Latin letter, as your bank account is named: payment files carry no other script (letters with accents are fine).';
+  return null;
+}
+
 /** Sets (or replaces) the merchant's account for a currency. */
 export async function setMerchantBankAccount(tx: Tx, ctx: RequestContext, params: MerchantAccountParams): Promise<MerchantBankAccount> {
-  const base = { id: `mba_${params.currency}`, object: 'merchant_bank_account' as const, created: ctx.clock.nowSeconds(), currency: params.currency, livemode: ctx.livemode, account_holder_name: params.account_holder_name.trim() };
+  const name = params.account_holder_name.trim();
+  const problem = merchantNameProblem(name);
+  if (problem) throw new ApiError(problem, { param: 'account_holder_name' });
+  const base = { id: `mba_${params.currency}`, object: 'merchant_bank_account' as const, created: ctx.clock.nowSeconds(), currency: params.currency, livemode: ctx.livemode, account_holder_name: name };
   let account: MerchantBankAccount;
   if (params.currency === 'usd') {
     const routing = params.routing_number ?? '';
@@ -132,6 +147,10 @@ export async function createOutboundFile(tx: Tx, ctx: RequestContext, currency: 
     ? await tx.getForUpdate<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`)
     : await tx.get<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, `mba_${currency}`);
   if (!debtor) throw new ApiError(`Set your own ${currency.toUpperCase()} bank account first (POST /cashbook/v1/merchant_bank_accounts): the file pays from it.`, { param: 'currency' });
+  // An account set before its name was checked: no file names the merchant blank (control characters the formats drop).
+  if (!hasLatinLetter(debtor.account_holder_name)) {
+    throw new ApiError(`Your ${currency.toUpperCase()} bank account's holder name has no Latin letter for the file to name you by: set the account again (POST /cashbook/v1/merchant_bank_accounts) with the name your bank knows.`, { param: 'currency' });
+  }
   const now = new Date(ctx.clock.nowSeconds() * 1000);
   let fileIdModifier = '';
   if (currency === 'usd') {

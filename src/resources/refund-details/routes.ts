@@ -1,6 +1,6 @@
 // The customer's refund page (public, like the hosted instructions page) and the API route
 // that makes its link: POST /cashbook/v1/refunds/:refund/bank_details_link.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors.ts';
 import { parsePayoutAccount, PAYOUT_TYPE, type PayoutAccount } from '../../core/payout-account.ts';
 import { testBankAccountOutcome } from '../../core/refund.ts';
@@ -22,6 +22,30 @@ function html(reply: FastifyReply, status: number, body: string): FastifyReply {
 
 const GONE = 'This link is no longer valid. If you are still waiting for a refund, ask the merchant for a new link.';
 
+/**
+ * A failure before or inside the page's handler (a body over the limit, one that is not a form,
+ * a form the parser refuses, the store failing): the page in HTML with the failure's status,
+ * never the API's JSON, as a customer opened it in a browser.
+ */
+function pageError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error instanceof ApiError ? error.status : (error.statusCode ?? 500);
+  if (status >= 500 || status < 400) {
+    request.log.error({ err: error, requestId: request.id }, 'refund page failed');
+    return html(reply, 500, detailsMessage('Cashbook', 'Something went wrong on our side. Please try again in a few minutes.'));
+  }
+  if (status === 413) return html(reply, 413, detailsMessage('Cashbook', 'What was sent is too large for this form. Go back to the form and submit it again.'));
+  const type = String(request.headers['content-type'] ?? '');
+  // A body the page's parsers do not read (the form is sent url-encoded, as a browser does) is an unsupported media type.
+  if (request.body !== undefined && !/^application\/(?:x-www-form-urlencoded|json)\s*(?:;|$)/i.test(type)) {
+    return html(reply, 415, detailsMessage('Cashbook', 'This page only reads its own form. Go back to the form and submit it again.'));
+  }
+  return html(reply, status, detailsMessage('Cashbook', 'The form could not be read. Go back to the form and submit it again.'));
+}
+
+// A wildcard, not `:token`: the router answers a parameter over its length limit itself, with the API's JSON 404 (wire/http-errors.ts), where the page says the link is not valid.
+const PAGE_URL = `${REFUND_DETAILS_PATH}/*`;
+const tokenOf = (request: FastifyRequest): string => (request.params as { '*': string })['*'];
+
 /** What a link that does not show the form says, by the refund's state: [GET status, POST status, message]. */
 const REFUSALS: Record<NonNullable<ReturnType<typeof linkRefusal>>['state'], [get: number, post: number, message: string]> = {
   pending: [200, 409, 'We have your bank details: the refund is on its way.'],
@@ -39,8 +63,8 @@ export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ ctx, tx, path }) => createRefundLink(tx, ctx, path.refund),
   });
 
-  app.get(`${REFUND_DETAILS_PATH}/:token`, async (request, reply) => {
-    const { token } = request.params as { token: string };
+  app.get(PAGE_URL, { errorHandler: pageError }, async (request, reply) => {
+    const token = tokenOf(request);
     const page = await deps.store.read(async (tx) => {
       const opened = await openRefundLink(tx, token, deps.clock);
       if (!opened) return { status: 404, body: detailsMessage('Cashbook', GONE) };
@@ -53,8 +77,8 @@ export function refundDetailsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return html(reply, page.status, page.body);
   });
 
-  app.post(`${REFUND_DETAILS_PATH}/:token`, async (request, reply) => {
-    const { token } = request.params as { token: string };
+  app.post(PAGE_URL, { errorHandler: pageError }, async (request, reply) => {
+    const token = tokenOf(request);
     const raw = (request.body ?? {}) as Record<string, unknown>;
     const fields = Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
     const page = await deps.store.write(async (tx) => {
