@@ -30,5 +30,9 @@ describe('Latin text for payment files', () => {
     const refused = parsePayoutAccount('eur', { account_holder_name: '日本語 名前', iban: 'DE89370400440532013000' });
     assert.deepEqual(refused.ok ? null : refused.field, 'account_holder_name');
     assert.equal(parsePayoutAccount('eur', { account_holder_name: 'Ōtani 翔平', iban: 'DE89370400440532013000' }).ok, true);
+    for (const control of ['Jenny\u0000Rosen', 'Jenny\u0007Rosen', 'Jenny\u007fRosen']) {
+      assert.deepEqual(parsePayoutAccount('eur', { account_holder_name: control, iban: 'DE89370400440532013000' }), { ok: false, field: 'account_holder_name', message: 'Enter the account holder name without control characters.' });
+    }
+    assert.equal(parsePayoutAccount('eur', { account_holder_name: 'Jenny\n\tRosen', iban: 'DE89370400440532013000' }).ok, true, 'line breaks and tabs are spaces');
   });
 });
