@@ -59,7 +59,8 @@ export function exponentsOtherThanTwo(): Record<string, number> {
 }
 
 export function minorUnitExponent(currency: string): number {
-  return ISO_EXPONENTS[currency.toLowerCase()] ?? 2;
+  const code = currency.toLowerCase();
+  return Object.hasOwn(ISO_EXPONENTS, code) ? ISO_EXPONENTS[code] : 2; // own keys only: `constructor` is no currency
 }
 
 /** Minor units as the customer reads them, by string arithmetic: `1,234.50 EUR`, `1,200 JPY`. */

@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseStatement } from '../../src/core/bank-files/detect.ts';
 import { achReturnReason, bai2Network, bai2SenderName } from '../../src/core/bank-files/bai2.ts';
-import { minorUnits, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
+import { currencyCode } from '../../src/core/bank-files/currency.ts';
+import { cut, keptLine, minorUnits, quoted, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
+import { formatAmount, minorUnitExponent } from '../../src/core/money.ts';
 import { refundFailureReason } from '../../src/core/bank-files/return-reasons.ts';
 import { senderPayoutAccount } from '../../src/core/payment-files/sender-account.ts';
 
@@ -80,5 +82,42 @@ describe('bank statement parsing', () => {
     assert.equal(achReturnReason('165', 'ACH RETURN R03 NO ACCOUNT'), 'R03');
     assert.equal(achReturnReason('165', 'IRS TREAS 310 TAX RETURN REFUND'), null);
     assert.equal(achReturnReason('165', 'ORIG CO NAME:R2 PARTNERS'), null);
+  });
+
+  it('a currency is an ISO 4217 code, in either case; any other text (Object.prototype names included) is refused, never read as an exponent', () => {
+    const table: [string, string | RegExp][] = [
+      ['EUR', 'eur'], ['eur', 'eur'], [' usd ', 'usd'], ['KWD', 'kwd'], ['XXX', 'xxx'], ['HRK', 'hrk'],
+      ['__proto__', /not an ISO 4217/], ['constructor', /not an ISO 4217/], ['toString', /not an ISO 4217/], ['EU', /not an ISO 4217/], ['ABC', /not an ISO 4217/], ['usd<script>', /not an ISO 4217/], ['', /not an ISO 4217/],
+    ];
+    for (const [text, expected] of table) {
+      if (typeof expected === 'string') assert.equal(currencyCode(text, 'x'), expected, text);
+      else assert.throws(() => currencyCode(text, 'x'), (error: Error) => error instanceof StatementError && expected.test(error.message), text);
+    }
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      assert.equal(minorUnitExponent(name), 2, name);
+      assert.equal(minorUnits('1.00', name, 'x'), 100, name);
+      assert.equal(formatAmount(1, name), `0.01 ${name.toUpperCase()}`);
+    }
+    const camt = (ccy: string) => `<Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="${ccy}">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt></Document>`;
+    assert.throws(() => parseStatement(camt('__proto__')), /entry 1: "__proto__" is not an ISO 4217 currency code/);
+    assert.equal(parseStatement(camt('KWD')).lines[0].currency, 'kwd');
+  });
+
+  it("texts are cut to what a line keeps, never halving a character, with the texts as read kept for the line's identity; refusals quote little", () => {
+    assert.equal(cut('abcdef', 4), 'abcd');
+    assert.equal(cut(null, 4), null);
+    assert.equal(cut('ab😀', 3), 'ab', 'not half of the emoji');
+    assert.equal(quoted('x'.repeat(101)), `"${'x'.repeat(100)}…"`);
+    assert.equal(quoted('short'), '"short"');
+    assert.ok(new StatementError('m'.repeat(5_000_000)).message.length <= 1_001);
+    const line = parseStatement(':20:S1\n:25:DE89370400440532013000\n:60F:C261130EUR0,00\n:61:2612011201C10,00NTRFNONREF\n:86:?20EREF+E2E-5?32ACME\n:62F:C261201EUR10,00\n').lines[0];
+    const long = keptLine({ ...line, reference: 'r'.repeat(200), endToEndId: 'e'.repeat(50), bankReference: 'b'.repeat(50), returnReason: 'c'.repeat(50), sender: { ...line.sender, name: 'n'.repeat(200), bic: 'ABCDEFGHIJKLM' } });
+    assert.deepEqual([long.reference, long.sender.name, long.endToEndId, long.bankReference, long.returnReason, long.sender.bic], ['r'.repeat(140), 'n'.repeat(140), 'e'.repeat(35), 'b'.repeat(35), 'c'.repeat(35), 'ABCDEFGHIJK']);
+    assert.deepEqual(long.uncut, { reference: 'r'.repeat(200), name: 'n'.repeat(200), endToEndId: 'e'.repeat(50) });
+    assert.equal(keptLine(line).uncut, undefined, 'nothing cut, nothing more kept');
+    const withInfo = (info: string) => parseStatement(`:20:S1\n:25:DE89370400440532013000\n:60F:C261130EUR0,00\n:61:2612011201C10,00NTRFNONREF\n:86:${info}\n:62F:C261201EUR10,00\n`).lines[0];
+    const multicash = withInfo(`166?20SVWZ+${'w'.repeat(400)}?21${'x'.repeat(27)}?22${'y'.repeat(27)}?31DE89370400440532013000?32${'Jane Doe'}`);
+    assert.deepEqual([multicash.sender.name, multicash.sender.account, multicash.reference], ['Jane Doe', 'DE89370400440532013000', 'w'.repeat(140)], 'a :86: beyond 390 characters (MultiCash) is read to 800');
+    assert.equal(withInfo(`166?20SVWZ+${'w'.repeat(1_000)}?32Jane Doe`).sender.name, null, 'past 800 nothing is read');
   });
 });

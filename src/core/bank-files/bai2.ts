@@ -2,7 +2,8 @@
 // 16 transactions (type code, amount in minor units without a decimal point, funds type,
 // bank reference, customer reference, text), 88 continuations. Credits are type codes
 // 100-399, debits 400-699; 700 and up (custom) are information.
-import { normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+import { currencyCode } from './currency.ts';
+import { cut, keptLine, MAX_REFERENCE_LENGTH, normalizeAccount, quoted, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 /** Incoming wire (money transfer) credits: individual internal and incoming money transfers, their adjustments, book transfers, international money transfers. */
 const WIRE_CODES = new Set(['191', '195', '196', '206', '208']);
@@ -58,6 +59,9 @@ function records(text: string): Record[] {
   return out;
 }
 
+/** Past this a 16 record's text is not read (BAI2 sets no limit; the sender's name is looked for in its first 1,024 characters). */
+const MAX_TRANSACTION_TEXT = 1_024;
+
 /** The text field of a 16 record: the fields from `textIndex` on, a line's parts joined by commas, its continuations by a space. */
 function transactionText(record: Record, textIndex: number): string | null {
   const parts: string[] = [];
@@ -67,15 +71,15 @@ function transactionText(record: Record, textIndex: number): string | null {
     if (from < fields.length) parts.push(fields.slice(from).join(',').trim());
     seen += fields.length;
   }
-  const text = parts.filter((part) => part !== '').join(' ');
+  const text = cut(parts.filter((part) => part !== '').join(' '), MAX_TRANSACTION_TEXT);
   return text === '' ? null : text;
 }
 
 function transaction(record: Record, where: string, account: string, currency: string, bookingDate: string | null, index: number): StatementLine {
   const fields = record.flat();
   const type = fields[1] ?? '';
-  if (!/^\d{3}$/.test(type)) throw new StatementError(`${where}: "${type}" is not a BAI2 type code`);
-  if (!/^\d{1,15}$/.test(fields[2] ?? '')) throw new StatementError(`${where}: "${fields[2]}" is not a BAI2 amount (digits, no decimal point)`);
+  if (!/^\d{3}$/.test(type)) throw new StatementError(`${where}: ${quoted(type)} is not a BAI2 type code`);
+  if (!/^\d{1,15}$/.test(fields[2] ?? '')) throw new StatementError(`${where}: ${quoted(fields[2] ?? '')} is not a BAI2 amount (digits, no decimal point)`);
   const amount = Number(fields[2]);
   const funds = (fields[3] ?? '').toUpperCase();
   const skip = fundsTypeFields(funds, fields[4], where);
@@ -116,7 +120,7 @@ function fundsTypeFields(funds: string, count: string | undefined, where: string
   if (funds === 'S') return 3;
   if (funds === 'V') return 2;
   if (funds !== 'D') return 0;
-  if (!/^\d{1,3}$/.test((count ?? '').trim())) throw new StatementError(`${where}: the funds type D needs its number of distributions, not "${count ?? ''}"`);
+  if (!/^\d{1,3}$/.test((count ?? '').trim())) throw new StatementError(`${where}: the funds type D needs its number of distributions, not ${quoted(count ?? '')}`);
   return 1 + 2 * Number(count);
 }
 
@@ -124,7 +128,7 @@ function fundsTypeFields(funds: string, count: string | undefined, where: string
 function signedAmount(text: string | undefined, where: string): bigint {
   const value = (text ?? '').trim();
   if (value === '') return 0n;
-  if (!/^[+-]?\d{1,18}$/.test(value)) throw new StatementError(`${where}: "${value}" is not a BAI2 amount`);
+  if (!/^[+-]?\d{1,18}$/.test(value)) throw new StatementError(`${where}: ${quoted(value)} is not a BAI2 amount`);
   return BigInt(value);
 }
 
@@ -173,21 +177,21 @@ export function parseBai2(text: string): ParsedStatement {
       case '02':
         if (groupTotal !== null) throw new StatementError(`${where}: a 02 group header before the 98 trailer of the group before it`);
         groupTotal = 0n;
-        groupCurrency = (fields[6] || 'USD').toLowerCase();
+        groupCurrency = currencyCode(fields[6]?.trim() || 'USD', `${where} (the 02 group's currency)`);
         groupDate = fields[4] && /^\d{6}$/.test(fields[4]) ? `20${fields[4].slice(0, 2)}-${fields[4].slice(2, 4)}-${fields[4].slice(4, 6)}` : null;
         break;
       case '03':
         if (groupTotal === null) throw new StatementError(`${where}: a 03 account record outside a group (02)`);
         if (accountTotal !== null) throw new StatementError(`${where}: a 03 account record before the 49 trailer of the account before it`);
-        account = normalizeAccount(fields[1]);
+        account = normalizeAccount(fields[1], where);
         if (!account) throw new StatementError(`${where}: the 03 account record needs an account number`);
         firstAccount ??= account;
-        currency = (fields[2] || groupCurrency).toLowerCase();
+        currency = fields[2]?.trim() ? currencyCode(fields[2], `${where} (the 03 account's currency)`) : groupCurrency;
         accountTotal = accountRecordTotal(fields, where);
         break;
       case '16':
         if (!account || accountTotal === null) throw new StatementError(`${where}: a 16 transaction outside an account (03 … 49)`);
-        lines.push(transaction(record, where, account, currency, groupDate, lines.length));
+        lines.push(keptLine(transaction(record, where, account, currency, groupDate, lines.length)));
         accountTotal += BigInt(fields[2]);
         break;
       case '49': {
@@ -215,5 +219,5 @@ export function parseBai2(text: string): ParsedStatement {
     }
   }
   if (!ended) throw new StatementError('BAI2: the 99 file trailer is missing: the file may be cut off');
-  return { format: 'bai2', statementId: header[5] ?? null, account: firstAccount, currency, lines };
+  return { format: 'bai2', statementId: cut(header[5] ?? null, MAX_REFERENCE_LENGTH), account: firstAccount, currency, lines };
 }

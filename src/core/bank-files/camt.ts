@@ -5,7 +5,8 @@
 // transaction (NtryDtls/TxDtls): a batched entry is as many lines as its transactions, each
 // with its own amount, accounts, parties and references.
 import { XMLParser } from 'fast-xml-parser';
-import { minorUnits, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+import { currencyCode } from './currency.ts';
+import { cut, keptLine, MAX_REFERENCE_LENGTH, MAX_TEXT_LENGTH, minorUnits, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 type Node = Record<string, unknown>;
 
@@ -29,20 +30,22 @@ const str = (value: unknown): string | null => {
 
 function amountOf(node: unknown, where: string): { amount: number; currency: string } {
   const amt = obj(node);
-  const currency = str(amt['@Ccy'])?.toLowerCase();
+  const code = str(amt['@Ccy']);
   const value = str(amt['#text'] ?? node);
-  if (!currency || !value) throw new StatementError(`${where}: Amt with its Ccy is required`);
+  if (!code || !value) throw new StatementError(`${where}: Amt with its Ccy is required`);
+  const currency = currencyCode(code, where);
   return { amount: minorUnits(value, currency, where), currency };
 }
 
-function accountId(node: unknown): string | null {
+function accountId(node: unknown, where: string): string | null {
   const id = obj(obj(node).Id);
-  return normalizeAccount(str(id.IBAN) ?? str(obj(id.Othr).Id));
+  return normalizeAccount(str(id.IBAN) ?? str(obj(id.Othr).Id), where);
 }
 
+/** Nm is Max140Text. */
 function partyName(node: unknown): string | null {
   const n = obj(node);
-  return str(n.Nm) ?? str(obj(n.Pty).Nm);
+  return cut(str(n.Nm) ?? str(obj(n.Pty).Nm), MAX_TEXT_LENGTH);
 }
 
 function bic(node: unknown): string | null {
@@ -51,8 +54,8 @@ function bic(node: unknown): string | null {
 }
 
 /** The agent's clearing member id (FinInstnId/ClrSysMmbId/MmbId): a sort code (GBDSC), an ABA routing number (USABA). */
-function clearing(node: unknown): string | null {
-  return normalizeAccount(str(obj(obj(obj(node).FinInstnId).ClrSysMmbId).MmbId));
+function clearing(node: unknown, where: string): string | null {
+  return normalizeAccount(str(obj(obj(obj(node).FinInstnId).ClrSysMmbId).MmbId), where);
 }
 
 function statusOf(node: unknown): 'booked' | 'pending' | 'info' {
@@ -62,10 +65,10 @@ function statusOf(node: unknown): 'booked' | 'pending' | 'info' {
   return 'info';
 }
 
-/** The remittance information: the unstructured text (`Ustrd`, joined), else the structured creditor references (`Strd/CdtrRefInf/Ref`, joined). */
+/** The remittance information: the unstructured text (`Ustrd`, each Max140Text, joined), else the structured creditor references (`Strd/CdtrRefInf/Ref`, joined). */
 function remittanceOf(node: unknown): string | null {
   const remittance = obj(node);
-  const ustrd = (Array.isArray(remittance.Ustrd) ? (remittance.Ustrd as unknown[]) : []).map(str).filter((s): s is string => s !== null);
+  const ustrd = (Array.isArray(remittance.Ustrd) ? (remittance.Ustrd as unknown[]) : []).map((u) => cut(str(u), MAX_TEXT_LENGTH)).filter((s): s is string => s !== null);
   if (ustrd.length > 0) return ustrd.join(' ');
   const structured = list(remittance.Strd).map((s) => str(obj(obj(s).CdtrRefInf).Ref)).filter((s): s is string => s !== null);
   return structured.length > 0 ? structured.join(' ') : null;
@@ -123,8 +126,8 @@ function transactionAmount(tx: Node, entry: EntryFacts, where: string): number {
  * statement's.
  */
 function accountsOf(related: Node, entry: EntryFacts, statementAccount: string | null): { account: string | null; others: string[] } {
-  const creditor = accountId(related.CdtrAcct);
-  const debtor = accountId(related.DbtrAcct);
+  const creditor = accountId(related.CdtrAcct, entry.where);
+  const debtor = accountId(related.DbtrAcct, entry.where);
   if (entry.reversal && entry.direction === 'debit') {
     const account = creditor ?? debtor ?? statementAccount;
     return { account, others: [...new Set([debtor, statementAccount].filter((a): a is string => a !== null && a !== account))] };
@@ -139,11 +142,11 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
   const credit = entry.direction === 'credit';
   const counterparty = credit ? { party: related.Dbtr, account: related.DbtrAcct, agent: agents.DbtrAgt } : { party: related.Cdtr, account: related.CdtrAcct, agent: agents.CdtrAgt };
   const returnInfo = obj(tx.RtrInf);
-  const senderAccount = accountId(counterparty.account);
+  const senderAccount = accountId(counterparty.account, entry.where);
   const ownReference = realReference(str(refs.AcctSvcrRef));
   const bankReference = ownReference ?? entry.reference;
   const { account, others } = accountsOf(related, entry, statementAccount);
-  const parties = [accountId(related.CdtrAcct), accountId(related.DbtrAcct)].filter((a): a is string => a !== null);
+  const parties = [accountId(related.CdtrAcct, entry.where), accountId(related.DbtrAcct, entry.where)].filter((a): a is string => a !== null);
   return {
     index: 0,
     amount,
@@ -162,7 +165,7 @@ function transactionLine(tx: Node, entry: EntryFacts, amount: number, position: 
       iban: senderAccount && /^[A-Z]{2}\d{2}/.test(senderAccount) ? senderAccount : null,
       bic: bic(counterparty.agent),
       account: senderAccount,
-      clearing: clearing(counterparty.agent),
+      clearing: clearing(counterparty.agent, entry.where),
     },
     reference: remittanceOf(tx.RmtInf),
     mentionedAccounts: others,
@@ -198,7 +201,9 @@ export function parseCamt(xml: string): ParsedStatement {
   try {
     document = obj(parser.parse(xml, true)).Document as Node;
   } catch (error) {
-    throw new StatementError(`not well-formed XML: ${(error as Error).message.split('\n')[0]}`);
+    // The parser's message may hold the whole tag stack: its first line, bounded.
+    const message = (error as Error).message.split('\n')[0];
+    throw new StatementError(`not well-formed XML: ${message.length > 200 ? `${cut(message, 200)}…` : message}`);
   }
   const root = obj(document);
   const statementRoot = root.BkToCstmrStmt ? obj(root.BkToCstmrStmt) : root.BkToCstmrDbtCdtNtfctn ? obj(root.BkToCstmrDbtCdtNtfctn) : undefined;
@@ -208,12 +213,13 @@ export function parseCamt(xml: string): ParsedStatement {
   if (reports.length === 0) throw new StatementError(`${format}: no ${format === 'camt.053' ? 'Stmt' : 'Ntfctn'}`);
   const lines: StatementLine[] = [];
   let entries = 0;
-  for (const report of reports) {
-    const statementAccount = accountId(report.Acct);
+  for (const [r, report] of reports.entries()) {
+    const statementAccount = accountId(report.Acct, `${format} report ${r + 1} Acct`);
     for (const entry of list(report.Ntry)) {
-      for (const line of entryLines(entry, `entry ${++entries}`, statementAccount)) lines.push({ ...line, index: lines.length });
+      for (const line of entryLines(entry, `entry ${++entries}`, statementAccount)) lines.push({ ...keptLine(line), index: lines.length });
     }
   }
   const first = reports[0];
-  return { format, statementId: str(first.Id), account: accountId(first.Acct), currency: str(obj(first.Acct).Ccy)?.toLowerCase() ?? null, lines };
+  const currency = str(obj(first.Acct).Ccy);
+  return { format, statementId: cut(str(first.Id), MAX_REFERENCE_LENGTH), account: accountId(first.Acct, `${format} Acct`), currency: currency === null ? null : currencyCode(currency, `${format} Acct/Ccy`), lines };
 }

@@ -74,6 +74,12 @@ export interface StatementLine {
    * gives only the batch's count (`transactions`) without the transactions themselves.
    */
   batch?: { reference: string | null; account: string | null; total: number; transactions: number; summary: boolean };
+  /**
+   * The reference, sender's name and end-to-end id as read, when keptLine cut one of them: what
+   * the line's identity hashes, so that cutting never makes an entry imported before a new one,
+   * nor two entries one. Never stored.
+   */
+  uncut?: { reference: string | null; name: string | null; endToEndId: string | null };
   /** Its position among the transactions of a batched camt entry; null for an entry of its own. */
   batchPosition: number | null;
   /** The US network the transfer came by, when the file says (BAI2 type codes); null: unknown. */
@@ -89,7 +95,54 @@ export interface ParsedStatement {
   lines: StatementLine[];
 }
 
-export class StatementError extends Error {}
+export class StatementError extends Error {
+  // Bounded whatever a parser quotes: a refusal never repeats megabytes of the file.
+  constructor(message: string) {
+    super(message.length > 1_000 ? `${message.slice(0, 1_000)}…` : message);
+  }
+}
+
+/** Input quoted in an error message: at most 100 characters of it, then `…`. */
+export function quoted(text: string): string {
+  return `"${text.length > 100 ? `${cut(text, 100)}…` : text}"`;
+}
+
+/** camt's Max140Text: the longest reference or sender's name a line keeps (the fund helper refuses a longer `reference`). */
+export const MAX_TEXT_LENGTH = 140;
+
+/** camt's Max35Text: the longest bank reference, end-to-end id, return reason or statement id a line keeps. */
+export const MAX_REFERENCE_LENGTH = 35;
+
+/** Longer is no account number (an IBAN has at most 34 characters, camt's accounts Max34Text, MT940's :25: 35). */
+const MAX_ACCOUNT_LENGTH = 35;
+
+/** `text` cut to at most `max` characters, never between the two halves of a surrogate pair. */
+export function cut<T extends string | null>(text: T, max: number): T {
+  if (text === null || text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return text.slice(0, end) as T;
+}
+
+/**
+ * The line with its texts cut to what Cashbook keeps (a reference and a name 140 characters,
+ * references and codes 35, a BIC 11): cut rather than refused, so that a real statement with
+ * a long remittance still imports. Its identity stays that of the texts as read (`uncut`).
+ */
+export function keptLine(line: StatementLine): StatementLine {
+  const reference = cut(line.reference, MAX_TEXT_LENGTH);
+  const name = cut(line.sender.name, MAX_TEXT_LENGTH);
+  const endToEndId = cut(line.endToEndId, MAX_REFERENCE_LENGTH);
+  const changed = reference !== line.reference || name !== line.sender.name || endToEndId !== line.endToEndId;
+  return {
+    ...line,
+    bankReference: cut(line.bankReference, MAX_REFERENCE_LENGTH),
+    endToEndId,
+    returnReason: cut(line.returnReason, MAX_REFERENCE_LENGTH),
+    sender: { ...line.sender, name, bic: cut(line.sender.bic, 11) },
+    reference,
+    ...(changed ? { uncut: { reference: line.reference, name: line.sender.name, endToEndId: line.endToEndId } } : {}),
+  };
+}
 
 /** The reason imports before 2026-12-03 gave a reversal they kept as an unmatched transfer (a debit: no money came in). */
 const LEGACY_REVERSAL_REASON = 'a reversal that matches no funding of this account';
@@ -106,12 +159,12 @@ export const MAX_LINE_AMOUNT = MAX_AMOUNT_MINOR;
 export function minorUnits(text: string, currency: string, where: string): number {
   const clean = text.trim().replace(',', '.');
   const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(clean);
-  if (!match) throw new StatementError(`${where}: "${text}" is not an amount`);
+  if (!match) throw new StatementError(`${where}: ${quoted(text)} is not an amount`);
   const exponent = minorUnitExponent(currency);
   const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > exponent) throw new StatementError(`${where}: ${text} has more decimals than ${currency.toUpperCase()} allows`);
+  if (fraction.length > exponent) throw new StatementError(`${where}: ${quoted(text)} has more decimals than ${currency.toUpperCase()} allows`);
   const minor = BigInt(match[1]) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new StatementError(`${where}: ${text} is beyond any amount a statement holds`);
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new StatementError(`${where}: ${quoted(text)} is beyond any amount a statement holds`);
   return Number(minor);
 }
 
@@ -124,8 +177,10 @@ export function realReference(text: string | null | undefined): string | null {
   return trimmed === '' || PLACEHOLDER_REFERENCES.has(trimmed.toUpperCase()) ? null : trimmed;
 }
 
-export function normalizeAccount(text: string | null | undefined): string | null {
+/** An account number without its spaces and dashes, in upper case; a longer one than any account refuses the file (`where` names its entry). */
+export function normalizeAccount(text: string | null | undefined, where: string): string | null {
   if (!text) return null;
   const compact = text.replace(/[\s-]/g, '').toUpperCase();
+  if (compact.length > MAX_ACCOUNT_LENGTH) throw new StatementError(`${where}: ${quoted(compact)} is not an account number (at most ${MAX_ACCOUNT_LENGTH} characters)`);
   return compact === '' ? null : compact;
 }

@@ -3,7 +3,8 @@
 // :61: is a line; the :86: after it is its detail: free text, the structured ?NN subfields
 // German banks send (?20-?29 remittance with EREF+ / SVWZ+, ?30 BIC, ?31 account, ?32-?33 name),
 // or the /CODE/ subfields of ING and Rabobank (/EREF/, /CNTP/account/BIC/name/city, /REMI/, /RTRN/).
-import { minorUnits, normalizeAccount, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
+import { currencyCode } from './currency.ts';
+import { cut, keptLine, MAX_REFERENCE_LENGTH, minorUnits, normalizeAccount, quoted, realReference, StatementError, type ParsedStatement, type StatementLine } from './entry.ts';
 
 const LINE61 = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d{1,15},\d{0,3})([SNF][A-Z0-9]{3})([^\n]*?)(?:\/\/([^\n]*))?(?:\n([\s\S]*))?$/;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
@@ -32,7 +33,7 @@ interface Details86 {
 }
 
 /** The reading of imports before 2026-12-05: German ?NN subfields, else the whole text as the reference (kept for the identities of lines without a bank reference). */
-function germanOrFree86(text: string): Details86 {
+function germanOrFree86(text: string, where: string): Details86 {
   const flat = text.replace(/\n/g, '');
   if (/^\d{3}\?/.test(flat) || flat.startsWith('?')) {
     const sub: Record<string, string[]> = {};
@@ -44,7 +45,7 @@ function germanOrFree86(text: string): Details86 {
       reference: svwz ?? (remittance.replace(/[A-Z]{4}\+/g, ' ').trim() || null),
       endToEndId: realReference(eref),
       name: [...(sub['32'] ?? []), ...(sub['33'] ?? [])].join('').trim() || null,
-      account: normalizeAccount(sub['31']?.[0]),
+      account: normalizeAccount(sub['31']?.[0], where),
       bic: sub['30']?.[0]?.trim() || null,
       returnReason: null,
       remittance,
@@ -86,7 +87,7 @@ function structuredRemittance(value: string | undefined): string | null {
 }
 
 /** ING's structured :86: (Rabobank's alike): `/EREF/`, `/CNTP/` (or Rabobank's `/NAME/`), `/REMI/`, `/RTRN/` return reason. */
-function structured86(values: Map<string, string>): Details86 {
+function structured86(values: Map<string, string>, where: string): Details86 {
   const counterparty = (values.get('CNTP') ?? '').split('/');
   // CNTP is account/BIC/name/city; a name holding `/` keeps it.
   const name = counterparty.length >= 4 ? counterparty.slice(2, -1).join('/') : (counterparty[2] ?? '');
@@ -96,16 +97,31 @@ function structured86(values: Map<string, string>): Details86 {
     reference,
     endToEndId: customerReference(values.get('EREF')),
     name: name.trim() || values.get('NAME')?.trim() || null,
-    account: normalizeAccount(counterparty[0]),
+    account: normalizeAccount(counterparty[0], where),
     bic: counterparty[1]?.trim() || null,
     returnReason: returnCode,
     remittance: values.get('REMI') ?? '',
   };
 }
 
-function details86(text: string): Details86 {
+function details86(text: string, where: string): Details86 {
   const values = structuredSubfields(text.replace(/\n/g, ''));
-  return values ? structured86(values) : germanOrFree86(text);
+  return values ? structured86(values, where) : germanOrFree86(text, where);
+}
+
+/**
+ * A :86: as far as it is read: SWIFT allows 6 lines of 65 characters, German banks' files
+ * (MultiCash) up to 800 characters, and no more is read (line breaks not counted).
+ */
+function bounded86(text: string): string {
+  const kept: string[] = [];
+  let left = 800;
+  for (const line of text.split('\n')) {
+    if (left <= 0) break;
+    kept.push(cut(line, left));
+    left -= line.length;
+  }
+  return kept.join('\n');
 }
 
 /**
@@ -140,18 +156,19 @@ function statementHeader(block: Field[], number: number): { id: string | null; a
   const rawAccount = block.find(([tag]) => tag === '25')?.[1].trim();
   if (!rawAccount) throw new StatementError(`${where}: the :25: account is required`);
   const opening = block.find(([tag]) => tag === '60F' || tag === '60M' || tag === '34F');
-  const currency = opening && (/^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) ?? /([A-Z]{3})/.exec(opening[1]))?.[1]?.toLowerCase();
-  if (!currency) throw new StatementError(`${where}: the currency of :60F: (or :34F: in MT942) is required`);
-  const written = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount);
+  const code = opening && (/^(?:[CD]\d{6}|[CD]?)([A-Z]{3})/.exec(opening[1]) ?? /([A-Z]{3})/.exec(opening[1]))?.[1];
+  if (!code) throw new StatementError(`${where}: the currency of :60F: (or :34F: in MT942) is required`);
+  const currency = currencyCode(code, `${where} :${opening[0]}:`);
+  const written = normalizeAccount(rawAccount.includes('/') ? rawAccount.split('/').pop() : rawAccount, `${where} :25:`);
   // Some banks (ING) write the currency after the account: NL20INGB0001234567EUR.
   const suffix = currency.toUpperCase();
   const account = written && written.length > 3 && written.endsWith(suffix) && /\d$/.test(written.slice(0, -3)) ? written.slice(0, -3) : written;
-  return { id: block.find(([tag]) => tag === '20')?.[1].trim() ?? null, account, currency, ...(written !== account && written ? { formerAccount: written } : {}) };
+  return { id: cut(block.find(([tag]) => tag === '20')?.[1].trim() ?? null, MAX_REFERENCE_LENGTH), account, currency, ...(written !== account && written ? { formerAccount: written } : {}) };
 }
 
 /** The details imports before 2026-12-05 read (ING's structured :86: as free text, its EREF placeholder as the end-to-end id), when they differ: see StatementLine.formerDetails. */
-function formerDetails(info: string, customerRef: string, now: NonNullable<StatementLine['formerDetails']>): { formerDetails?: StatementLine['formerDetails'] } {
-  const before = germanOrFree86(info);
+function formerDetails(info: string, customerRef: string, now: NonNullable<StatementLine['formerDetails']>, where: string): { formerDetails?: StatementLine['formerDetails'] } {
+  const before = germanOrFree86(info, where);
   const then = { reference: before.reference, endToEndId: before.endToEndId ?? realReference(customerRef), name: before.name, account: before.account };
   const same = then.reference === now.reference && then.endToEndId === now.endToEndId && then.name === now.name && then.account === now.account;
   return same ? {} : { formerDetails: then };
@@ -160,9 +177,9 @@ function formerDetails(info: string, customerRef: string, now: NonNullable<State
 function statementLine(value: string, info: string, header: { account: string | null; currency: string; formerAccount?: string }, index: number): StatementLine {
   const where = `:61: line ${index + 1}`;
   const match = LINE61.exec(value);
-  if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a :61: statement line`);
+  if (!match) throw new StatementError(`${where}: ${quoted(value.split('\n')[0])} is not a :61: statement line`);
   const [, valueDate, , mark, , amountText, , customerRef, bankRef] = match;
-  const detail = details86(info);
+  const detail = details86(info, where);
   // An IBAN in the text, or in the remittance joined from its subfields (?21 … ?22 may split one).
   const searched = [info.toUpperCase().replace(/\n/g, ' '), detail.remittance.toUpperCase()];
   const mentioned = [...new Set(searched.flatMap((text) => [...text.matchAll(IBAN)].map((m) => m[0].replace(/ /g, ''))))];
@@ -187,7 +204,7 @@ function statementLine(value: string, info: string, header: { account: string | 
     ...(mark === 'RC' || mark === 'RD' ? { reversedParties: detail.account ? [detail.account] : [] } : {}),
     legacyReference: bankRef?.trim() || null,
     ...(header.formerAccount ? { formerAccount: header.formerAccount } : {}),
-    ...formerDetails(info, customerRef, { reference: detail.reference, endToEndId, name: detail.name, account: detail.account }),
+    ...formerDetails(info, customerRef, { reference: detail.reference, endToEndId, name: detail.name, account: detail.account }, where),
     batchPosition: null,
     network: null,
   };
@@ -196,8 +213,8 @@ function statementLine(value: string, info: string, header: { account: string | 
 /** A balance field (:60F:, :62F:, …: `C261130EUR1234,56`) in signed minor units. */
 function balance(value: string, where: string): number {
   const match = /^([CD])(\d{6})([A-Z]{3})(\d{1,15},\d{0,3})/.exec(value.trim());
-  if (!match) throw new StatementError(`${where}: "${value.split('\n')[0]}" is not a balance (C or D, YYMMDD, currency, amount)`);
-  const amount = minorUnits(match[4], match[3].toLowerCase(), where);
+  if (!match) throw new StatementError(`${where}: ${quoted(value.split('\n')[0])} is not a balance (C or D, YYMMDD, currency, amount)`);
+  const amount = minorUnits(match[4], currencyCode(match[3], where), where);
   return match[1] === 'D' ? -amount : amount;
 }
 
@@ -230,7 +247,7 @@ export function parseMt940(text: string): ParsedStatement {
     block.forEach(([tag, value], position) => {
       if (tag !== '61') return;
       const next = block[position + 1];
-      own.push(statementLine(value, next && next[0] === '86' ? next[1] : '', headers[b], lines.length + own.length));
+      own.push(keptLine(statementLine(value, next && next[0] === '86' ? bounded86(next[1]) : '', headers[b], lines.length + own.length)));
     });
     checkBalances(block, own, b + 1);
     lines.push(...own);

@@ -107,7 +107,9 @@ export const MAX_STATEMENT_BYTES = 32 * 1024 * 1024;
 function identity(line: StatementLine, statementAccount: string | null, occurrence: number): string {
   const account = line.account ?? statementAccount;
   if (line.uniqueReference) return `se_${hash(['ref', account, line.direction, line.uniqueReference])}`;
-  const parts = [account, line.bookingDate, line.direction, line.amount, line.currency, line.sender.name, line.sender.account, line.reference, line.endToEndId];
+  // The texts as read, before they were cut to what is kept (keptLine): the identity imports before the cut gave it.
+  const { reference, name, endToEndId } = line.uncut ?? { reference: line.reference, name: line.sender.name, endToEndId: line.endToEndId };
+  const parts = [account, line.bookingDate, line.direction, line.amount, line.currency, name, line.sender.account, reference, endToEndId];
   // Two transactions of one batch alike in every detail are still two.
   const base = line.batchPosition === null ? parts : [...parts, line.batchPosition];
   return `se_${hash(occurrence === 1 ? base : [...base, 'occurrence', occurrence])}`;
@@ -234,7 +236,7 @@ function formerIdentities(parsed: ParsedStatement, formerly: ParsedStatement | u
       const details = [reading];
       if (reading.formerDetails) {
         const { reference, endToEndId, name, account } = reading.formerDetails;
-        details.push({ ...reading, reference, endToEndId, sender: { ...reading.sender, name, account } });
+        details.push({ ...reading, reference, endToEndId, sender: { ...reading.sender, name, account }, uncut: undefined });
       }
       for (const variant of details) {
         variants.push([variant, statementAccount]);

@@ -13,7 +13,10 @@ export { MAX_AMOUNT };
 export const EU_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'];
 
 /** Digits after the decimal point, per ISO 4217 as the server reads them (JPY none, KWD three, CLF four, two for any other). */
-export const decimals = (currency) => MINOR_UNIT_EXPONENTS[currency.toLowerCase()] ?? 2;
+export function decimals(currency) {
+  const code = currency.toLowerCase();
+  return Object.hasOwn(MINOR_UNIT_EXPONENTS, code) ? MINOR_UNIT_EXPONENTS[code] : 2; // own entries only: a transfer once kept in `constructor` has two
+}
 
 /** 123456 usd is "1,234.56 USD"; negative amounts get a real minus sign. */
 export function formatAmount(amount, currency) {
