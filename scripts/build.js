@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run build`, and `prepare` at every install: bundles src/ and its dependencies into plain
 // JavaScript in dist/ with esbuild (dist/cli.js, plus chunks that load only when a command
-// needs them, such as pg or the auditor), and copies the static files beside it in their
-// folders (the dashboard), so `cashbook` and `npm start` run no TypeScript compiler and load
-// one file instead of hundreds of modules. Type checking stays in `npm test` (tsc --noEmit).
+// needs them, such as pg or the auditor, and the statement reader's worker thread), and
+// copies the static files beside it in their folders (the dashboard), so `cashbook` and
+// `npm start` run no TypeScript compiler and load one file instead of hundreds of modules.
+// Type checking stays in `npm test` (tsc --noEmit).
 // dist/BUILD records a fingerprint of src/ and this script; `--if-stale` builds only when it
 // no longer matches (the CLI tests use this on a fresh clone or after an edit).
 import { createHash } from 'node:crypto';
@@ -62,7 +63,8 @@ fs.rmSync(staging, { recursive: true, force: true });
 try {
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { cli: 'src/cli.ts' },
+    // The statement reader's worker thread is an entry of its own, where reader.ts looks for it.
+    entryPoints: { cli: 'src/cli.ts', 'resources/bank-statements/read-worker': 'src/resources/bank-statements/read-worker.ts' },
     outdir: staging,
     bundle: true,
     splitting: true,

@@ -9,7 +9,8 @@ import { listObjects, listParams } from '../../wire/list.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, authenticateRequest, respondToWrite, type AppDeps } from '../../wire/route.ts';
 import { toWire } from '../../wire/wire-object.ts';
-import { decodeOrRefuse, formerReading, importStatement, MAX_STATEMENT_BYTES, parseOrRefuse, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
+import { readStatement } from './reader.ts';
+import { importStatement, MAX_STATEMENT_BYTES, transferToWire, type BankStatement, type UnmatchedTransfer } from './service.ts';
 import { assignTransfer, returnTransfer } from './unmatched.ts';
 
 const STATEMENTS = '/cashbook/v1/bank_statements';
@@ -23,11 +24,8 @@ export function bankStatementRoutes(app: FastifyInstance, deps: AppDeps): void {
     files.post(STATEMENTS, async (request, reply) => {
       const ctx = await authenticateRequest(deps, request);
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const text = decodeOrRefuse(bytes);
-      if (text.trim() === '') throw new ApiError('Send the statement file as the request body.', { param: 'file' });
-      const parsed = parseOrRefuse(text);
+      const { text, parsed, formerly } = await readStatement(bytes);
       // Idempotency-Key as on every POST: the file is the request, so a retry of it gets the first answer back.
-      const formerly = formerReading(bytes, text);
       return respondToWrite(deps, request, reply, ctx, { file: text }, async (tx) => toWire(await importStatement(tx, ctx, parsed, formerly)));
     });
   });

@@ -5,8 +5,7 @@
 // (or a returned unmatched transfer) from a payment file settles it, a returned payment fails
 // it (reopens the transfer). A refused file books nothing.
 import { ApiError } from '../../core/errors.ts';
-import { decodeStatement, parseStatement } from '../../core/bank-files/detect.ts';
-import { MAX_LINE_AMOUNT, StatementError, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { MAX_LINE_AMOUNT, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
@@ -364,35 +363,6 @@ async function handleLine(tx: Tx, ctx: RequestContext, statementId: string, pars
   const funded = await fundFromTransfer(tx, ctx, virtual.customer, line.currency, line.amount, line);
   await indexCredit(tx, ctx, line, account, { created: record.created, statement: statementId, line: line.index, customer: virtual.customer, funded: funded.id });
   return { ...out, status: 'funded', customer: virtual.customer, cash_balance_transaction: funded.id };
-}
-
-function refusing<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof StatementError) throw new ApiError(`This statement cannot be imported: ${error.message}. Nothing was booked.`, { param: 'file' });
-    throw error;
-  }
-}
-
-export function parseOrRefuse(text: string): ParsedStatement {
-  return refusing(() => parseStatement(text));
-}
-
-/** The file as imports before 2026-12-04 read it (as UTF-8, whatever its encoding), when that differs from `text` and parses. */
-export function formerReading(bytes: Buffer, text: string): ParsedStatement | undefined {
-  const lossy = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  if (lossy === text) return undefined;
-  try {
-    return parseStatement(lossy);
-  } catch {
-    return undefined; // it did not import then either
-  }
-}
-
-/** The file's text (detect.ts: by its BOM, its XML declaration, else UTF-8 or Windows-1252), or the 400 of a file that cannot be read. */
-export function decodeOrRefuse(bytes: Uint8Array): string {
-  return refusing(() => decodeStatement(bytes));
 }
 
 /** `formerly`: the file as imports before this version read it, when that differs (see formerIdentities). */
