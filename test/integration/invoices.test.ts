@@ -79,6 +79,8 @@ describeEachStore('invoices', (server) => {
     await rejects(stripe.invoices.retrieve(draft.id), 404);
     await rejects(stripe.invoiceItems.retrieve(item.id), 404);
     assert.equal(((await eventsOf(server(), 'invoice.deleted'))[0].data.object as Stripe.Invoice).id, draft.id);
+    const itemsGone = (await eventsOf(server(), 'invoiceitem.deleted')).map((event) => (event.data.object as Stripe.InvoiceItem).id);
+    for (const gone of items.data) assert.ok(itemsGone.includes(gone.id), `${gone.id} is deleted with its invoice, with its event`);
   });
 
   it('finalizes with a credit larger than the invoice: paid at once, the rest stays', async () => {

@@ -103,6 +103,11 @@ describeEachStore('payment intents: state table', (server) => {
     assert.deepEqual(charge.payment_method_details, { customer_balance: {}, type: 'customer_balance' });
     assert.deepEqual((await stripe.charges.list({ payment_intent: pi.id })).data.map((c) => c.id), [charge.id]);
     assert.deepEqual((await stripe.charges.list({ customer: customer.id })).data.map((c) => c.id), [charge.id]);
+    // The event's snapshot is the charge as written in that transaction: with its balance transaction.
+    assert.match(charge.balance_transaction as string, /^txn_/);
+    const [succeeded] = (await stripe.events.list({ type: 'charge.succeeded', limit: 10 })).data.filter((e) => (e.data.object as Stripe.Charge).id === charge.id);
+    const { lastResponse: _r, ...retrieved } = charge;
+    assert.deepEqual(succeeded.data.object, retrieved);
     const expanded = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge', 'payment_method'] });
     assert.equal((expanded.latest_charge as Stripe.Charge).id, charge.id);
     assert.equal((expanded.payment_method as Stripe.PaymentMethod).type, 'customer_balance');

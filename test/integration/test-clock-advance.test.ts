@@ -58,6 +58,7 @@ describeEachStore('test clock advances in the background', (server, kind) => {
     const started = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 100 * DAY });
     assert.deepEqual([started.status, started.frozen_time], ['advancing', start], 'Stripe answers advancing with the frozen time unchanged');
     await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 200 * DAY }), rejectsWith(400, { param: 'test_clock' }));
+    await assert.rejects(stripe.testHelpers.testClocks.del(clock.id), rejectsWith(400, { param: 'test_clock' }), 'not deleted half advanced');
 
     // Two clients of another customer: fundings and GET /v1/balance, back to back, each timed.
     const began = performance.now();

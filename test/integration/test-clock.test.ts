@@ -35,9 +35,16 @@ describeEachStore('test clocks and the passing of days', (server) => {
     assert.deepEqual([advanced.status, advanced.frozen_time], ['ready', 1_700_000_000 + DAY]);
     await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: 1_700_000_000 }), rejectsWith(400, { param: 'frozen_time' }));
     await assert.rejects(stripe.testHelpers.testClocks.create({} as Stripe.TestHelpers.TestClockCreateParams), rejectsWith(400, { code: 'parameter_missing', param: 'frozen_time' }));
-    const cus = await stripe.customers.create({ test_clock: clock.id });
+    const cus = await stripe.customers.create({ test_clock: clock.id, email: 'clocked@example.com' });
+    const plain = await stripe.customers.create({ email: 'clocked@example.com' });
+    // Stripe: a list without test_clock leaves out customers with test clocks; with it, only that clock's.
+    assert.deepEqual((await stripe.customers.list({ email: 'clocked@example.com' })).data.map((c) => c.id), [plain.id]);
+    assert.ok(!(await stripe.customers.list({ limit: 100 })).data.some((c) => c.id === cus.id));
+    assert.deepEqual((await stripe.customers.list({ test_clock: clock.id })).data.map((c) => c.id), [cus.id]);
     const deleted = await stripe.testHelpers.testClocks.del(clock.id);
     assert.deepEqual([deleted.id, deleted.deleted], [clock.id, true]);
+    const gone = await stripe.events.list({ type: 'customer.deleted', limit: 10 });
+    assert.ok(gone.data.some((event) => (event.data.object as Stripe.Customer).id === cus.id), 'its customers go with it, each with customer.deleted');
     await assert.rejects(stripe.testHelpers.testClocks.retrieve(clock.id), rejectsWith(404, { code: 'resource_missing' }));
     assert.equal(((await stripe.customers.retrieve(cus.id)) as Stripe.DeletedCustomer).deleted, true, 'its customers go with it');
     const events = await stripe.events.list({ type: 'test_helpers.test_clock.ready', limit: 1 });

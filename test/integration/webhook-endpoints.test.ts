@@ -83,7 +83,7 @@ describeEachStore('webhook endpoints', (server) => {
   it('refuses bad input with a Stripe error and creates nothing', async () => {
     const { stripe, request } = server();
     const before = await stripe.webhookEndpoints.list({ limit: 100 });
-    for (const url of ['not a url', 'ftp://example.com/x', 'javascript:alert(1)', '']) {
+    for (const url of ['not a url', 'ftp://example.com/x', 'javascript:alert(1)', '', 'http:///x', ' https://example.com/', 'https://example.com/a b', 'https://exa\u0000mple.com/']) {
       await assert.rejects(stripe.webhookEndpoints.create({ url, enabled_events: ['*'] }), rejectsWith(400, (e) => {
         assert.equal(e.param, 'url');
         if (url !== '') assert.equal(e.code, 'url_invalid');

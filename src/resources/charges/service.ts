@@ -29,6 +29,14 @@ export interface ChargeSource {
   receipt_email?: string | null;
 }
 
+export type ChargeListener = (tx: Tx, ctx: RequestContext, charge: Charge) => Promise<void>;
+const succeedingListeners: ChargeListener[] = [];
+
+/** Lets another resource (the merchant balance) complete a new charge, in the same transaction, before `charge.succeeded` shows it. */
+export function onChargeSucceeding(listener: ChargeListener): void {
+  succeedingListeners.push(listener);
+}
+
 /** Creates the succeeded charge of an intent and emits `charge.succeeded`. */
 export async function createSucceededCharge(tx: Tx, ctx: RequestContext, intent: ChargeSource): Promise<Charge> {
   const charge: Charge = {
@@ -75,6 +83,7 @@ export async function createSucceededCharge(tx: Tx, ctx: RequestContext, intent:
     transfer_data: null,
     transfer_group: null,
   };
+  for (const listener of succeedingListeners) await listener(tx, ctx, charge);
   await tx.insert('charges', ctx.accountId, charge);
   await emitEvent(tx, ctx, 'charge.succeeded', charge);
   return charge;

@@ -51,7 +51,8 @@ export function customerRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ ctx, tx, params }) => {
       const where: Record<string, string | number | null> = { _deleted: null };
       if (params.email !== undefined) where.email = params.email;
-      if (params.test_clock !== undefined) where.test_clock = params.test_clock;
+      // Stripe: "The response will not include customers with test clocks if this parameter is not set."
+      where.test_clock = params.test_clock ?? null;
       return listObjects(tx, ctx, 'customers', 'customer', '/v1/customers', params, where);
     },
   });

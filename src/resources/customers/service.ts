@@ -137,14 +137,10 @@ export function changedAttributes(before: Record<string, unknown>, after: Record
 
 export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   const customer = await lockCustomer(tx, ctx, id);
-  const balances = await tx.cashBalances(ctx.accountId, id);
-  const nonZero = Object.entries(balances).filter(([, amount]) => amount !== 0);
-  if (nonZero.length > 0) {
+  const cash = await cashLeft(tx, ctx.accountId, id);
+  if (cash) {
     // The guide allows deletion once every currency is back at zero; the schema text is stricter.
-    throw new ApiError(
-      `This customer has a non-zero cash balance (${nonZero.map(([c, a]) => `${a} ${c}`).join(', ')}) and cannot be deleted. Return or apply the cash balance first.`,
-      { param: 'customer' },
-    );
+    throw new ApiError(`This customer has a non-zero cash balance (${cash}) and cannot be deleted. Return or apply the cash balance first.`, { param: 'customer' });
   }
   const held = await moneyOnItsWayBack(tx, ctx.accountId, id);
   if (held) {
@@ -156,6 +152,12 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
   await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
   await emitEvent(tx, ctx, 'customer.deleted', customer);
   return deletedCustomer(id);
+}
+
+/** The customer's non-zero cash balances as `700 eur, 5 usd`, or undefined when every one is zero: money a deleted customer would leave without an owner. */
+export async function cashLeft(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
+  const nonZero = Object.entries(await tx.cashBalances(accountId, customerId)).filter(([, amount]) => amount !== 0);
+  return nonZero.length > 0 ? nonZero.map(([currency, amount]) => `${amount} ${currency}`).join(', ') : undefined;
 }
 
 /** The first open PaymentIntent holding applied cash, open return or refund, or open invoice of a customer, if any. */

@@ -12,7 +12,7 @@ import { bookCreditTransaction, creditBalance, defaultCurrency, hasCashBalance, 
 import { changedAttributes, lockCustomer, type Customer } from '../customers/service.ts';
 import { customerContext } from '../test-clocks/service.ts';
 import { emitEvent } from '../events/emit.ts';
-import { attachPendingItems } from '../invoice-items/service.ts';
+import { attachPendingItems, invoiceItemWire } from '../invoice-items/service.ts';
 import { customerSnapshot, newDraft, paymentSettings } from './draft.ts';
 import { checkInvoice, customerBalanceAllowed, deletedInvoice, markPaid, refreshDraftLines, type Invoice } from './object.ts';
 import type { CreateInvoiceParams, UpdateInvoiceParams } from './params.ts';
@@ -127,8 +127,11 @@ export async function deleteInvoice(tx: Tx, ctx: RequestContext, id: string): Pr
   if (invoice.status !== 'draft') {
     throw new ApiError('You can only delete draft invoices. Void a finalized invoice instead.', { code: 'invoice_not_editable', param: 'invoice' });
   }
-  // Items attached to a deleted draft go with it (they belonged to that invoice only).
-  for (const item of await tx.all('invoice_items', ctx.accountId, { invoice: id })) await tx.remove('invoice_items', ctx.accountId, item.id);
+  // Items attached to a deleted draft go with it (they belonged to that invoice only), each with its event.
+  for (const item of await tx.all('invoice_items', ctx.accountId, { invoice: id })) {
+    await tx.remove('invoice_items', ctx.accountId, item.id);
+    await emitEvent(tx, ctx, 'invoiceitem.deleted', invoiceItemWire(item));
+  }
   await tx.remove(TABLE, ctx.accountId, id);
   await emitEvent(tx, ctx, 'invoice.deleted', invoice);
   return deletedInvoice(id);

@@ -102,13 +102,18 @@ export async function advanceSlice(tx: Tx, ctx: RequestContext, id: string, budg
 export async function deleteClock(tx: Tx, ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   const clock = await tx.getForUpdate<TestClock>('test_clocks', ctx.accountId, id);
   if (!clock) throw errors.noSuch('test_helpers.test_clock', id, 'test_clock');
+  // Deleting mid-advance would cancel the rest of its due work (returns, sweeps) half done.
+  if (clock.status === 'advancing') throw new ApiError(`The test clock ${id} is advancing; wait until its status is ready before deleting it.`, { param: 'test_clock' });
   const customers = (await tx.all<Customer>('customers', ctx.accountId, { test_clock: id })).filter((customer) => !customer._deleted);
   for (const customer of customers) {
     // Stripe deletes everything; a return or payment in flight would be left with no customer to finish it, so they go first.
     const held = await moneyOnItsWayBack(tx, ctx.accountId, customer.id, { openInvoices: false }); // an open invoice goes with its customer, as at Stripe
     if (held) throw new ApiError(`This test clock's customer ${customer.id} has money on its way (${held}): cancel it (or let the return or refund complete) before deleting the clock.`, { param: 'test_clock' });
   }
-  for (const customer of customers) await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
+  for (const customer of customers) {
+    await tx.update('customers', ctx.accountId, { ...customer, _deleted: true });
+    await emitEvent(tx, await customerContext(tx, ctx, customer), 'customer.deleted', customer);
+  }
   for (const job of await tx.all<ScheduledJob>('scheduled_jobs', ctx.accountId, { test_clock: id, status: 'pending' })) {
     await tx.update('scheduled_jobs', ctx.accountId, { ...job, status: 'canceled' });
   }

@@ -31,7 +31,9 @@ function checkUrl(url: string, livemode: boolean): void {
   } catch {
     parsed = undefined;
   }
-  const ok = parsed && (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && !livemode)) && parsed.hostname !== '';
+  // As written, not only as the URL parser repairs it: no blanks or control characters, a host right after `//` (`http:///x` is no URL of host x).
+  const written = /^https?:\/\/[^/?#\\]/i.test(url) && !/[\s\u0000-\u001f\u007f]/.test(url);
+  const ok = written && parsed && (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && !livemode)) && parsed.hostname !== '';
   if (!ok) {
     // Plain http is allowed in test mode only, for local development (spec §4, inferred).
     throw new ApiError(`Invalid URL: ${url}. URLs must be valid ${livemode ? 'HTTPS' : 'HTTP or HTTPS'} URLs.`, { code: 'url_invalid', param: 'url' });
