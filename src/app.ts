@@ -30,6 +30,7 @@ import { dashboardRoutes } from './resources/dashboard/routes.ts';
 import { ClockAdvancer } from './resources/test-clocks/advancer.ts';
 import { searchRoutes } from './resources/search/routes.ts';
 import { installRequestObservers } from './metrics/http.ts';
+import { healthRoute } from './metrics/health.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
 import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
@@ -67,6 +68,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     requestTimeout: limits.requestTimeoutMs,
     frameworkErrors,
     clientErrorHandler,
+    // A request that comes while the server closes gets Stripe's error object from connections.ts, not Fastify's own 503.
+    return503OnClosing: false,
     // Node would answer a request without Host itself, with an empty body: the hook below answers it in Stripe's shape.
     // Node checks request timeouts every 30 s by default: a stalled request's 408 came up to 30 s late.
     http: { requireHostHeader: false, connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs) },
@@ -102,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   installRequestObservers(app, options.metrics); // a log line per request, and its metrics
   installFormParsing(app);
   installErrorHandling(app);
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', healthRoute(options.store));
   for (const register of RESOURCES) register(app, deps);
   return { app, deps };
 }

@@ -44,7 +44,31 @@ export function databaseUrl(options: { databaseUrl?: string }): string {
   const scheme = unsupportedScheme(url);
   // Refused before anything opens it: `mysql:thing` must not become a SQLite file of that name.
   if (scheme) throw new CliError(`cannot use the database ${redactUrl(url)}: Cashbook takes a SQLite file path, a sqlite: URL or a postgres:// URL, not ${scheme}:`);
+  if (isInMemory(url)) throw new CliError(`cannot use the database ${JSON.stringify(url)}: an in-memory or temporary SQLite database is not supported: the server opens two connections to it (writes, reads), and each would see an empty one of its own: give a file path`);
   return url;
+}
+
+function isInMemory(url: string): boolean {
+  if (isPostgresUrl(url)) return false;
+  const file = sqliteFile(url);
+  return file.trim() === '' || file === ':memory:'; // better-sqlite3 takes no file: URIs: `file::memory:` is a file of that name
+}
+
+/**
+ * Start-up checks of a SQLite file before `serve` or `migrate` opens it for writing: that this
+ * process may write it, and that it is not corrupt (src/store/sqlite/preflight.ts).
+ */
+export async function checkDatabase(url: string): Promise<void> {
+  if (isPostgresUrl(url)) return;
+  const file = sqliteFile(url);
+  if (!fs.existsSync(file)) return; // made by the open, in a folder that must be writable
+  if (fs.statSync(file).isDirectory()) throw new CliError(`${file} is a directory, not a database file`);
+  const { preflightSqlite } = await import('../store/sqlite/preflight.ts');
+  try {
+    preflightSqlite(file);
+  } catch (error) {
+    throw databaseError(url, error);
+  }
 }
 
 /** Refuses a SQLite file that does not exist, for commands that only read or change a database. */

@@ -14,13 +14,26 @@ declare module 'fastify' {
 /** Routes logged at debug rather than info: probes and scrapes, polled all day. */
 const QUIET = new Set(['/healthz', '/metrics']);
 
+/**
+ * The URL as logged. The wildcard routes are the public pages (refund bank details, hosted
+ * instructions), whose last segment is the only credential: logs keep its mode, never the token.
+ */
+export function loggedUrl(route: string, url: string): string {
+  if (!route.endsWith('/*')) return url;
+  const prefix = route.slice(0, -1);
+  const path = url.split('?')[0];
+  // The path as sent may spell the prefix otherwise (percent-encoded): the route's own is logged.
+  const token = path.startsWith(prefix) ? path.slice(prefix.length) : path.slice(path.lastIndexOf('/') + 1);
+  return `${prefix}${/^(test|live)_/.exec(token)?.[0] ?? ''}[redacted]`;
+}
+
 export function installRequestObservers(app: FastifyInstance, metrics?: Metrics): void {
   app.decorateRequest('cashbookAccount', null);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const ms = reply.elapsedTime;
     metrics?.observeRequest(request.method, route, reply.statusCode, ms / 1000);
-    const fields = { account: request.cashbookAccount ?? undefined, method: request.method, route, url: request.url, status: reply.statusCode, duration_ms: Math.round(ms * 100) / 100 };
+    const fields = { account: request.cashbookAccount ?? undefined, method: request.method, route, url: loggedUrl(route, request.url), status: reply.statusCode, duration_ms: Math.round(ms * 100) / 100 };
     if (QUIET.has(route)) request.log.debug(fields, 'request');
     else request.log.info(fields, 'request');
   });
@@ -52,7 +65,7 @@ export function serveMetrics(metrics: Metrics, host: string, port: number): Prom
     );
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(Object.assign(error, { port })));
+    server.once('error', (error) => reject(Object.assign(error, { port, metrics: true })));
     server.listen(port, host, () => resolve(server));
   });
 }

@@ -25,6 +25,18 @@ export type { Migration, MigrationStep } from './types.ts';
 export const MIGRATIONS: Migration[] = [foundation, payments, invoices, webhooks, refunds, idempotencyRowid, merchantBalance, eventFanout, webhookRouting, checkedWrites, clockStatus, bankStatements, refundLinks, unmatchedReturns, achEntries, eventRetention, cashLots].sort((a, b) => a.version - b.version);
 if (new Set(MIGRATIONS.map((m) => m.version)).size !== MIGRATIONS.length) throw new Error('two migrations share a version');
 
+/** The newest migration this Cashbook knows. */
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Refuses a database a newer Cashbook has migrated (checked before migrating): this one does not
+ * know what those migrations changed, and its writes could break what they rely on.
+ */
+export function refuseNewerDatabase(applied: Iterable<number>): void {
+  const newest = Math.max(0, ...applied);
+  if (newest > LATEST_MIGRATION) throw new Error(`the database is at migration ${newest}, newer than this Cashbook (${LATEST_MIGRATION}): use the Cashbook that wrote it`);
+}
+
 /** The object tables as the migrations leave them: what adapters use at run time. */
 export function objectTables(): Map<string, TableSpec> {
   const tables = new Map<string, TableSpec>();

@@ -5,7 +5,7 @@
 // one database: nothing here relies on process-local state for correctness.
 import pg from 'pg';
 import { ApiError } from '../../core/errors.ts';
-import { MIGRATIONS } from '../migrations/index.ts';
+import { MIGRATIONS, refuseNewerDatabase } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
 import type { ApiKeyRecord, Backlog, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoreObserver, StoredObject, Tx } from '../types.ts';
 import { columnParam, dueSql, listSql, renderStep, whereClause } from './sql.ts';
@@ -621,6 +621,7 @@ export class PostgresStore implements Store {
           'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
         );
         const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+        refuseNewerDatabase(applied);
         for (const migration of MIGRATIONS) {
           if (applied.has(migration.version)) continue;
           await client.query('BEGIN');

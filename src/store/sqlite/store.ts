@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { MIGRATIONS } from '../migrations/index.ts';
+import { MIGRATIONS, refuseNewerDatabase } from '../migrations/index.ts';
 import { columnValues, tableSpec } from '../tables.ts';
 import type { ApiKeyRecord, Backlog, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoreObserver, StoredObject, Tx } from '../types.ts';
 import { dueSql, listSql, renderStep } from './sql.ts';
@@ -345,6 +345,7 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     this.writeDb.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applied = new Set((this.writeDb.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    refuseNewerDatabase(applied);
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       this.writeDb.transaction(() => {
