@@ -64,7 +64,8 @@ for (const kind of STORES) {
       const status = await stopped;
       const took = Date.now() - signalled;
       assert.deepEqual(status, { code: 0, signal: null }, server.output());
-      assert.ok(took >= graceMs - 100 && took < graceMs + 5_000, `the stalled request held the exit for the grace period: ${took} ms`);
+      // At least the grace period (the stalled request held it), and it ended: the 20 s stop() above bounds the rest on a slow machine.
+      assert.ok(took >= graceMs - 100, `the stalled request held the exit for the grace period: ${took} ms`);
       const replies = busy.received().split(/(?=HTTP\/1\.1 )/);
       assert.equal(replies.length, 2, busy.received());
       assert.match(replies[0], /^HTTP\/1\.1 200 /, 'the request in flight was answered');

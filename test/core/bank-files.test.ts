@@ -117,7 +117,8 @@ describe('bank statement parsing', () => {
     assert.equal(keptLine(line).uncut, undefined, 'nothing cut, nothing more kept');
     const withInfo = (info: string) => parseStatement(`:20:S1\n:25:DE89370400440532013000\n:60F:C261130EUR0,00\n:61:2612011201C10,00NTRFNONREF\n:86:${info}\n:62F:C261201EUR10,00\n`).lines[0];
     const multicash = withInfo(`166?20SVWZ+${'w'.repeat(400)}?21${'x'.repeat(27)}?22${'y'.repeat(27)}?31DE89370400440532013000?32${'Jane Doe'}`);
-    assert.deepEqual([multicash.sender.name, multicash.sender.account, multicash.reference], ['Jane Doe', 'DE89370400440532013000', 'w'.repeat(140)], 'a :86: beyond 390 characters (MultiCash) is read to 800');
-    assert.equal(withInfo(`166?20SVWZ+${'w'.repeat(1_000)}?32Jane Doe`).sender.name, null, 'past 800 nothing is read');
+    assert.deepEqual([multicash.sender.name, multicash.sender.account, multicash.reference], ['Jane Doe', 'DE89370400440532013000', 'w'.repeat(140)], 'a :86: beyond 390 characters (MultiCash) is read whole');
+    const long86 = withInfo(`166?20SVWZ+${'w'.repeat(1_000)}?32Jane Doe`);
+    assert.deepEqual([long86.sender.name, long86.reference?.length, long86.uncut?.reference?.length], ['Jane Doe', 140, 1_000], 'kept cut, hashed whole');
   });
 });

@@ -59,9 +59,6 @@ function records(text: string): Record[] {
   return out;
 }
 
-/** Past this a 16 record's text is not read (BAI2 sets no limit; the sender's name is looked for in its first 1,024 characters). */
-const MAX_TRANSACTION_TEXT = 1_024;
-
 /** The text field of a 16 record: the fields from `textIndex` on, a line's parts joined by commas, its continuations by a space. */
 function transactionText(record: Record, textIndex: number): string | null {
   const parts: string[] = [];
@@ -71,7 +68,7 @@ function transactionText(record: Record, textIndex: number): string | null {
     if (from < fields.length) parts.push(fields.slice(from).join(',').trim());
     seen += fields.length;
   }
-  const text = cut(parts.filter((part) => part !== '').join(' '), MAX_TRANSACTION_TEXT);
+  const text = parts.filter((part) => part !== '').join(' ');
   return text === '' ? null : text;
 }
 

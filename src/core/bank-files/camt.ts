@@ -42,10 +42,10 @@ function accountId(node: unknown, where: string): string | null {
   return normalizeAccount(str(id.IBAN) ?? str(obj(id.Othr).Id), where);
 }
 
-/** Nm is Max140Text. */
+/** As written: keptLine cuts it to what a line keeps (Nm is Max140Text), and the identity hashes it whole, as imports before the cut did. */
 function partyName(node: unknown): string | null {
   const n = obj(node);
-  return cut(str(n.Nm) ?? str(obj(n.Pty).Nm), MAX_TEXT_LENGTH);
+  return str(n.Nm) ?? str(obj(n.Pty).Nm);
 }
 
 function bic(node: unknown): string | null {
@@ -65,10 +65,10 @@ function statusOf(node: unknown): 'booked' | 'pending' | 'info' {
   return 'info';
 }
 
-/** The remittance information: the unstructured text (`Ustrd`, each Max140Text, joined), else the structured creditor references (`Strd/CdtrRefInf/Ref`, joined). */
+/** The remittance information as written (keptLine cuts it): the unstructured text (`Ustrd`, joined), else the structured creditor references (`Strd/CdtrRefInf/Ref`, joined). */
 function remittanceOf(node: unknown): string | null {
   const remittance = obj(node);
-  const ustrd = (Array.isArray(remittance.Ustrd) ? (remittance.Ustrd as unknown[]) : []).map((u) => cut(str(u), MAX_TEXT_LENGTH)).filter((s): s is string => s !== null);
+  const ustrd = (Array.isArray(remittance.Ustrd) ? (remittance.Ustrd as unknown[]) : []).map(str).filter((s): s is string => s !== null);
   if (ustrd.length > 0) return ustrd.join(' ');
   const structured = list(remittance.Strd).map((s) => str(obj(obj(s).CdtrRefInf).Ref)).filter((s): s is string => s !== null);
   return structured.length > 0 ? structured.join(' ') : null;

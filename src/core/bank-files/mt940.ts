@@ -109,20 +109,6 @@ function details86(text: string, where: string): Details86 {
   return values ? structured86(values, where) : germanOrFree86(text, where);
 }
 
-/**
- * A :86: as far as it is read: SWIFT allows 6 lines of 65 characters, German banks' files
- * (MultiCash) up to 800 characters, and no more is read (line breaks not counted).
- */
-function bounded86(text: string): string {
-  const kept: string[] = [];
-  let left = 800;
-  for (const line of text.split('\n')) {
-    if (left <= 0) break;
-    kept.push(cut(line, left));
-    left -= line.length;
-  }
-  return kept.join('\n');
-}
 
 /**
  * The :61: customer reference (and ING's /EREF/) as an end-to-end id: never a placeholder,
@@ -247,7 +233,7 @@ export function parseMt940(text: string): ParsedStatement {
     block.forEach(([tag, value], position) => {
       if (tag !== '61') return;
       const next = block[position + 1];
-      own.push(keptLine(statementLine(value, next && next[0] === '86' ? bounded86(next[1]) : '', headers[b], lines.length + own.length)));
+      own.push(keptLine(statementLine(value, next && next[0] === '86' ? next[1] : '', headers[b], lines.length + own.length)));
     });
     checkBalances(block, own, b + 1);
     lines.push(...own);

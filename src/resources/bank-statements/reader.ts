@@ -47,7 +47,10 @@ function readInWorker(bytes: Uint8Array): Promise<StatementReading> {
     const done = () => {
       reader.off('message', onMessage).off('error', onError).off('exit', onExit);
       reader.unref();
-      idle = setTimeout(() => void reader.terminate(), IDLE_MS).unref();
+      idle = setTimeout(() => {
+        if (worker === reader) worker = undefined; // the next read starts a new one, never this one while it stops
+        void reader.terminate();
+      }, IDLE_MS).unref();
     };
     const onMessage = (reply: WorkerReply) => {
       done();
