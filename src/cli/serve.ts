@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS, serveConfig, type ServeFlags } from '../config.ts';
 import { CliError, errorCode } from './errors.ts';
+import { RevokedKeyError } from '../resources/accounts/service.ts';
 import { addDatabaseOption, checkDatabase, databaseUrl, openDatabase, portOption } from './options.ts';
 
 export function register(program: Command): void {
@@ -31,6 +32,7 @@ export function register(program: Command): void {
 
 function listenError(error: unknown, host: string, port: number): unknown {
   if (error instanceof CliError) return error;
+  if (error instanceof RevokedKeyError) return new CliError(error.message);
   const code = errorCode(error);
   const failed = (error as { port?: number }).port ?? port;
   const where = `port ${failed} on ${host}`;

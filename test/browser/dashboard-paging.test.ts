@@ -171,7 +171,7 @@ describeInChromium('dashboard paging in Chromium', (tab) => {
         assert.equal(await mode.inputValue(), 'manual');
         assert.equal(await mode.locator('option[value=merchant_default]').innerText(), 'Account default (automatic)');
 
-        // The operator sets the account to manual (no API changes it: a setting of the server's account).
+        // The operator sets the account to manual (in the store here; POST /cashbook/v1/account does the same).
         await own.store.write(async (tx) => {
           const stored = (await tx.get<Account>('accounts', 'acct_default', 'acct_default'))!;
           await tx.update('accounts', 'acct_default', { ...stored, settings: { ...stored.settings, default_reconciliation_mode: 'manual' } } as Account);

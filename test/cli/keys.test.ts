@@ -114,5 +114,22 @@ for (const kind of STORES) {
       assert.match(server.output(), /cashbook keys list.*cashbook keys create/);
       assert.equal(await status(server.url, fixed), 200, 'the key stays once added');
     });
+
+    it('a revoked CASHBOOK_API_KEY is not added again on the next start: the server refuses to start, naming it', async () => {
+      await server.stop();
+      const fixed = `sk_test_revoked_${Date.now()}_abcdefgh`;
+      server = await startCliServer(database, { env: { CASHBOOK_API_KEY: fixed } });
+      assert.equal(await status(server.url, fixed), 200);
+      const revoked = await cashbook(['keys', 'revoke', fixed, ...db()]);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      await until('the revoked key refused', async () => (await status(server.url, fixed)) === 401);
+      await server.stop();
+      const again = await cashbook(['serve', '--port', '0', ...db()], { env: { CASHBOOK_API_KEY: fixed }, timeoutMs: 30_000 });
+      assert.equal(again.code, 2, again.stdout + again.stderr);
+      assert.match(again.stderr, new RegExp(`CASHBOOK_API_KEY \\(…${fixed.slice(-4)}\\) was revoked`));
+      assert.doesNotMatch(again.stdout, /Cashbook is serving/);
+      server = await startCliServer(database);
+      assert.equal(await status(server.url, fixed), 401, 'still revoked');
+    });
   });
 }

@@ -4,7 +4,7 @@
 import { hashApiKey } from '../../wire/auth.ts';
 import type { ApiKeyRecord, Store } from '../../store/types.ts';
 import { ApiError } from '../../core/errors.ts';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_LIVE_ACCOUNT_ID, createAccount, insertApiKey, newSecretKey, type Account } from './service.ts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_LIVE_ACCOUNT_ID, MAX_REVOKED, createAccount, insertApiKey, newSecretKey, type Account } from './service.ts';
 
 export function listKeys(store: Store, accountId?: string): Promise<ApiKeyRecord[]> {
   return store.read((tx) => tx.listApiKeys(accountId));
@@ -63,6 +63,10 @@ export async function revokeKey(store: Store, which: string, options: { accountI
   if (siblings.length === 0 && !options.force) {
     throw new ApiError(`${maskedKey(record)} is the last key of ${record.accountId}: revoking it locks the account out (make another with \`cashbook keys create --account ${record.accountId}\` first, or pass --force)`);
   }
-  await store.write((tx) => tx.deleteApiKey(record.keyHash));
+  await store.write(async (tx) => {
+    await tx.deleteApiKey(record.keyHash);
+    const account = await tx.getForUpdate<Account>('accounts', record.accountId, record.accountId);
+    if (account) await tx.update('accounts', record.accountId, { ...account, _revoked_keys: [...(account._revoked_keys ?? []), record.keyHash].slice(-MAX_REVOKED) });
+  });
   return record;
 }

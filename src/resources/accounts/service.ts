@@ -14,7 +14,12 @@ export interface Account extends StoredObject {
     country: string;
     business_name: string;
   };
+  /** Hashes of keys revoked by `cashbook keys revoke`: CASHBOOK_API_KEY naming one is never added again (newest last, at most MAX_REVOKED). */
+  _revoked_keys?: string[];
 }
+
+/** How many revoked key hashes an account remembers. */
+export const MAX_REVOKED = 1_000;
 
 export async function loadAccount(tx: ReadTx, accountId: string): Promise<Account> {
   const account = await tx.get<Account>('accounts', accountId, accountId);
@@ -48,6 +53,9 @@ export async function createAccount(store: Store, options: { key?: string; livem
   });
   return { accountId, key };
 }
+
+/** CASHBOOK_API_KEY names a key that was revoked: the server does not start. */
+export class RevokedKeyError extends Error {}
 
 export const DEFAULT_ACCOUNT_ID = 'acct_default';
 /** The default account's live mode: its own objects, never the test account's. */
@@ -86,6 +94,10 @@ export async function ensureDefaultAccount(store: Store, now: number, fixedKey?:
     const hash = hashApiKey(fixedKey);
     const record = await tx.findApiKey(hash);
     if (record?.accountId === accountId && record.livemode === live) return;
+    if (!record && (await loadAccount(tx, accountId))._revoked_keys?.includes(hash)) {
+      // A revoked key left in a unit file or CI secret must not come back with the next restart.
+      throw new RevokedKeyError(`CASHBOOK_API_KEY (…${fixedKey.slice(-4)}) was revoked with \`cashbook keys revoke\`: set it to a key that is not revoked (\`cashbook keys create\`), or unset it`);
+    }
     if (record && record.accountId !== DEFAULT_ACCOUNT_ID && record.accountId !== DEFAULT_LIVE_ACCOUNT_ID) return; // another account's key: left alone
     // Earlier versions attached a live CASHBOOK_API_KEY to the test account: move it to live.
     if (record) await tx.deleteApiKey(hash);
