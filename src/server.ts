@@ -37,8 +37,15 @@ export async function startServer(config: StartOptions) {
   if (account.moved) app.log.warn('CASHBOOK_API_KEY is a live key: it now belongs to the live-mode default account and no longer sees test objects');
   const prune = setInterval(() => void store.pruneIdempotency(KEY_RETENTION_SECONDS).catch((error) => app.log.error(error)), 3600_000);
   prune.unref();
-  await app.listen({ host: config.host, port: config.port });
-  const metricsServer = metrics && config.metrics?.port != null ? await serveMetrics(metrics, config.host, config.metrics.port) : undefined;
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  try {
+    await app.listen({ host: config.host, port: config.port });
+    metricsServer = metrics && config.metrics?.port != null ? await serveMetrics(metrics, config.host, config.metrics.port) : undefined;
+  } catch (error) {
+    // The account is made already: its key is shown now, or never (the next start finds the account).
+    if (madeKey) process.stdout.write(`The server did not start, but the default account was made: its test secret key, shown only this once:\n  export CASHBOOK_API_KEY=${madeKey}\n`);
+    throw error;
+  }
   const address = app.server.address();
   const listening = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
   const base = (config.publicUrl ?? listening).replace(/\/+$/, '');
