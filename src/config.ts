@@ -5,7 +5,7 @@ import { LIVE_SCHEDULE, TEST_SCHEDULE, parseSchedule, type RetrySchedule } from 
 import { CliError } from './cli/errors.ts';
 import { envPort, portOption } from './cli/options.ts';
 import { connectionLimitsFromEnv, positiveInteger, type ConnectionLimits } from './connections.ts';
-import { webhookConfigFromEnv, type WebhookConfig } from './webhooks/config.ts';
+import { webhookNumbersFromEnv, type WebhookConfig } from './webhooks/config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -70,9 +70,8 @@ function schedule(env: NodeJS.ProcessEnv, name: string): RetrySchedule | undefin
 function webhookSettings(env: NodeJS.ProcessEnv): WebhookConfig {
   const both = schedule(env, 'CASHBOOK_WEBHOOK_RETRY_SCHEDULE');
   const test = schedule(env, 'CASHBOOK_WEBHOOK_TEST_RETRY_SCHEDULE');
-  const rest = named(() => webhookConfigFromEnv({ ...env, CASHBOOK_WEBHOOK_RETRY_SCHEDULE: undefined, CASHBOOK_WEBHOOK_TEST_RETRY_SCHEDULE: undefined }));
   return {
-    ...rest,
+    ...named(() => webhookNumbersFromEnv(env)),
     enabled: envSwitch(env, 'CASHBOOK_WEBHOOK_WORKER', true),
     liveSchedule: both ?? LIVE_SCHEDULE,
     testSchedule: test ?? both ?? TEST_SCHEDULE,

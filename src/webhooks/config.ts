@@ -1,5 +1,5 @@
-// Webhook delivery settings from the environment.
-import { LIVE_SCHEDULE, TEST_SCHEDULE, parseSchedule, type RetrySchedule } from '../core/webhook-retry.ts';
+// Webhook delivery settings; the numbers from the environment (src/config.ts reads the switch and the schedules).
+import type { RetrySchedule } from '../core/webhook-retry.ts';
 
 export interface WebhookConfig {
   /** Run the delivery worker in this process (several processes may share one database). */
@@ -25,12 +25,9 @@ function number(value: string | undefined, fallback: number, name: string): numb
   return parsed;
 }
 
-export function webhookConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookConfig {
-  const both = env.CASHBOOK_WEBHOOK_RETRY_SCHEDULE ? parseSchedule(env.CASHBOOK_WEBHOOK_RETRY_SCHEDULE) : undefined;
+/** The worker's numbers: CASHBOOK_WEBHOOK_TIMEOUT_MS, _CONCURRENCY, _POLL_MS, _BATCH and _LEASE_MS. */
+export function webhookNumbersFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<WebhookConfig, 'enabled' | 'liveSchedule' | 'testSchedule'> {
   return {
-    enabled: !['0', 'false', 'off', 'no'].includes((env.CASHBOOK_WEBHOOK_WORKER ?? '').toLowerCase()),
-    liveSchedule: both ?? LIVE_SCHEDULE,
-    testSchedule: env.CASHBOOK_WEBHOOK_TEST_RETRY_SCHEDULE ? parseSchedule(env.CASHBOOK_WEBHOOK_TEST_RETRY_SCHEDULE) : (both ?? TEST_SCHEDULE),
     timeoutMs: number(env.CASHBOOK_WEBHOOK_TIMEOUT_MS, 10_000, 'CASHBOOK_WEBHOOK_TIMEOUT_MS'),
     concurrency: Math.floor(number(env.CASHBOOK_WEBHOOK_CONCURRENCY, 4, 'CASHBOOK_WEBHOOK_CONCURRENCY')),
     pollMs: number(env.CASHBOOK_WEBHOOK_POLL_MS, 200, 'CASHBOOK_WEBHOOK_POLL_MS'),
