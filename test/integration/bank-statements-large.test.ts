@@ -61,4 +61,22 @@ describeEachStore('bank statements: large files', (server) => {
     const longest = stalls.max / 1e6;
     assert.ok(longest < took / 2, `the longest stall, ${longest.toFixed(0)} ms, of an import that took ${took.toFixed(0)} ms`);
   });
+
+  it('while the lines of a file of thousands of entries are booked, the event loop is never held for most of the import', async () => {
+    const s = server();
+    const customer = await s.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
+    const { account } = await virtualAccount(s.stripe, customer.id, 'eur');
+    const entries: CamtEntry[] = Array.from({ length: 4_000 }, (_, i) => ({ amount: '0.10', currency: 'EUR', creditorAccount: account, debtorName: `Payer ${i}`, debtorIban: SENDER, ref: `MANY-${i}`, endToEndId: `MANY-E2E-${i}` }));
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
+    const started = performance.now();
+    const imported = await importFile(s, camt('053', '08', account, entries));
+    const took = performance.now() - started;
+    stalls.disable();
+    assert.equal(imported.status, 200);
+    assert.equal(imported.body.lines.filter((l) => l.status === 'funded').length, 4_000);
+    assert.equal(await balanceOf(s.stripe, customer.id, 'eur'), 40_000);
+    const longest = stalls.max / 1e6;
+    assert.ok(longest < took / 2, `the longest stall, ${longest.toFixed(0)} ms, of an import that took ${took.toFixed(0)} ms`);
+  });
 });
