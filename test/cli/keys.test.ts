@@ -128,8 +128,17 @@ for (const kind of STORES) {
       assert.equal(again.code, 2, again.stdout + again.stderr);
       assert.match(again.stderr, new RegExp(`CASHBOOK_API_KEY \\(…${fixed.slice(-4)}\\) was revoked`));
       assert.doesNotMatch(again.stdout, /Cashbook is serving/);
+      // A revoked key of another account is no CASHBOOK_API_KEY either: it would come back as a default account key.
+      const made = await cashbook(['accounts:create', ...db()]);
+      const other = (JSON.parse(made.stdout) as { secret_key: string }).secret_key;
+      assert.equal((await cashbook(['keys', 'create', '--account', (JSON.parse(made.stdout) as { account: string }).account, ...db()])).code, 0, 'a second key, so the first may go');
+      assert.equal((await cashbook(['keys', 'revoke', other, ...db()])).code, 0);
+      const asDefault = await cashbook(['serve', '--port', '0', ...db()], { env: { CASHBOOK_API_KEY: other }, timeoutMs: 30_000 });
+      assert.equal(asDefault.code, 2, asDefault.stdout + asDefault.stderr);
+      assert.match(asDefault.stderr, /was revoked/);
       server = await startCliServer(database);
       assert.equal(await status(server.url, fixed), 401, 'still revoked');
+      assert.equal(await status(server.url, other), 401, 'still revoked');
     });
   });
 }

@@ -65,8 +65,9 @@ export async function revokeKey(store: Store, which: string, options: { accountI
   }
   await store.write(async (tx) => {
     await tx.deleteApiKey(record.keyHash);
-    const account = await tx.getForUpdate<Account>('accounts', record.accountId, record.accountId);
-    if (account) await tx.update('accounts', record.accountId, { ...account, _revoked_keys: [...(account._revoked_keys ?? []), record.keyHash].slice(-MAX_REVOKED) });
+    // Kept where a start with CASHBOOK_API_KEY looks, whichever account the key was of.
+    const account = await tx.getForUpdate<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID);
+    if (account) await tx.update('accounts', DEFAULT_ACCOUNT_ID, { ...account, _revoked_keys: [...(account._revoked_keys ?? []), record.keyHash].slice(-MAX_REVOKED) });
   });
   return record;
 }

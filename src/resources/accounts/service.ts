@@ -14,7 +14,7 @@ export interface Account extends StoredObject {
     country: string;
     business_name: string;
   };
-  /** Hashes of keys revoked by `cashbook keys revoke`: CASHBOOK_API_KEY naming one is never added again (newest last, at most MAX_REVOKED). */
+  /** On the default test account: hashes of keys of any account revoked by `cashbook keys revoke`, which CASHBOOK_API_KEY never adds again (newest last, at most MAX_REVOKED). */
   _revoked_keys?: string[];
 }
 
@@ -65,6 +65,13 @@ export function isLiveKey(key: string): boolean {
   return key.startsWith('sk_live_');
 }
 
+/** A revoked key left in a unit file or CI secret must not come back with the next restart, for any account it was of. */
+async function refuseRevoked(store: Store, key: string): Promise<void> {
+  const hash = hashApiKey(key);
+  const revoked = await store.read(async (tx) => !(await tx.findApiKey(hash)) && (await tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID))?._revoked_keys?.includes(hash));
+  if (revoked) throw new RevokedKeyError(`CASHBOOK_API_KEY (…${key.slice(-4)}) was revoked with \`cashbook keys revoke\`: set it to a key that is not revoked (\`cashbook keys create\`), or unset it`);
+}
+
 /** Creates the account unless it exists (several instances may start at once on PostgreSQL). */
 async function ensureAccount(store: Store, id: string, livemode: boolean, now: number, key?: string): Promise<{ created: boolean; key?: string }> {
   if (await store.read((tx) => tx.get<Account>('accounts', id, id))) return { created: false };
@@ -83,6 +90,7 @@ async function ensureAccount(store: Store, id: string, livemode: boolean, now: n
  * test objects nor test helpers, and a test key never sees live ones.
  */
 export async function ensureDefaultAccount(store: Store, now: number, fixedKey?: string): Promise<{ created: boolean; key?: string; moved?: boolean }> {
+  if (fixedKey !== undefined) await refuseRevoked(store, fixedKey);
   const live = fixedKey !== undefined && isLiveKey(fixedKey);
   const test = await ensureAccount(store, DEFAULT_ACCOUNT_ID, false, now, live ? undefined : fixedKey);
   if (!fixedKey) return test;
@@ -94,10 +102,6 @@ export async function ensureDefaultAccount(store: Store, now: number, fixedKey?:
     const hash = hashApiKey(fixedKey);
     const record = await tx.findApiKey(hash);
     if (record?.accountId === accountId && record.livemode === live) return;
-    if (!record && (await loadAccount(tx, accountId))._revoked_keys?.includes(hash)) {
-      // A revoked key left in a unit file or CI secret must not come back with the next restart.
-      throw new RevokedKeyError(`CASHBOOK_API_KEY (…${fixedKey.slice(-4)}) was revoked with \`cashbook keys revoke\`: set it to a key that is not revoked (\`cashbook keys create\`), or unset it`);
-    }
     if (record && record.accountId !== DEFAULT_ACCOUNT_ID && record.accountId !== DEFAULT_LIVE_ACCOUNT_ID) return; // another account's key: left alone
     // Earlier versions attached a live CASHBOOK_API_KEY to the test account: move it to live.
     if (record) await tx.deleteApiKey(hash);
