@@ -106,7 +106,9 @@ describe('bank statement parsing', () => {
   it("texts are cut to what a line keeps, never halving a character, with the texts as read kept for the line's identity; refusals quote little", () => {
     assert.equal(cut('abcdef', 4), 'abcd');
     assert.equal(cut(null, 4), null);
-    assert.equal(cut('ab😀', 3), 'ab', 'not half of the emoji');
+    assert.equal(cut('ab😀c', 3), 'ab😀', 'characters, as the API counts them: the emoji is one');
+    assert.equal(cut('😀'.repeat(100), 140), '😀'.repeat(100), 'a hundred emoji are within 140 characters');
+    assert.equal(cut('😀'.repeat(200), 140), '😀'.repeat(140), 'never half of one');
     assert.equal(quoted('x'.repeat(101)), `"${'x'.repeat(100)}…"`);
     assert.equal(quoted('short'), '"short"');
     assert.ok(new StatementError('m'.repeat(5_000_000)).message.length <= 1_001);

@@ -119,7 +119,9 @@ const MAX_ACCOUNT_LENGTH = 35;
 /** `text` cut to at most `max` characters, never between the two halves of a surrogate pair. */
 export function cut<T extends string | null>(text: T, max: number): T {
   if (text === null || text.length <= max) return text;
-  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  // `max` characters, as the API counts them (an emoji is one), never half of a surrogate pair.
+  let end = 0;
+  for (let kept = 0; kept < max && end < text.length; kept++) end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
   return text.slice(0, end) as T;
 }
 

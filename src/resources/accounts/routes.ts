@@ -10,6 +10,16 @@ import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadAccount, type Account } from './service.ts';
 
+const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Codes Intl names that are no country of ISO 3166-1 (groupings, the unknown region, UK's reserved alias of GB). */
+const NOT_COUNTRIES = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'UK']);
+
+/** A two-letter ISO 3166-1 country code, as Node's ICU data knows them. */
+function isCountryCode(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
+  return REGIONS.of(code) !== code;
+}
+
 const updateAccountParams = paramsObject({
   display_name: param.string({ max: 70 }).optional(),
   country: param.string({ max: 2 }).optional(),
@@ -54,7 +64,7 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
         settings.business_name = name;
       }
       if (params.country !== undefined) {
-        if (!/^[A-Za-z]{2}$/.test(params.country)) throw new ApiError('country must be a two-letter ISO 3166-1 country code, such as NL or US.', { param: 'country' });
+        if (!isCountryCode(params.country.toUpperCase())) throw new ApiError('country must be a two-letter ISO 3166-1 country code, such as NL or US.', { param: 'country' });
         settings.country = params.country.toUpperCase();
       }
       if (params.default_reconciliation_mode !== undefined) settings.default_reconciliation_mode = params.default_reconciliation_mode;
