@@ -1,5 +1,5 @@
 // GET /healthz: 200 when this process can read its database, 503 when it cannot (PostgreSQL down
-// or unreachable, a SQLite file gone bad), so that a load balancer stops sending it requests
+// or unreachable, a SQLite file gone bad) or its store acknowledges no more writes, so that a load balancer stops sending it requests
 // that would all fail. One cheap indexed read, at most one in flight however often probes come.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.ts';
@@ -11,6 +11,9 @@ export const HEALTH_TIMEOUT_MS = 2_000;
 export function healthRoute(store: Store, timeoutMs = HEALTH_TIMEOUT_MS) {
   let running: Promise<void> | undefined;
   const check = (): Promise<void> => {
+    // A store that stopped acknowledging writes answers every write with a 500: not healthy, though it still reads.
+    const stopped = store.failure?.();
+    if (stopped) return Promise.reject(stopped);
     // A read of an id no account has: the primary key's index, nothing else.
     running ??= store.read(async (tx) => void (await tx.get('accounts', 'acct_healthz', 'acct_healthz'))).finally(() => (running = undefined));
     let timer: NodeJS.Timeout | undefined;

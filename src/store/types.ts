@@ -150,5 +150,7 @@ export interface Store {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
   pruneIdempotency(olderThanSeconds: number): Promise<number>;
+  /** Why this store acknowledges no more writes, if it stopped (SQLite: an fdatasync failed); reads may still work. */
+  failure?(): Error | null;
   close(): Promise<void>;
 }

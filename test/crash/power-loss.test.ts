@@ -141,7 +141,7 @@ describe('SQLite durability without fsync in COMMIT [sqlite]', () => {
     fs.rmSync(copies, { recursive: true, force: true });
   });
 
-  it('after a failed fdatasync acknowledges nothing more: the write fails with a 500, and so does every later one', async () => {
+  it('after a failed fdatasync acknowledges nothing more: the write fails with a 500, and so does every later one; /healthz says so', async () => {
     const failing = await startTestServer({ store: 'sqlite' });
     const real = fs.fdatasync;
     try {
@@ -156,6 +156,10 @@ describe('SQLite durability without fsync in COMMIT [sqlite]', () => {
         assert.equal(response.status, 500);
         assert.equal((response.body as { error: { type: string } }).error.type, 'api_error');
       }
+      // A load balancer sends this process nothing more: it still reads, but no write can succeed.
+      const health = await fetch(`${failing.url}/healthz`);
+      assert.equal(health.status, 503);
+      assert.equal(((await health.json()) as { error: { type: string } }).error.type, 'api_error');
     } finally {
       (fs as { fdatasync: typeof fs.fdatasync }).fdatasync = real;
       failing.violations.length = 0; // the 500s are this test's point

@@ -369,6 +369,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  failure(): Error | null {
+    return this.failed;
+  }
+
   async read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
     // Groups committed but not yet on disk: wait for them (see the top of the file).
     if (this.syncing) await this.syncing;
