@@ -85,7 +85,10 @@ describeEachStore('bank statements in', (server) => {
     const refused = await s.request('POST', `/cashbook/v1/unmatched_transfers/${gbpTransfer}/return`);
     assert.deepEqual([refused.status, (refused.body as { error?: { param?: string } }).error?.param], [400, 'id']);
     assert.match((refused.body as { error: { message: string } }).error.message, /cannot be sent back: the statement gives neither the sender's sort code and account number nor its IBAN/);
-    assert.equal(((await s.request('GET', `/cashbook/v1/unmatched_transfers/${gbpTransfer}`)).body as { status: string }).status, 'open');
+    const kept = (await s.request('GET', `/cashbook/v1/unmatched_transfers/${gbpTransfer}`)).body as { status: string; booking_date: string | null };
+    assert.equal(kept.status, 'open');
+    assert.equal(kept.booking_date, (first.body.lines[2] as { booking_date: string | null }).booking_date, "the statement line's booking date");
+    assert.match(kept.booking_date ?? '', /^\d{4}-\d{2}-\d{2}$/);
     await assertBooks(s);
   });
 

@@ -61,6 +61,8 @@ export interface UnmatchedTransfer extends StoredObject {
   sender: StatementLine['sender'];
   bank_statement: string;
   line: number;
+  /** The bank's booking date of its statement line (YYYY-MM-DD); null when the file gave none, or for transfers kept before 2026-12-06. */
+  booking_date?: string | null;
   reason: string;
   customer: string | null;
   cash_balance_transaction: string | null;
@@ -91,7 +93,7 @@ export interface UnmatchedTransfer extends StoredObject {
 
 /** The wire shape, with the return fields transfers kept before them lack. */
 export function transferToWire(transfer: UnmatchedTransfer): Record<string, unknown> {
-  return toWire({ return_status: null, outbound_transfer_file: null, return_failure_reason: null, reversal_reason: null, ...transfer, direction: transferDirection(transfer) });
+  return toWire({ booking_date: null, return_status: null, outbound_transfer_file: null, return_failure_reason: null, reversal_reason: null, ...transfer, direction: transferDirection(transfer) });
 }
 
 /** Lines booked between two turns of the event loop in an import (a 20,000-line file held it for seconds). */
@@ -203,6 +205,7 @@ async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, l
     sender: line.sender,
     bank_statement: statementId,
     line: line.index,
+    booking_date: line.bookingDate,
     reason,
     customer: null,
     cash_balance_transaction: null,

@@ -42,6 +42,9 @@ function signIn() {
             dropKey();
             throw error;
           }
+          // After a key was dropped (refused, or forgotten) the page shown was that key's: start at the list.
+          // A first sign-in keeps the address the tab was opened at.
+          if (signedInBefore) history.replaceState(null, '', '#/customers');
           await render();
         });
       },
@@ -49,16 +52,19 @@ function signIn() {
   ];
 }
 
-/** Forget key: the key, and all else this tab kept (page sizes, places in lists). */
+/** Forget key: the key, and all else this tab kept (page sizes, places in lists); the next key starts at the customer list. */
 function forgetKey() {
   sessionStorage.clear();
   forgetPlaces();
+  history.replaceState(null, '', '#/customers');
   void render();
 }
 
 /** Counts renders, so that a slow view finishing after a newer one does not replace it. */
 let renders = 0;
 let shownPath = null;
+/** Whether this tab has shown a page with a key since it loaded. */
+let signedInBefore = false;
 
 async function render() {
   const generation = ++renders;
@@ -67,6 +73,7 @@ async function render() {
   $('#mode').hidden = !signedIn;
   $('nav').hidden = !signedIn;
   if (signedIn) $('#mode').textContent = isLiveKey() ? 'Live mode' : 'Test mode';
+  if (signedIn) signedInBefore = true;
   const main = $('#main');
   if (!signedIn) {
     shownPath = null;

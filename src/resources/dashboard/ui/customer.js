@@ -2,9 +2,10 @@
 // the reconciliation mode), the virtual bank accounts it is funded through, payments (new
 // payment, apply, refund, cancel), invoices (pay from the cash balance), the cash balance
 // ledger, and the credit balance with its adjustments. Every list pages both ways.
-import { api, isLiveKey, key } from './api.js';
+import { api, isLiveKey } from './api.js';
 import { amount, button, details, el, field, idOf, idText, select, status, table, time } from './dom.js';
 import { bankDetailsNextStep, bankDetailsSource } from './bank-details.js';
+import { creditBalances } from './customers.js';
 import { openAction } from './dialog.js';
 import { financialAddress, intentsTable, newPayment } from './intents.js';
 import { CASH_CURRENCIES, CREDIT_CURRENCIES, EU_COUNTRIES, formatAmount, majorUnits, parseAmount, TRANSFER_TYPE } from './money.js';
@@ -22,13 +23,8 @@ export function customerCurrency(customer) {
 
 // ---- the account's default reconciliation mode ----
 
-const accounts = new Map(); // key → the account (GET /cashbook/v1/account), read once per key
-
-/** The account the key belongs to: its id, live mode, default reconciliation mode and display name. */
-async function currentAccount() {
-  if (!accounts.has(key())) accounts.set(key(), await api('GET', '/cashbook/v1/account'));
-  return accounts.get(key());
-}
+/** The account the key belongs to, read each time a customer page opens: its default reconciliation mode may have changed since (POST /cashbook/v1/account). */
+const currentAccount = () => api('GET', '/cashbook/v1/account');
 
 function modeForm(customer, accountDefault) {
   const settings = customer.cash_balance.settings;
@@ -156,8 +152,7 @@ function bankAccounts(customer, issued) {
 const creditIn = (customer, currency) => customer.invoice_credit_balance?.[currency] ?? (customer.currency === currency ? customer.balance : 0);
 
 function creditTotals(customer) {
-  const totals = Object.entries(customer.invoice_credit_balance ?? {}).filter(([, value]) => value !== 0);
-  if (totals.length === 0 && customer.currency && customer.balance !== 0) totals.push([customer.currency, customer.balance]);
+  const totals = creditBalances(customer);
   if (totals.length === 0) return el('p', { class: 'credit-total' }, el('span', { class: 'empty' }, 'No credit balance.'));
   return el('p', { class: 'credit-total' }, totals.map(([currency, value]) => el('span', { class: 'credit', 'data-currency': currency }, amount(value, currency))), el('span', { class: 'muted' }, ' (negative is credit the customer holds)'));
 }
@@ -246,7 +241,7 @@ export async function customerView(id) {
   const [account, issued, payments, invoices, ledger, credit] = await Promise.all([
     currentAccount(),
     api('GET', `/cashbook/v1/customers/${id}/funding_instructions`),
-    pagedList({ key: `payments:${id}`, label: 'payments', id: 'payments', load: (params) => api('GET', '/v1/payment_intents', { ...params, customer: id, 'expand[]': 'data.latest_charge' }), render: (data) => intentsTable(data) }),
+    pagedList({ key: `payments:${id}`, label: 'payments', id: 'payments', load: (params) => api('GET', '/v1/payment_intents', { ...params, customer: id, 'expand[]': 'data.latest_charge' }), render: (data) => intentsTable(data, { cashBalance: customer.cash_balance.available ?? {} }) }),
     pagedList({ key: `invoices:${id}`, label: 'invoices', id: 'invoices', load: (params) => api('GET', '/v1/invoices', { ...params, customer: id }), render: (data) => table(INVOICE_COLUMNS, data, 'No invoices.', 'Invoices') }),
     pagedList({ key: `ledger:${id}`, label: 'transactions', id: 'ledger', load: (params) => api('GET', `/v1/customers/${id}/cash_balance_transactions`, params), render: (data) => table(LEDGER_COLUMNS, data, 'No transactions yet.', 'Cash balance transactions') }),
     pagedList({ key: `credit:${id}`, label: 'credit balance transactions', id: 'credit-ledger', load: (params) => api('GET', `/v1/customers/${id}/balance_transactions`, params), render: (data) => table(CREDIT_COLUMNS, data, 'No credit balance transactions.', 'Credit balance transactions') }),

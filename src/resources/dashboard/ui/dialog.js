@@ -18,6 +18,7 @@ let dialogs = 0;
  * @param {() => Promise<any>} options.send the API call
  * @param {(result: any) => Node[] | null} [options.outcome] what happened, shown before closing
  * @param {string} [options.focusKey] the data-key of the control to focus after the re-render
+ * @param {string} [options.dismissLabel] the button that leaves a dialog without a form ("Cancel"; a dialog that cancels something says "Keep …")
  */
 export function openAction(options) {
   const id = ++dialogs;
@@ -61,7 +62,7 @@ export function openAction(options) {
       el('p', { class: 'review-intro' }, 'Check, then confirm:'),
       details(review.lines),
       el('div', { class: 'buttons' },
-        el('button', { type: 'button', class: 'secondary', onclick: () => (form ? (setError(null), showForm()) : close()) }, form ? 'Back' : 'Cancel'),
+        el('button', { type: 'button', class: 'secondary', onclick: () => (form ? (setError(null), showForm()) : close()) }, form ? 'Back' : (options.dismissLabel ?? 'Cancel')),
         confirm));
     confirm.focus();
   }

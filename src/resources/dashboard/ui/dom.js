@@ -25,6 +25,13 @@ export function time(seconds) {
   return el('time', { datetime: date.toISOString(), title: utc }, LOCAL.format(date));
 }
 
+const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A calendar date as a bank gives it (`2026-12-01`, no time of day or zone): the same day wherever the user is. */
+export function day(isoDate) {
+  return el('time', { datetime: isoDate }, DAY.format(new Date(`${isoDate}T00:00:00Z`)));
+}
+
 export const amount = (value, currency) => el('span', { class: `money ${value < 0 ? 'negative' : ''}` }, formatAmount(value, currency));
 export const idText = (id) => (id ? el('span', { class: 'id' }, id) : '');
 export const status = (value) => el('span', { class: `status status-${value}` }, String(value).replace(/_/g, ' '));

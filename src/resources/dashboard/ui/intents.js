@@ -22,8 +22,15 @@ const customerLink = (customer) => {
   return named ? [el('a', { href: `#/customers/${idOf(customer)}` }, named), el('div', {}, idText(idOf(customer)))] : el('a', { href: `#/customers/${idOf(customer)}`, class: 'id' }, idOf(customer));
 };
 
-/** Columns of a payments table; the list must expand data.latest_charge. */
-export function intentColumns({ withCustomer = false } = {}) {
+/** The customer's available cash by currency when the list expanded data.customer.cash_balance (`available` is null when it holds none). */
+const expandedBalance = (intent) => (intent.customer?.cash_balance ? (intent.customer.cash_balance.available ?? {}) : undefined);
+
+/**
+ * Columns of a payments table; the list must expand data.latest_charge. `cashBalance` is the
+ * customer's available cash by currency when the page has it (else read from data.customer
+ * when the list expanded its cash_balance), so a payment is not offered a balance it lacks.
+ */
+export function intentColumns({ withCustomer = false, cashBalance } = {}) {
   return [
     { label: 'Payment', cell: (intent) => [el('div', {}, intent.description ?? el('span', { class: 'muted' }, 'No description')), idText(intent.id)] },
     withCustomer ? { label: 'Customer', cell: (intent) => customerLink(intent.customer) } : null,
@@ -34,24 +41,28 @@ export function intentColumns({ withCustomer = false } = {}) {
       waiting(intent) ? el('div', {}, amount(waiting(intent).amount_remaining, intent.currency), ' to pay') : null,
       charge(intent)?.amount_refunded ? el('div', {}, amount(charge(intent).amount_refunded, intent.currency), ' refunded') : null,
     ].filter(Boolean) },
-    { label: 'Actions', class: 'actions', cell: intentActions },
+    { label: 'Actions', class: 'actions', cell: (intent) => intentActions(intent, cashBalance ?? expandedBalance(intent)) },
   ].filter(Boolean);
 }
 
 export const intentsTable = (intents, options) => table(intentColumns(options), intents, 'No payments.', 'Payments');
 
-export function intentActions(intent) {
+/** The actions the API would take on this payment; `available` is the customer's cash by currency, when known. */
+export function intentActions(intent, available) {
   const buttons = [];
+  let note = null;
   const instructions = waiting(intent);
   if (intent.status === 'requires_action') {
-    buttons.push(button('Apply cash balance…', () => run(() => applyBalance(intent)), { 'data-key': `apply:${intent.id}` }));
+    // The API refuses to apply an empty balance: say so in place of the button.
+    if (available && !(available[intent.currency] > 0)) note = el('p', { class: 'muted note' }, `No cash balance to apply: the customer holds no ${intent.currency.toUpperCase()}.`);
+    else buttons.push(button('Apply cash balance…', () => run(() => applyBalance(intent)), { 'data-key': `apply:${intent.id}` }));
     if (instructions?.hosted_instructions_url) buttons.push(el('a', { href: instructions.hosted_instructions_url, target: '_blank', rel: 'noopener', class: 'link-button' }, 'Instructions'));
   }
   if (intent.status === 'requires_confirmation' && !intent.invoice) buttons.push(button('Confirm…', () => confirmIntent(intent), { 'data-key': `confirm:${intent.id}` }));
   if (intent.status === 'succeeded' && refundable(intent) > 0) buttons.push(button('Refund…', () => refundPayment(intent), { 'data-key': `refund:${intent.id}` }));
   // An invoice's PaymentIntent is ended by voiding the invoice: the API refuses to cancel it.
   if (OPEN.has(intent.status) && !intent.invoice) buttons.push(button('Cancel…', () => cancelIntent(intent), { 'data-key': `cancel:${intent.id}` }));
-  return buttons.length ? el('div', { class: 'buttons-inline' }, buttons) : '';
+  return [buttons.length ? el('div', { class: 'buttons-inline' }, buttons) : null, note].filter(Boolean);
 }
 
 /** A financial address (iban, aba, sort_code, …) as labelled lines. */
@@ -80,6 +91,7 @@ async function applyBalance(intent) {
   const customer = idOf(intent.customer);
   const balance = await api('GET', `/v1/customers/${customer}/cash_balance`);
   const available = balance.available?.[intent.currency] ?? 0;
+  if (available <= 0) throw new Error(`No cash balance to apply: the customer holds no ${intent.currency.toUpperCase()}.`);
   const remaining = waiting(intent)?.amount_remaining ?? intent.amount;
   const covers = Math.min(available, remaining);
   const input = el('input', { name: 'amount', inputmode: 'decimal', autocomplete: 'off', placeholder: majorUnits(covers, intent.currency) });
@@ -142,14 +154,23 @@ function refundPayment(intent) {
   });
 }
 
+/** Cash applied to a payment so far: only one waiting for a bank transfer holds any (the rest of its amount is still to pay). */
+const applied = (intent) => (intent.status === 'requires_action' && waiting(intent) ? intent.amount - waiting(intent).amount_remaining : 0);
+
 function cancelIntent(intent) {
   openAction({
     title: 'Cancel this payment',
-    review: () => ({
-      lines: [['Payment', idText(intent.id)], ['Amount', amount(intent.amount, intent.currency)], ['Status', status(intent.status)], ['Cash already applied', 'goes back to the cash balance']],
-      confirm: 'Cancel payment',
-    }),
+    review: async () => {
+      const now = await api('GET', `/v1/payment_intents/${intent.id}`); // what is applied now, not when the list was read
+      const back = applied(now);
+      return {
+        lines: [['Payment', idText(now.id)], ['Amount', amount(now.amount, now.currency)], ['Status', status(now.status)],
+          ['Back to the cash balance', back > 0 ? [amount(back, now.currency), ' (the cash already applied)'] : 'nothing: no cash was applied']],
+        confirm: 'Cancel payment',
+      };
+    },
     send: () => api('POST', `/v1/payment_intents/${intent.id}/cancel`),
+    dismissLabel: 'Keep payment',
   });
 }
 

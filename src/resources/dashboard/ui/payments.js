@@ -7,7 +7,7 @@ import { pagedList } from './paged.js';
 import { navigate } from './shell.js';
 
 export const INTENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled'];
-const expand = { expand: ['data.latest_charge', 'data.customer'] };
+const expand = { expand: ['data.latest_charge', 'data.customer.cash_balance'] }; // the cash balance: a payment is offered only a balance it could apply
 
 /** A filter form whose choice lives in the page address (`#/view?status=…`), so Back works. */
 export function statusFilter(path, statuses, chosen, label = 'Status') {

@@ -26,6 +26,7 @@ export function cancelRefund(refund) {
       lines: [['Refund', idText(refund.id)], ['Kind', refundKind(refund)], ['Amount', amount(refund.amount, refund.currency)], ['Then', refund.charge ? 'the payment counts as paid again for this amount' : 'the money goes back to the cash balance']],
       confirm: `Cancel ${what} of ${formatAmount(refund.amount, refund.currency)}`,
     }),
+    dismissLabel: `Keep ${what}`,
     send: () => api('POST', `/v1/refunds/${refund.id}/cancel`),
   });
 }
@@ -61,12 +62,17 @@ export async function refundsView(params) {
   };
 }
 
-const links = new Map(); // refund id → its bank details link, made in this tab
+// refund id → the bank details link made in this tab, and the refund's next_action then. A
+// link is spent once the customer gives their details, so it is shown only while the refund
+// still waits as it did when the link was made (not once it is pending, nor waiting again).
+const links = new Map();
+const waitingAs = (refund) => JSON.stringify(refund.next_action ?? null);
 
 export async function refundView(id) {
   const refund = await api('GET', `/v1/refunds/${id}`);
-  const link = links.get(id);
   const waiting = refund.status === 'requires_action';
+  if (links.has(id) && !(waiting && links.get(id).since === waitingAs(refund))) links.delete(id);
+  const link = links.get(id)?.link;
   return {
     title: refund.id,
     nodes: [
@@ -88,11 +94,16 @@ export async function refundView(id) {
           : `Waiting for the customer’s bank details, which Cashbook cannot ask for in ${refund.currency.toUpperCase()} (it sends no email, and makes bank details links only in the currencies its payment files pay out).`) : null,
         waiting ? el('div', { class: 'buttons-inline' },
           button(`Cancel ${refund.charge ? 'refund' : 'return'}…`, () => cancelRefund(refund), { 'data-key': `cancel-refund:${refund.id}` }),
-          canAskForBankDetails(refund.currency) ? button('Make a bank details link', () => run(async () => {
-            links.set(id, await api('POST', `/cashbook/v1/refunds/${id}/bank_details_link`));
-            await rerender('bank-details-link');
+          canAskForBankDetails(refund.currency) ? button(link ? 'Make another link' : 'Make a bank details link', () => run(async () => {
+            try {
+              links.set(id, { link: await api('POST', `/cashbook/v1/refunds/${id}/bank_details_link`), since: waitingAs(refund) });
+            } finally {
+              await rerender('bank-details-link'); // refused (the customer gave their details meanwhile): the page shows where the refund is now
+            }
           }), { 'data-key': 'bank-details-link' }) : null) : null,
-        link ? el('p', { class: 'link-out' }, 'Send the customer this link to give their bank details: ', el('a', { href: link.url, target: '_blank', rel: 'noopener', class: 'id' }, link.url)) : null),
+        refund.status === 'pending' ? el('p', { class: 'muted', id: 'refund-state' }, 'The customer has given their bank details: a payment file pays it out, and it succeeds once your bank statement shows the payment.') : null,
+        link ? el('p', { class: 'link-out' }, 'Send the customer this link to give their bank details: ', el('a', { href: link.url, target: '_blank', rel: 'noopener', class: 'id' }, link.url)) : null,
+        link ? el('p', { class: 'muted note' }, 'Every link made works until the customer gives their details through one of them.') : null),
       el('h2', {}, 'The refund object'),
       json(refund),
     ],

@@ -2,25 +2,37 @@
 // Each open one can be assigned to a customer (funding the cash balance, once) or sent back
 // to its sender (the next payment file pays it).
 import { api } from './api.js';
-import { amount, button, el, field, idText, status, table, time } from './dom.js';
+import { amount, button, day, el, field, idText, status, table, time } from './dom.js';
+import { emailQuery } from './customers.js';
 import { openAction } from './dialog.js';
 import { CASH_CURRENCIES, formatAmount, MAX_AMOUNT, MAX_PAYOUT, PAYOUT_CURRENCIES } from './money.js';
 import { pagedList } from './paged.js';
 import { statusFilter } from './payments.js';
+import { whyNoPaymentBack } from './sender-account.js';
 
 const STATUSES = ['open', 'assigned', 'returned', 'reversed'];
 
 const sender = (transfer) => [transfer.sender?.name ?? el('span', { class: 'muted' }, 'unknown sender'), transfer.sender?.iban || transfer.sender?.account ? el('div', {}, idText(transfer.sender.iban ?? transfer.sender.account)) : null];
 
-/** A customer from what the user typed: a cus_ id, or an email only one customer has. */
+/**
+ * A customer from what the user typed: a cus_ id, or an email only one customer has. The
+ * email is searched for (the search API, which finds customers on test clocks too, as the
+ * list leaves them out), page after page until two are found or none is left.
+ */
 async function findCustomer(text) {
   const typed = text.trim();
   if (typed === '') throw new Error('Enter the customer’s id (cus_…) or email.');
   if (/^cus_/.test(typed)) return api('GET', `/v1/customers/${encodeURIComponent(typed)}`);
-  const page = await api('GET', '/v1/customers', { email: typed, limit: 2 });
-  if (page.data.length === 0) throw new Error(`No customer has the email ${typed}.`);
-  if (page.data.length > 1) throw new Error(`More than one customer has the email ${typed}: enter the customer’s id instead.`);
-  return page.data[0];
+  const found = [];
+  let next;
+  do {
+    const page = await api('GET', '/v1/customers/search', { query: emailQuery(typed), limit: 2, page: next });
+    found.push(...page.data);
+    next = page.has_more ? page.next_page : null;
+  } while (found.length < 2 && next);
+  if (found.length === 0) throw new Error(`No customer has the email ${typed}.`);
+  if (found.length > 1) throw new Error(`More than one customer has the email ${typed}: enter the customer’s id instead.`);
+  return found[0];
 }
 
 function assign(transfer) {
@@ -62,13 +74,12 @@ function whyNotAssign(transfer) {
   return null;
 }
 
-/** Why the API would refuse to send this transfer back, or null when it may (the server checks the sender's account itself). */
+/** Why the API would refuse to send this transfer back, or null when it may. */
 function whyNotReturn(transfer) {
   if (!PAYOUT_CURRENCIES.includes(transfer.currency)) return `Cannot be returned: payment files pay out ${codes(PAYOUT_CURRENCIES)} only.`;
   if (transfer.amount > MAX_PAYOUT[transfer.currency]) return `Cannot be returned: above the largest payment of a ${transfer.currency.toUpperCase()} payment file (${formatAmount(MAX_PAYOUT[transfer.currency], transfer.currency)}).`;
-  if (!transfer.sender?.name?.trim()) return 'Cannot be returned: the statement does not name the sender.';
-  if (!transfer.sender?.iban && !transfer.sender?.account) return 'Cannot be returned: the statement gives no account of the sender.';
-  return null;
+  const why = whyNoPaymentBack(transfer.currency, transfer.sender);
+  return why ? `Cannot be returned: ${why}` : null;
 }
 
 // Only what the API would accept is offered; what it would refuse is said in its place.
@@ -93,9 +104,24 @@ const bounced = (transfer) => (transfer.status === 'open' && transfer.return_fai
   ? el('div', { class: 'note bounced' }, `Sent back, but the payment came back: ${transfer.return_failure_reason}. It is open again.`)
   : null);
 
+// ---- the bank's booking date, from the statement line the transfer was read from ----
+
+const bookingDates = new Map(); // bank statement id → booking date by line index (a statement's lines never change)
+
+/** Reads the statements of `transfers` kept before transfers carried their booking date (2026-12-06) and not read yet in this tab. */
+async function readBookingDates(transfers) {
+  const unread = [...new Set(transfers.filter((transfer) => !transfer.booking_date).map((transfer) => transfer.bank_statement))].filter((id) => id && !bookingDates.has(id));
+  await Promise.all(unread.map(async (id) => {
+    const statement = await api('GET', `/cashbook/v1/bank_statements/${id}`);
+    bookingDates.set(id, new Map(statement.lines.map((line) => [line.index, line.booking_date])));
+  }));
+}
+
+const bookedOn = (transfer) => transfer.booking_date ?? bookingDates.get(transfer.bank_statement)?.get(transfer.line) ?? null;
+
 const COLUMNS = [
   { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id)] },
-  { label: 'Received', cell: (transfer) => time(transfer.created) },
+  { label: 'Booked by the bank', cell: (transfer) => [bookedOn(transfer) ? day(bookedOn(transfer)) : el('span', { class: 'muted' }, 'no booking date'), el('div', { class: 'muted' }, 'imported ', time(transfer.created))] },
   { label: 'Amount', amount: true, cell: (transfer) => amount(transfer.amount, transfer.currency) },
   { label: 'From', cell: sender },
   { label: 'Why unmatched', class: 'wrap', cell: (transfer) => transfer.reason ?? '' },
@@ -113,7 +139,11 @@ export async function transfersView(params) {
     key: `transfers:status=${chosen}`,
     label: 'transfers',
     id: 'transfers',
-    load: (page) => api('GET', '/cashbook/v1/unmatched_transfers', { ...page, status: chosen || undefined }),
+    load: async (page) => {
+      const found = await api('GET', '/cashbook/v1/unmatched_transfers', { ...page, status: chosen || undefined });
+      await readBookingDates(found.data);
+      return found;
+    },
     render: (data) => table(COLUMNS, data, chosen ? `No ${chosen} transfers.` : 'No unmatched transfers: every imported credit found its customer.', 'Unmatched transfers'),
   });
   return {
