@@ -76,7 +76,7 @@ export function register(program: Command): void {
         const record = await revokeKey(store, which, { accountId: options.account, force: options.force });
         console.log(`revoked ${maskedKey(record)} of ${record.accountId} (running servers refuse it within 2 seconds)`);
         const fixed = process.env.CASHBOOK_API_KEY;
-        if (fixed && hashApiKey(fixed) === record.keyHash) process.stderr.write('note: CASHBOOK_API_KEY is this key: a server started with it set registers it again\n');
+        if (fixed && hashApiKey(fixed) === record.keyHash) process.stderr.write('note: CASHBOOK_API_KEY is this key: a server started with it set now refuses to start: set CASHBOOK_API_KEY to another key\n');
       });
     });
 }

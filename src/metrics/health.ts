@@ -28,7 +28,7 @@ export function healthRoute(store: Store, timeoutMs = HEALTH_TIMEOUT_MS) {
     } catch (error) {
       request.log.warn({ err: error }, 'health check: the database did not answer');
       // No detail of the database (its address, its error) to a caller that needs no key.
-      const body = new ApiError('Cashbook cannot read its database.', { status: 503, type: 'api_error' }).toBody();
+      const body = new ApiError(store.failure?.() ? 'Cashbook can no longer write to its database durably: restart it once the disk is sound.' : 'Cashbook cannot read its database.', { status: 503, type: 'api_error' }).toBody();
       return reply.code(503).header('content-type', 'application/json').send(JSON.stringify(body));
     }
     return { ok: true };

@@ -140,5 +140,19 @@ for (const kind of STORES) {
       assert.equal(await status(server.url, fixed), 401, 'still revoked');
       assert.equal(await status(server.url, other), 401, 'still revoked');
     });
+
+    it('a key revoked on a database that has no default account yet is refused as CASHBOOK_API_KEY too', async () => {
+      const fresh = kind === 'sqlite' ? path.join(dir, 'fresh.db') : await databaseUrlFor('postgres');
+      const only = ['--database-url', fresh];
+      assert.equal((await cashbook(['migrate', ...only])).code, 0);
+      const made = JSON.parse((await cashbook(['accounts:create', ...only])).stdout) as { account: string; secret_key: string };
+      assert.equal((await cashbook(['keys', 'create', '--account', made.account, ...only])).code, 0);
+      assert.equal((await cashbook(['keys', 'revoke', made.secret_key, ...only])).code, 0);
+      const started = await cashbook(['serve', '--port', '0', ...only], { env: { CASHBOOK_API_KEY: made.secret_key }, timeoutMs: 30_000 });
+      assert.equal(started.code, 2, started.stdout + started.stderr);
+      assert.match(started.stderr, /was revoked/);
+      const listed = (await cashbook(['keys', 'list', '--json', ...only])).stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { account: string; last4: string });
+      assert.ok(!listed.some((row) => row.account === 'acct_default' && row.last4 === made.secret_key.slice(-4)), 'not registered for the default account');
+    });
   });
 }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parseStatement } from '../../src/core/bank-files/detect.ts';
 import { achReturnReason, bai2Network, bai2SenderName } from '../../src/core/bank-files/bai2.ts';
 import { currencyCode } from '../../src/core/bank-files/currency.ts';
-import { cut, keptLine, minorUnits, quoted, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
+import { calendarDate, cut, keptLine, minorUnits, quoted, realReference, StatementError } from '../../src/core/bank-files/entry.ts';
 import { formatAmount, minorUnitExponent } from '../../src/core/money.ts';
 import { refundFailureReason } from '../../src/core/bank-files/return-reasons.ts';
 import { senderPayoutAccount } from '../../src/core/payment-files/sender-account.ts';
@@ -107,6 +107,7 @@ describe('bank statement parsing', () => {
     assert.equal(cut('abcdef', 4), 'abcd');
     assert.equal(cut(null, 4), null);
     assert.equal(cut('ab😀c', 3), 'ab😀', 'characters, as the API counts them: the emoji is one');
+    assert.deepEqual(['2026-12-01', '2028-02-29', '2026-02-29', '2026-13-45', '2026-1-1', '', null].map(calendarDate), ['2026-12-01', '2028-02-29', null, null, null, null, null]);
     assert.equal(cut('😀'.repeat(100), 140), '😀'.repeat(100), 'a hundred emoji are within 140 characters');
     assert.equal(cut('😀'.repeat(200), 140), '😀'.repeat(140), 'never half of one');
     assert.equal(quoted('x'.repeat(101)), `"${'x'.repeat(100)}…"`);

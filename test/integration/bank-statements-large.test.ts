@@ -18,7 +18,7 @@ async function importFile(server: TestServer, body: string): Promise<{ status: n
 
 const SENDER = 'DE89370400440532013000';
 
-describeEachStore('bank statements: large files', (server) => {
+describeEachStore('bank statements: large files', (server, kind) => {
   it('a file above the size read in place imports as a small one does, and is refused the same way', async () => {
     const s = server();
     const customer = await s.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
@@ -64,6 +64,8 @@ describeEachStore('bank statements: large files', (server) => {
   });
 
   it('while the lines of a file of thousands of entries are booked, the event loop is never held for most of the import', async (t) => {
+    // On PostgreSQL every statement is a round trip that frees the event loop anyway: only SQLite's synchronous calls could hold it.
+    if (kind !== 'sqlite') return t.skip('guards SQLite, whose calls are synchronous');
     const s = server();
     const customer = await s.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } });
     const { account } = await virtualAccount(s.stripe, customer.id, 'eur');

@@ -69,8 +69,8 @@ describeEachStore('bank statements: reversals of unmatched transfers, batches, I
 
     const states = await Promise.all([assigned, open, waiting, inFile, paidBack].map((id) => transfer(s, id)));
     assert.deepEqual(states.map((t) => [t.status, t.return_status, t.outbound_transfer_file]), [['reversed', null, null], ['reversed', null, null], ['reversed', null, null], ['reversed', 'pending', file.id], ['reversed', 'settled', file.id]]);
-    // Entries counted from 1, as refusals count them: the file's first entry is entry 1.
-    states.forEach((t, i) => assert.match(t.reversal_reason!, new RegExp(`reversed by the bank \\(statement ${reversed.id} entry ${i + 1}\\)`)));
+    // Lines counted from 1: the file's first line is line 1.
+    states.forEach((t, i) => assert.match(t.reversal_reason!, new RegExp(`reversed by the bank \\(statement ${reversed.id} line ${i + 1}\\)`)));
     // Never assigned, returned or paid out again.
     for (const action of ['assign', 'return']) {
       const refused = await s.request('POST', `/cashbook/v1/unmatched_transfers/${open}/${action}`, { form: action === 'assign' ? `customer=${customer.id}` : '' });

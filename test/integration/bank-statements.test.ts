@@ -89,6 +89,10 @@ describeEachStore('bank statements in', (server) => {
     assert.equal(kept.status, 'open');
     assert.equal(kept.booking_date, (first.body.lines[2] as { booking_date: string | null }).booking_date, "the statement line's booking date");
     assert.match(kept.booking_date ?? '', /^\d{4}-\d{2}-\d{2}$/);
+    // A day no calendar has is kept on the line as the file wrote it, and is no transfer's booking date.
+    const odd = (await importFile(s, camt('053', '08', 'DE02120300000000202051', [{ amount: '3.00', currency: 'EUR', creditorAccount: 'DE02120300000000202051', debtorName: 'Odd Date', debtorIban: 'DE89370400440532013000', ref: `ODD-${Date.now()}`, bookingDate: '2026-13-45' }]))).body;
+    assert.equal(odd.lines[0].booking_date, '2026-13-45');
+    assert.equal(((await s.request('GET', `/cashbook/v1/unmatched_transfers/${odd.lines[0].unmatched_transfer}`)).body as { booking_date: string | null }).booking_date, null);
     await assertBooks(s);
   });
 

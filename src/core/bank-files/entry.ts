@@ -125,6 +125,14 @@ export function cut<T extends string | null>(text: T, max: number): T {
   return text.slice(0, end) as T;
 }
 
+/** `YYYY-MM-DD` when it is a day of the calendar, else null (a file may say 2026-13-45; the line keeps what it said, for its identity). */
+export function calendarDate(text: string | null): string | null {
+  const match = text === null ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.getUTCFullYear() === Number(match[1]) && date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]) ? text : null;
+}
+
 /**
  * The line with its texts cut to what Cashbook keeps (a reference and a name 140 characters,
  * references and codes 35, a BIC 11): cut rather than refused, so that a real statement with

@@ -65,9 +65,11 @@ export async function revokeKey(store: Store, which: string, options: { accountI
   }
   await store.write(async (tx) => {
     await tx.deleteApiKey(record.keyHash);
-    // Kept where a start with CASHBOOK_API_KEY looks, whichever account the key was of.
-    const account = await tx.getForUpdate<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID);
-    if (account) await tx.update('accounts', DEFAULT_ACCOUNT_ID, { ...account, _revoked_keys: [...(account._revoked_keys ?? []), record.keyHash].slice(-MAX_REVOKED) });
+    // Kept where a start with CASHBOOK_API_KEY looks (refuseRevoked): the default account, whichever account the key was of, and that account.
+    for (const id of new Set([DEFAULT_ACCOUNT_ID, record.accountId])) {
+      const account = await tx.getForUpdate<Account>('accounts', id, id);
+      if (account) await tx.update('accounts', id, { ...account, _revoked_keys: [...(account._revoked_keys ?? []), record.keyHash].slice(-MAX_REVOKED) });
+    }
   });
   return record;
 }

@@ -4,21 +4,12 @@
 // details and pages, and its country (the IBAN country of EU bank transfers that name none).
 // Cashbook-only (Stripe's Account object is a Connect resource, outside this server's scope).
 import type { FastifyInstance } from 'fastify';
+import { isCountryCode } from '../../core/countries.ts';
 import { ApiError } from '../../core/errors.ts';
 import { hasLatinLetter } from '../../core/payment-files/latin.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadAccount, type Account } from './service.ts';
-
-const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
-/** Codes Intl names that are no country of ISO 3166-1 (groupings, the unknown region, UK's reserved alias of GB). */
-const NOT_COUNTRIES = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'UK']);
-
-/** A two-letter ISO 3166-1 country code, as Node's ICU data knows them. */
-function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  return REGIONS.of(code) !== code;
-}
 
 const updateAccountParams = paramsObject({
   display_name: param.string({ max: 70 }).optional(),

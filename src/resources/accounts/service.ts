@@ -14,7 +14,7 @@ export interface Account extends StoredObject {
     country: string;
     business_name: string;
   };
-  /** On the default test account: hashes of keys of any account revoked by `cashbook keys revoke`, which CASHBOOK_API_KEY never adds again (newest last, at most MAX_REVOKED). */
+  /** Hashes of keys revoked by `cashbook keys revoke` (on the default test account: of any account), which CASHBOOK_API_KEY never adds again (newest last, at most MAX_REVOKED). */
   _revoked_keys?: string[];
 }
 
@@ -65,10 +65,19 @@ export function isLiveKey(key: string): boolean {
   return key.startsWith('sk_live_');
 }
 
-/** A revoked key left in a unit file or CI secret must not come back with the next restart, for any account it was of. */
+/**
+ * A revoked key left in a unit file or CI secret must not come back with the next restart, for
+ * any account it was of. Revocations are kept on the default account and on the key's own
+ * (keys.ts revokeKey): the own one counts for a database that had no default account then.
+ */
 async function refuseRevoked(store: Store, key: string): Promise<void> {
   const hash = hashApiKey(key);
-  const revoked = await store.read(async (tx) => !(await tx.findApiKey(hash)) && (await tx.get<Account>('accounts', DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_ID))?._revoked_keys?.includes(hash));
+  const revoked = await store.read(async (tx) => {
+    if (await tx.findApiKey(hash)) return false;
+    const accounts = new Set([DEFAULT_ACCOUNT_ID, ...(await tx.listApiKeys()).map((record) => record.accountId)]);
+    for (const id of accounts) if ((await tx.get<Account>('accounts', id, id))?._revoked_keys?.includes(hash)) return true;
+    return false;
+  });
   if (revoked) throw new RevokedKeyError(`CASHBOOK_API_KEY (…${key.slice(-4)}) was revoked with \`cashbook keys revoke\`: set it to a key that is not revoked (\`cashbook keys create\`), or unset it`);
 }
 

@@ -116,7 +116,7 @@ export async function reverseCredit(tx: Tx, ctx: RequestContext, statementId: st
   const transfer = credit?.unmatched_transfer ? await tx.getForUpdate<UnmatchedTransfer>('unmatched_transfers', ctx.accountId, credit.unmatched_transfer) : undefined;
   if (found && transfer && transfer.status !== 'reversed') {
     await found.markReversed();
-    return reverseTransfer(tx, ctx, `${statementId} entry ${line.index + 1}`, transfer, out); // counted from 1, as refusals count entries
+    return reverseTransfer(tx, ctx, `${statementId} line ${line.index + 1}`, transfer, out); // lines counted from 1 (a batched camt entry is several lines: not its entry number)
   }
   // Money out that reverses nothing Cashbook booked: reported, never kept as a transfer to assign or return.
   if (!found || !credit?.customer || !credit.funded) {

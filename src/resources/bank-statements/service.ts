@@ -5,7 +5,7 @@
 // (or a returned unmatched transfer) from a payment file settles it, a returned payment fails
 // it (reopens the transfer). A refused file books nothing.
 import { ApiError } from '../../core/errors.ts';
-import { MAX_LINE_AMOUNT, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
+import { calendarDate, MAX_LINE_AMOUNT, transferDirection, type ParsedStatement, type StatementLine } from '../../core/bank-files/entry.ts';
 import { refundFailureReason } from '../../core/bank-files/return-reasons.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency, type CashCurrency } from '../../core/money.ts';
 import type { StoredObject, Tx } from '../../store/types.ts';
@@ -205,7 +205,7 @@ async function keepUnmatched(tx: Tx, ctx: RequestContext, statementId: string, l
     sender: line.sender,
     bank_statement: statementId,
     line: line.index,
-    booking_date: line.bookingDate,
+    booking_date: calendarDate(line.bookingDate),
     reason,
     customer: null,
     cash_balance_transaction: null,

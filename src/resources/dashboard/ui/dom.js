@@ -29,7 +29,10 @@ const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 
 
 /** A calendar date as a bank gives it (`2026-12-01`, no time of day or zone): the same day wherever the user is. */
 export function day(isoDate) {
-  return el('time', { datetime: isoDate }, DAY.format(new Date(`${isoDate}T00:00:00Z`)));
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  // A file may give a day no calendar has (2026-13-45): shown as written, never a page that fails.
+  if (Number.isNaN(date.getTime())) return el('span', {}, String(isoDate));
+  return el('time', { datetime: isoDate }, DAY.format(date));
 }
 
 export const amount = (value, currency) => el('span', { class: `money ${value < 0 ? 'negative' : ''}` }, formatAmount(value, currency));
