@@ -5,6 +5,9 @@
 export const EU_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'] as const;
 export type EuCountry = (typeof EU_COUNTRIES)[number];
 
+/** Whether Cashbook issues IBANs of this country. */
+export const isEuCountry = (country: string): country is EuCountry => (EU_COUNTRIES as readonly string[]).includes(country);
+
 /** BBAN layout per country: `n` a digit, `a` an upper-case letter. */
 const BBAN_LAYOUT: Record<EuCountry, string> = {
   BE: 'nnnnnnnnnnnn',

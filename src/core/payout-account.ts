@@ -2,7 +2,7 @@
 // transfer type (IBAN check digits, UK sort code and account number, US ABA routing number)
 // into one normalized shape. Pure: fields in, an account or the field that is wrong out.
 import { isValidAbaRoutingNumber, isValidIban } from './bank-details.ts';
-import { hasLatinLetter } from './payment-files/latin.ts';
+import { nameProblem } from './payment-files/latin.ts';
 
 export type PayoutAccount =
   | { type: 'eu_bank_transfer'; account_holder_name: string; iban: string }
@@ -20,11 +20,12 @@ export function parsePayoutAccount(currency: string, fields: Record<string, unkn
   const type = PAYOUT_TYPE[currency];
   if (!type) return { ok: false, field: 'currency', message: `Refunds in ${currency.toUpperCase()} cannot be paid out to a bank account here.` };
   const name = typeof fields.account_holder_name === 'string' ? fields.account_holder_name.trim().replace(/\s+/g, ' ') : '';
-  // Line breaks and tabs become spaces above; other control characters (NUL, BEL) are no part of a name.
-  if (/[\u0000-\u001f\u007f]/.test(name)) return { ok: false, field: 'account_holder_name', message: 'Enter the account holder name without control characters.' };
+  // Line breaks and tabs became spaces above; other control characters (NUL, BEL) are no part of a name.
+  const problem = nameProblem(name);
+  if (problem === 'control') return { ok: false, field: 'account_holder_name', message: 'Enter the account holder name without control characters.' };
   if (name.length < 2 || name.length > 70) return { ok: false, field: 'account_holder_name', message: 'Enter the account holder name (2 to 70 characters).' };
   // Payment files carry only Latin letters (latin.ts): a name in another script would reach the bank blank.
-  if (!hasLatinLetter(name)) return { ok: false, field: 'account_holder_name', message: 'Enter the account holder name in Latin letters, as the bank account is named.' };
+  if (problem === 'not_latin') return { ok: false, field: 'account_holder_name', message: 'Enter the account holder name in Latin letters, as the bank account is named.' };
   if (type === 'eu_bank_transfer') {
     const iban = compact(fields.iban).toUpperCase();
     if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban) || !isValidIban(iban)) {

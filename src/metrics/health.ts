@@ -1,6 +1,6 @@
 // GET /healthz: 200 when this process can read its database, 503 when it cannot (PostgreSQL down
-// or unreachable, a SQLite file gone bad) or its store acknowledges no more writes, so that a load balancer stops sending it requests
-// that would all fail. One cheap indexed read, at most one in flight however often probes come.
+// or unreachable, a SQLite file gone bad) or its store acknowledges no more writes, so that a
+// load balancer stops sending it requests that would all fail. One cheap indexed read, at most one in flight however often probes come.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../core/errors.ts';
 import type { Store } from '../store/types.ts';

@@ -4,13 +4,11 @@
 // again once it can. The banner used to print CASHBOOK_API_KEY in full on a new database, the
 // log the tokens, and /healthz 200 with PostgreSQL down.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { databaseUrlFor, sdk, STORES, tempDir } from '../support/server.ts';
+import { describe, it } from 'node:test';
+import { sdk, STORES } from '../support/server.ts';
 import { intent } from '../integration/payments-helpers.ts';
-import { serveSource } from './source.ts';
+import { databasesOf, serveSource } from './source.ts';
 
 const KEY = 'sk_test_cashbook_operator_supplied_1234';
 
@@ -58,12 +56,7 @@ async function health(url: string): Promise<{ status: number; body: any; ms: num
 
 for (const kind of STORES) {
   describe(`what operators read [${kind}]`, () => {
-    let dir: string;
-    before(() => {
-      dir = tempDir('cashbook-operators-');
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const database = async (name: string) => (kind === 'sqlite' ? path.join(dir, name) : databaseUrlFor('postgres'));
+    const database = databasesOf(kind, 'cashbook-operators-');
 
     it('never prints a supplied key, on a new database too; a key Cashbook makes is shown once', async () => {
       const server = await serveSource(await database('banner.db'), { CASHBOOK_API_KEY: KEY, CASHBOOK_LOG_LEVEL: 'info' });

@@ -3,12 +3,10 @@
 // after CASHBOOK_SHUTDOWN_GRACE_MS a request still arriving is cut off. The process used to wait
 // for the 120 s idle timeout, and answered with Fastify's own 503 body.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { databaseUrlFor, STORES, tempDir } from '../support/server.ts';
-import { serveSource } from './source.ts';
+import { describe, it } from 'node:test';
+import { STORES } from '../support/server.ts';
+import { databasesOf, serveSource } from './source.ts';
 
 const KEY = 'sk_test_cashbook_shutdown_cli_000000';
 
@@ -28,12 +26,7 @@ const post = (body: string, length = body.length) =>
 
 for (const kind of STORES) {
   describe(`shutdown with clients holding connections [${kind}]`, () => {
-    let dir: string;
-    before(() => {
-      dir = tempDir('cashbook-shutdown-');
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const database = async (name: string) => (kind === 'sqlite' ? path.join(dir, name) : databaseUrlFor('postgres'));
+    const database = databasesOf(kind, 'cashbook-shutdown-');
 
     it('closes idle connections at once and exits 0 long before the grace period', async () => {
       const server = await serveSource(await database('idle.db'), { CASHBOOK_API_KEY: KEY, CASHBOOK_SHUTDOWN_GRACE_MS: '30000' });

@@ -1,6 +1,10 @@
 // The `cashbook` command run from src/ with tsx (as test/support/process.ts runs servers), for
 // the operability tests: exit codes and stderr of one run, and servers whose whole output is kept.
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import { REPO_ROOT, spawnNodeServer, type ChildServer } from '../support/process.ts';
+import { databaseUrlFor, tempDir } from '../support/server.ts';
 import { cleanEnv, runCollecting, type CliResult } from './binary.ts';
 
 export { assertOneLineError } from './binary.ts';
@@ -17,4 +21,17 @@ export function serveSource(databaseUrl: string, env: NodeJS.ProcessEnv = {}): P
     args: ['src/cli.ts', 'serve', '--port', '{port}', '--database-url', databaseUrl],
     env: cleanEnv({ CASHBOOK_LOG_LEVEL: 'warn', CASHBOOK_SCHEDULER_INTERVAL_MS: '3600000', ...env }),
   });
+}
+
+/**
+ * In a describe block of one store: a folder of the block's own (removed after it) and
+ * `database(name)`, a fresh SQLite file in it or a fresh PostgreSQL database.
+ */
+export function databasesOf(kind: string, prefix: string): (name: string) => Promise<string> {
+  let dir = '';
+  before(() => {
+    dir = tempDir(prefix);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return async (name) => (kind === 'sqlite' ? path.join(dir, name) : databaseUrlFor('postgres'));
 }

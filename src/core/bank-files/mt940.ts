@@ -109,7 +109,6 @@ function details86(text: string, where: string): Details86 {
   return values ? structured86(values, where) : germanOrFree86(text, where);
 }
 
-
 /**
  * The :61: customer reference (and ING's /EREF/) as an end-to-end id: never a placeholder,
  * nor the codeword ING writes there to say where the reference is (EREF, PREF, MARF, …).

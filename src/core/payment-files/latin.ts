@@ -22,6 +22,15 @@ export function hasLatinLetter(text: string): boolean {
 }
 
 /** A Cashbook id (`re_…`) as payment files carry it (`re-…`: `_` is outside SEPA's set); `cashbookId` reads it back. */
+/**
+ * Why a name cannot name an account in a payment file (a holder, the merchant), or null when it
+ * can: a control character (NUL, a line break: give names with spaces only), or no Latin letter.
+ */
+export function nameProblem(name: string): 'control' | 'not_latin' | null {
+  if (/\p{Cc}/u.test(name)) return 'control';
+  return hasLatinLetter(name) ? null : 'not_latin';
+}
+
 export function fileId(id: string): string {
   return id.replace(/_/g, '-');
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isCountryCode } from '../../core/countries.ts';
 import { ApiError } from '../../core/errors.ts';
-import { hasLatinLetter } from '../../core/payment-files/latin.ts';
+import { nameProblem } from '../../core/payment-files/latin.ts';
 import { param, paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
 import { loadAccount, type Account } from './service.ts';
@@ -48,8 +48,8 @@ export function accountRoutes(app: FastifyInstance, deps: AppDeps): void {
       const settings = { ...account.settings };
       if (params.display_name !== undefined) {
         const name = params.display_name.trim().replace(/\s+/g, ' ');
-        // Shown on the customer's pages and bank details, as the payment files show the account holder: Latin letters, no control characters.
-        if (!hasLatinLetter(name) || /[\u0000-\u001f\u007f]/.test(params.display_name.replace(/\s/g, ' '))) {
+        // Shown on the customer's pages and bank details, as the payment files show the account holder: the same rule.
+        if (nameProblem(name) !== null) {
           throw new ApiError('The display name needs a Latin letter and no control characters: your customers see it on their bank details and pages.', { param: 'display_name' });
         }
         settings.business_name = name;

@@ -2,6 +2,7 @@
 // and country; the account number maps back to the customer for routing incoming transfers.
 import { randomInt } from 'node:crypto';
 import { ADDRESS_TYPES_BY_TRANSFER } from './addresses.ts';
+import { isEuCountry } from '../../core/bank-details.ts';
 import { ApiError } from '../../core/errors.ts';
 import { BANK_TRANSFER_TYPE_BY_CURRENCY, type BankTransferType, type CashCurrency } from '../../core/money.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -37,8 +38,6 @@ export function checkAddressTypes(type: BankTransferType, requested: readonly st
   }
 }
 
-const IBAN_COUNTRIES = ['BE', 'DE', 'ES', 'FR', 'IE', 'NL'];
-
 /**
  * The country a transfer type's account lives in. An EU account takes the requested country,
  * else the customer's address country, else the merchant's, when Cashbook issues IBANs there;
@@ -51,9 +50,9 @@ export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTra
   }
   if (euCountry) return euCountry;
   const customerCountry = customer?.address?.['country']?.toUpperCase();
-  if (customerCountry && IBAN_COUNTRIES.includes(customerCountry)) return customerCountry;
+  if (customerCountry && isEuCountry(customerCountry)) return customerCountry;
   const merchantCountry = (await loadAccount(tx, ctx.accountId)).settings.country;
-  return IBAN_COUNTRIES.includes(merchantCountry) ? merchantCountry : 'IE';
+  return isEuCountry(merchantCountry) ? merchantCountry : 'IE';
 }
 
 /** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */

@@ -6,7 +6,7 @@
 import { ApiError, errors } from '../../core/errors.ts';
 import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
 import { executionDate, nextAchBankingDay } from '../../core/payment-files/business-days.ts';
-import { cashbookId, hasLatinLetter } from '../../core/payment-files/latin.ts';
+import { cashbookId, hasLatinLetter, nameProblem } from '../../core/payment-files/latin.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
 import { pain001, type OutboundPayment } from '../../core/payment-files/pain001.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
@@ -58,8 +58,9 @@ export interface MerchantAccountParams {
  * as NOTPROVIDED. The check the refund page applies to the customer's name.
  */
 function merchantNameProblem(name: string): string | null {
-  if (/\p{Cc}/u.test(name)) return 'account_holder_name cannot contain control characters (line breaks, tabs, NUL).';
-  if (!hasLatinLetter(name)) return 'account_holder_name must have a Latin letter, as your bank account is named: payment files carry no other script (letters with accents are fine).';
+  const problem = nameProblem(name);
+  if (problem === 'control') return 'account_holder_name cannot contain control characters (line breaks, tabs, NUL).';
+  if (problem === 'not_latin') return 'account_holder_name must have a Latin letter, as your bank account is named: payment files carry no other script (letters with accents are fine).';
   return null;
 }
 

@@ -104,20 +104,8 @@ const bounced = (transfer) => (transfer.status === 'open' && transfer.return_fai
   ? el('div', { class: 'note bounced' }, `Sent back, but the payment came back: ${transfer.return_failure_reason}. It is open again.`)
   : null);
 
-// ---- the bank's booking date, from the statement line the transfer was read from ----
-
-const bookingDates = new Map(); // bank statement id → booking date by line index (a statement's lines never change)
-
-/** Reads the statements of `transfers` kept before transfers carried their booking date (2026-12-06) and not read yet in this tab. */
-async function readBookingDates(transfers) {
-  const unread = [...new Set(transfers.filter((transfer) => !transfer.booking_date).map((transfer) => transfer.bank_statement))].filter((id) => id && !bookingDates.has(id));
-  await Promise.all(unread.map(async (id) => {
-    const statement = await api('GET', `/cashbook/v1/bank_statements/${id}`);
-    bookingDates.set(id, new Map(statement.lines.map((line) => [line.index, line.booking_date])));
-  }));
-}
-
-const bookedOn = (transfer) => transfer.booking_date ?? bookingDates.get(transfer.bank_statement)?.get(transfer.line) ?? null;
+// The bank's booking date of the statement line (null for transfers kept before 2026-12-06, or a file that gave none).
+const bookedOn = (transfer) => transfer.booking_date ?? null;
 
 const COLUMNS = [
   { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id)] },
@@ -139,11 +127,7 @@ export async function transfersView(params) {
     key: `transfers:status=${chosen}`,
     label: 'transfers',
     id: 'transfers',
-    load: async (page) => {
-      const found = await api('GET', '/cashbook/v1/unmatched_transfers', { ...page, status: chosen || undefined });
-      await readBookingDates(found.data);
-      return found;
-    },
+    load: (page) => api('GET', '/cashbook/v1/unmatched_transfers', { ...page, status: chosen || undefined }),
     render: (data) => table(COLUMNS, data, chosen ? `No ${chosen} transfers.` : 'No unmatched transfers: every imported credit found its customer.', 'Unmatched transfers'),
   });
   return {
