@@ -34,6 +34,7 @@ import { healthRoute } from './metrics/health.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { refundDetailsRoutes } from './resources/refund-details/routes.ts';
 import { outboundFileRoutes } from './resources/outbound-files/routes.ts';
+import { virtualAccountRangeRoutes } from './resources/virtual-account-ranges/routes.ts';
 import { bankStatementRoutes } from './resources/bank-statements/routes.ts';
 import { accountRoutes } from './resources/accounts/routes.ts';
 
@@ -53,7 +54,7 @@ export interface AppOptions {
 }
 
 /** Every resource's routes, registered in one list. */
-const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes, outboundFileRoutes, bankStatementRoutes, accountRoutes];
+const RESOURCES = [customerRoutes, cashBalanceRoutes, fundingInstructionsRoutes, customerBalanceTransactionRoutes, invoiceRoutes, invoiceItemRoutes, paymentIntentRoutes, paymentMethodRoutes, chargeRoutes, hostedInstructionsRoutes, eventsAndWebhooksRoutes, refundRoutes, balanceRoutes, balanceTransactionRoutes, testClockRoutes, dashboardRoutes, searchRoutes, refundDetailsRoutes, outboundFileRoutes, bankStatementRoutes, accountRoutes, virtualAccountRangeRoutes];
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; deps: AppDeps }> {
   const limits = options.limits ?? connectionLimitsFromEnv();

@@ -11,6 +11,7 @@ import { register as verify } from './verify.ts';
 import { register as backup } from './backup.ts';
 import { register as listen } from './listen.ts';
 import { register as money } from './money.ts';
+import { register as ranges } from './ranges.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cashbook')
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
       // Commander's own errors (unknown option, missing argument, bad value): one line.
       outputError: (text, write) => write(`cashbook: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}\n`),
     });
-  for (const register of [serve, migrate, accounts, keys, verify, backup, listen, money]) register(program);
+  for (const register of [serve, migrate, accounts, keys, verify, backup, listen, money, ranges]) register(program);
   return program;
 }
 

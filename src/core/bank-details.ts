@@ -90,10 +90,28 @@ function withNationalCheck(country: EuCountry, bban: string): string {
   }
 }
 
-export function ibanFor(country: EuCountry, digits: string): string {
-  const bban = withNationalCheck(country, fill(BBAN_LAYOUT[country], digits));
+/** The IBAN of a country's BBAN: its two check digits computed. */
+export function ibanOfBban(country: EuCountry, bban: string): string {
   const check = 98 - mod97(lettersToDigits(`${bban}${country}00`));
   return `${country}${String(check).padStart(2, '0')}${bban}`;
+}
+
+export function ibanFor(country: EuCountry, digits: string): string {
+  return ibanOfBban(country, withNationalCheck(country, fill(BBAN_LAYOUT[country], digits)));
+}
+
+/** The BBAN's layout: `n` a digit, `a` an upper-case letter, one per character. */
+export function bbanLayout(country: EuCountry): string {
+  return BBAN_LAYOUT[country];
+}
+
+/**
+ * A BBAN that starts with `prefix` (a bank's range), its other characters from `digits`, with
+ * its national check digits; null when those check digits would change the prefix.
+ */
+export function bbanInRange(country: EuCountry, prefix: string, digits: string): string | null {
+  const bban = withNationalCheck(country, prefix + fill(BBAN_LAYOUT[country].slice(prefix.length), digits));
+  return bban.startsWith(prefix) ? bban : null;
 }
 
 export function isValidIban(iban: string): boolean {

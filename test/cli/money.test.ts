@@ -85,7 +85,18 @@ describe('cashbook import-statement, merchant-account, payment-file [sqlite]', (
     const liveSet = await cashbook(['merchant-account', 'set', '--currency', 'eur', '--name', 'Shop BV', '--iban', 'NL91ABNA0417164300', '--bic', 'ABNANL2A'], { env: liveEnv });
     assert.equal(liveSet.code, 0, liveSet.stderr);
     const customer = await live.customers.create({ email: 'back@example.com', cash_balance: { settings: { reconciliation_mode: 'manual' } } });
-    const instructions = await live.customers.createFundingInstructions(customer.id, { bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' } }, currency: 'eur', funding_type: 'bank_transfer' });
+    const fund = () => live.customers.createFundingInstructions(customer.id, { bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'NL' } }, currency: 'eur', funding_type: 'bank_transfer' });
+    // No virtual account before the bank's range is set: a bank credits only numbers it issued.
+    await assert.rejects(fund(), (error: Stripe.errors.StripeError) => error.statusCode === 400 && error.code === 'payment_method_unactivated' && /virtual_account_ranges/.test(error.message));
+    assert.match((await cashbook(['virtual-account-range', 'list'], { env: liveEnv })).stdout, /^no range yet/);
+    const range = await cashbook(['virtual-account-range', 'set', '--type', 'eu_bank_transfer', '--country', 'NL', '--bank-name', 'ABN AMRO Bank N.V.', '--bic', 'ABNANL2AXXX', '--prefix', 'ABNA 04'], { env: liveEnv });
+    assert.equal(range.code, 0, range.stderr);
+    assert.match(range.stdout, /^vbr_eu_nl: new eu_bank_transfer virtual accounts are issued in NL {2}eu_bank_transfer {2}ABNA04… {2}ABNANL2AXXX {2}ABN AMRO Bank N\.V\.$/m);
+    assert.match((await cashbook(['virtual-account-range', 'list'], { env: liveEnv })).stdout, /^NL {2}eu_bank_transfer {2}ABNA04…/m);
+    assertOneLineError(await cashbook(['virtual-account-range', 'set', '--type', 'eu_bank_transfer', '--country', 'NL', '--bank-name', 'X Bank', '--bic', 'ABNANL2A', '--prefix', '1234'], { env: liveEnv }), /^cashbook: 400: prefix must be .*\(prefix\)$/, 'a prefix without the bank code');
+    const instructions = await fund();
+    assert.match(instructions.bank_transfer.financial_addresses[0].iban!.iban, /^NL\d\dABNA04\d{8}$/);
+    assert.equal(instructions.bank_transfer.financial_addresses[0].iban!.bic, 'ABNANL2AXXX');
     const statement = path.join(dir, 'live-in.sta');
     fs.writeFileSync(statement, mt940(instructions.bank_transfer.financial_addresses[0].iban!.iban, [{ cents: 3_000, ref: 'LIVE-IN-1', remittance: 'TOP UP' }]));
     const imported = await cashbook(['import-statement', statement], { env: liveEnv });

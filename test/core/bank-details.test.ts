@@ -1,9 +1,11 @@
 // Virtual bank details: IBANs, ABA routing numbers and CLABEs carry valid check digits, and
-// the validators reject a single changed digit.
+// the validators reject a single changed digit; numbers issued in a bank's range start with
+// its prefix and carry their national check digits, and a range no valid number fits is refused.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { abaRoutingNumber, bicFor, clabeFor, EU_COUNTRIES, ibanFor, isValidAbaRoutingNumber, isValidClabe, isValidIban } from '../../src/core/bank-details.ts';
+import { issueInRange, rangeProblem, type VirtualAccountRange } from '../../src/core/virtual-account-range.ts';
 
 const IBAN_LENGTH: Record<string, number> = { BE: 16, DE: 22, ES: 24, FR: 27, IE: 22, NL: 18 };
 const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 24, maxLength: 24 });
@@ -111,5 +113,86 @@ describe('bank details', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/** A range of each EU country, its prefix the bank code and a few fixed digits, from a published example IBAN. */
+const EU_RANGES: Record<string, { bic: string; prefix: string }> = {
+  BE: { bic: 'BBRUBEBBXXX', prefix: '53900' },
+  DE: { bic: 'COBADEFFXXX', prefix: '3704004405' },
+  ES: { bic: 'CAIXESBBXXX', prefix: '2100041845' },
+  FR: { bic: 'BNPAFRPPXXX', prefix: '300060000112' },
+  IE: { bic: 'AIBKIE2DXXX', prefix: 'AIBK931152' },
+  NL: { bic: 'ABNANL2AXXX', prefix: 'ABNA0417' },
+};
+
+function euRange(country: string, prefix = EU_RANGES[country].prefix): VirtualAccountRange {
+  return { type: 'eu_bank_transfer', country, bank_name: 'Example Bank', bic: EU_RANGES[country].bic, routing_number: null, sort_code: null, prefix, account_number_length: null };
+}
+
+describe('virtual account ranges', () => {
+  it('property: a number issued in a range starts with its prefix and passes the IBAN and national checks', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...EU_COUNTRIES), digits, (country, source) => {
+        const range = euRange(country);
+        assert.equal(rangeProblem(range), null, country);
+        const issued = issueInRange(range, source);
+        if (issued === null) return; // its check digits broke the prefix: the service draws again
+        const iban = issued.account_number;
+        assert.equal(iban.slice(0, 2), country);
+        assert.ok(iban.slice(4).startsWith(range.prefix), iban);
+        assert.equal(iban.length, IBAN_LENGTH[country], iban);
+        assert.ok(isValidIban(iban), iban);
+        assert.ok(passesNationalCheck(iban), `${iban}: its country's own check`);
+        assert.deepEqual([issued.bic, issued.bank_name], [EU_RANGES[country].bic, 'Example Bank']);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('issues in nearly every draw, so a range is full only when its numbers are', () => {
+    for (const country of EU_COUNTRIES) {
+      let issued = 0;
+      fc.assert(fc.property(digits, (source) => void (issued += issueInRange(euRange(country), source) === null ? 0 : 1)), { numRuns: 200 });
+      assert.ok(issued >= 10, `${country}: ${issued} of 200 draws`);
+    }
+  });
+
+  it('an ES prefix through the DC digits takes only the control digit of its bank and branch', () => {
+    // ES 2100 0418 4x: the first DC digit is 4 for 2100 0418 (ES91 2100 0418 4502 0005 1332).
+    const accepted = [...'0123456789'].filter((d) => rangeProblem(euRange('ES', `21000418${d}`)) === null);
+    assert.deepEqual(accepted, ['4']);
+    assert.match(rangeProblem(euRange('ES', '210004180'))!.message, /No ES account number with valid national check digits starts with 210004180/);
+  });
+
+  it('refuses a prefix without the bank code, too long, of the wrong layout, and a BIC of another country', () => {
+    const cases: [VirtualAccountRange, string][] = [
+      [euRange('NL', 'ABN'), 'prefix'],
+      [euRange('NL', 'ABNA04171'), ''],
+      [euRange('NL', 'ABNA041716'), 'prefix'],
+      [euRange('NL', '1234'), 'prefix'],
+      [euRange('BE', '539007'), ''],
+      [euRange('BE', '5390075'), 'prefix'],
+      [euRange('IE', 'AIBK93115X'), 'prefix'],
+      [{ ...euRange('NL'), bic: 'DEUTDEFFXXX' }, 'bic'],
+      [{ ...euRange('NL'), bic: 'ABNANL2' }, 'bic'],
+      [{ ...euRange('NL'), bank_name: 'Банк' }, 'bank_name'],
+      [{ ...euRange('NL'), country: 'IT' }, 'country'],
+      [{ type: 'gb_bank_transfer', country: 'GB', bank_name: 'Barclays', bic: null, routing_number: null, sort_code: '200000', prefix: '7312', account_number_length: null }, ''],
+      [{ type: 'gb_bank_transfer', country: 'GB', bank_name: 'Barclays', bic: null, routing_number: null, sort_code: '200000', prefix: '73123', account_number_length: null }, 'prefix'],
+      [{ type: 'gb_bank_transfer', country: 'GB', bank_name: 'Barclays', bic: null, routing_number: null, sort_code: '20000', prefix: '', account_number_length: null }, 'sort_code'],
+      [{ type: 'us_bank_transfer', country: 'US', bank_name: 'Chase', bic: null, routing_number: '021000021', sort_code: null, prefix: '88881234', account_number_length: 12 }, ''],
+      [{ type: 'us_bank_transfer', country: 'US', bank_name: 'Chase', bic: null, routing_number: '021000021', sort_code: null, prefix: '888812345', account_number_length: 12 }, 'prefix'],
+      [{ type: 'us_bank_transfer', country: 'US', bank_name: 'Chase', bic: null, routing_number: '021000022', sort_code: null, prefix: '8888', account_number_length: 12 }, 'routing_number'],
+      [{ type: 'us_bank_transfer', country: 'US', bank_name: 'Chase', bic: 'ABNANL2A', routing_number: '021000021', sort_code: null, prefix: '8888', account_number_length: 12 }, 'bic'],
+    ];
+    for (const [range, param] of cases) assert.equal(rangeProblem(range)?.param ?? '', param, JSON.stringify(range));
+  });
+
+  it('GB and US numbers: the prefix, then the free digits, with the range’s sort code or routing number', () => {
+    const gb = issueInRange({ type: 'gb_bank_transfer', country: 'GB', bank_name: 'Barclays', bic: null, routing_number: null, sort_code: '200000', prefix: '73', account_number_length: null }, '123456789012345678901234');
+    assert.deepEqual(gb, { account_number: '73123456', routing: '200000', bank_name: 'Barclays', bic: null });
+    const us = issueInRange({ type: 'us_bank_transfer', country: 'US', bank_name: 'Chase', bic: 'CHASUS33XXX', routing_number: '021000021', sort_code: null, prefix: '8888', account_number_length: 15 }, '123456789012345678901234');
+    assert.deepEqual(us, { account_number: '888812345678901', routing: '021000021', bank_name: 'Chase', bic: 'CHASUS33XXX' });
   });
 });

@@ -21,11 +21,24 @@ export interface Live {
   content(fileId: string): Promise<string>;
 }
 
-export async function liveAccount(s: TestServer): Promise<Live> {
+/** The ranges the merchant's bank issued virtual accounts in (live mode issues none without one). */
+export const LIVE_RANGES = [
+  'type=eu_bank_transfer&country=NL&bank_name=ABN AMRO Bank N.V.&bic=ABNANL2AXXX&prefix=ABNA04',
+  'type=eu_bank_transfer&country=DE&bank_name=Deutsche Bank AG&bic=DEUTDEFFXXX&prefix=5007001012',
+  'type=gb_bank_transfer&bank_name=Barclays Bank UK PLC&sort_code=20-00-00&prefix=73',
+  'type=us_bank_transfer&bank_name=JPMorgan Chase Bank, N.A.&routing_number=021000021&bic=CHASUS33XXX&prefix=8888&account_number_length=12',
+];
+
+/** A live account; its bank's ranges set unless `ranges` is false. */
+export async function liveAccount(s: TestServer, options: { ranges?: boolean } = {}): Promise<Live> {
   const { key } = await createAccount(s.store, { livemode: true, now: Math.floor(Date.now() / 1000) });
   assert.match(key, /^sk_live_/);
   const stripe = sdk(s.url, key);
   const api = (method: string, path: string, form?: string) => s.request(method, path, { headers: { authorization: `Bearer ${key}` }, ...(form !== undefined ? { form } : {}) });
+  for (const range of options.ranges === false ? [] : LIVE_RANGES) {
+    const set = await api('POST', '/cashbook/v1/virtual_account_ranges', encodeURI(range).replace(/,/g, '%2C'));
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+  }
   return {
     s,
     stripe,

@@ -24,7 +24,12 @@ export interface VirtualAccountNumbers {
   /** The number incoming transfers are routed by (IBAN, account number, CLABE). */
   account_number: string;
   routing?: string;
+  /** Issued in a bank's range (virtual-account-ranges): that bank's name and BIC (EU) or SWIFT code (US, null: none). Absent: Cashbook's made-up test bank. */
+  bank_name?: string;
+  bic?: string | null;
 }
+
+const TEST_BANK = 'Cashbook Test Bank, N.A.';
 
 export function generateNumbers(type: BankTransferType, country: string, digits: string): VirtualAccountNumbers {
   switch (type) {
@@ -46,7 +51,7 @@ export function financialAddresses(numbers: VirtualAccountNumbers, holderName: s
   const { account_number: number, routing, country } = numbers;
   switch (numbers.bank_transfer_type) {
     case 'eu_bank_transfer':
-      all.push({ type: 'iban', supported_networks: ['sepa'], iban: { account_holder_name: holderName, bic: bicFor(country as EuCountry), country, iban: number } });
+      all.push({ type: 'iban', supported_networks: ['sepa'], iban: { account_holder_name: holderName, bic: numbers.bic ?? bicFor(country as EuCountry), country, iban: number } });
       break;
     case 'gb_bank_transfer':
       all.push({ type: 'sort_code', supported_networks: ['bacs', 'fps'], sort_code: { account_holder_name: holderName, account_number: number, sort_code: routing } });
@@ -63,10 +68,14 @@ export function financialAddresses(numbers: VirtualAccountNumbers, holderName: s
     case 'mx_bank_transfer':
       all.push({ type: 'spei', supported_networks: ['spei'], spei: { bank_code: number.slice(0, 3), bank_name: 'BANAMEX', clabe: number } });
       break;
-    case 'us_bank_transfer':
-      all.push({ type: 'aba', supported_networks: ['ach', 'domestic_wire_us'], aba: { account_number: number, bank_name: 'Cashbook Test Bank, N.A.', routing_number: routing } });
-      all.push({ type: 'swift', supported_networks: ['swift'], swift: { account_number: number, bank_name: 'Cashbook Test Bank, N.A.', swift_code: 'CASHUS33XXX' } });
+    case 'us_bank_transfer': {
+      const bankName = numbers.bank_name ?? TEST_BANK;
+      all.push({ type: 'aba', supported_networks: ['ach', 'domestic_wire_us'], aba: { account_number: number, bank_name: bankName, routing_number: routing } });
+      // A range without a SWIFT code takes no wires from abroad: no swift address to show.
+      const swift = numbers.bank_name === undefined ? 'CASHUS33XXX' : numbers.bic;
+      if (swift) all.push({ type: 'swift', supported_networks: ['swift'], swift: { account_number: number, bank_name: bankName, swift_code: swift } });
       break;
+    }
   }
   return requested && requested.length > 0 ? all.filter((address) => requested.includes(address.type as string)) : all;
 }

@@ -10,6 +10,8 @@ import type { RequestContext } from '../../wire/context.ts';
 import { loadAccount } from '../accounts/service.ts';
 import { lockCustomer, type Customer } from '../customers/service.ts';
 import { COUNTRY_BY_TRANSFER, financialAddresses, generateNumbers, type VirtualAccountNumbers } from './addresses.ts';
+import { issueInRange, RANGE_TYPES } from '../../core/virtual-account-range.ts';
+import { rangeFor } from '../virtual-account-ranges/service.ts';
 
 export interface VirtualBankAccount extends StoredObject, VirtualAccountNumbers {
   object: 'virtual_bank_account';
@@ -55,6 +57,37 @@ export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTra
   return isEuCountry(merchantCountry) ? merchantCountry : 'IE';
 }
 
+/** How many draws a range gets before it counts as full: a range with a tenth of its numbers free still finds one nearly always (1 − 0.9^64). */
+const DRAWS = 64;
+
+/**
+ * A number no virtual account of the account has: in the bank's range when the merchant set one
+ * (always in live mode, where a bank credits only numbers it issued), else Cashbook's test bank.
+ */
+async function freeNumbers(tx: Tx, ctx: RequestContext, type: BankTransferType, country: string): Promise<VirtualAccountNumbers> {
+  const range = await rangeFor(tx, ctx, type, country);
+  if (!range) {
+    if (ctx.livemode && !(RANGE_TYPES as readonly string[]).includes(type)) {
+      throw new ApiError(`Live virtual accounts are issued for ${RANGE_TYPES.join(', ')} only: no bank range can be set for ${type}.`, { code: 'payment_method_unactivated' });
+    }
+    if (ctx.livemode) {
+      const which = type === 'eu_bank_transfer' ? `${type} (${country})` : type;
+      throw new ApiError(`No virtual account can be issued for ${which} in live mode before you set the range of account numbers your bank gave you for it (POST /cashbook/v1/virtual_account_ranges, or cashbook virtual-account-range set).`, { code: 'payment_method_unactivated' });
+    }
+    for (;;) {
+      const numbers = generateNumbers(type, country, randomDigits(24));
+      if (!(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: numbers.account_number }))) return numbers;
+    }
+  }
+  for (let draw = 0; draw < DRAWS; draw++) {
+    const issued = issueInRange(range, randomDigits(24));
+    if (issued && !(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: issued.account_number }))) {
+      return { bank_transfer_type: type, country, ...issued };
+    }
+  }
+  throw new ApiError(`The range ${range.prefix || range.sort_code || range.routing_number} of ${range.bank_name} has (almost) no free account numbers left: set a wider range with POST /cashbook/v1/virtual_account_ranges.`, { code: 'payment_method_unactivated' });
+}
+
 /** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */
 export async function virtualAccountFor(tx: Tx, ctx: RequestContext, customer: Customer, currency: string, type: BankTransferType, country: string): Promise<VirtualBankAccount> {
   // Serialize on the customer row: concurrent first requests must not each allocate an account.
@@ -65,10 +98,7 @@ export async function virtualAccountFor(tx: Tx, ctx: RequestContext, customer: C
     country,
   });
   if (existing) return existing;
-  let numbers = generateNumbers(type, country, randomDigits(24));
-  while (await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: numbers.account_number })) {
-    numbers = generateNumbers(type, country, randomDigits(24));
-  }
+  const numbers = await freeNumbers(tx, ctx, type, country);
   const account: VirtualBankAccount = {
     id: ctx.ids('vba'),
     object: 'virtual_bank_account',

@@ -17,12 +17,13 @@ import { unmatchedReturns } from './0014-unmatched-returns.ts';
 import { achEntries } from './0015-ach-entries.ts';
 import { eventRetention } from './0016-event-retention.ts';
 import { cashLots } from './0017-cash-lots.ts';
+import { virtualAccountRanges } from './0018-virtual-account-ranges.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, MigrationStep } from './types.ts';
 
 // Versions are unique and applied in ascending order.
-export const MIGRATIONS: Migration[] = [foundation, payments, invoices, webhooks, refunds, idempotencyRowid, merchantBalance, eventFanout, webhookRouting, checkedWrites, clockStatus, bankStatements, refundLinks, unmatchedReturns, achEntries, eventRetention, cashLots].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: Migration[] = [foundation, payments, invoices, webhooks, refunds, idempotencyRowid, merchantBalance, eventFanout, webhookRouting, checkedWrites, clockStatus, bankStatements, refundLinks, unmatchedReturns, achEntries, eventRetention, cashLots, virtualAccountRanges].sort((a, b) => a.version - b.version);
 if (new Set(MIGRATIONS.map((m) => m.version)).size !== MIGRATIONS.length) throw new Error('two migrations share a version');
 
 /** The newest migration this Cashbook knows. */
