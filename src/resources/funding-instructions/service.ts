@@ -79,6 +79,8 @@ async function freeNumbers(tx: Tx, ctx: RequestContext, type: BankTransferType, 
       if (!(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: numbers.account_number }))) return numbers;
     }
   }
+  // A range holds few numbers beside 24 random digits: two first requests at once (PostgreSQL) must not both take one, for any type.
+  await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
   for (let draw = 0; draw < DRAWS; draw++) {
     const issued = issueInRange(range, randomDigits(24));
     if (issued && !(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: issued.account_number }))) {
