@@ -2,7 +2,7 @@
 // statuses (spec payments-and-reconciliation.md §3, §4, §7). Services load the intent and
 // the balance, ask here what happens, then persist and emit events.
 import { assert } from './errors.ts';
-import { assertMinorUnits } from './money.ts';
+import { assertMinorUnits, formatAmount } from './money.ts';
 
 export type IntentStatus =
   | 'requires_payment_method'
@@ -97,6 +97,8 @@ export interface ApplyInput {
   /** `amount` parameter of apply_customer_balance, if given. */
   requested: number | undefined;
   available: number;
+  /** For the messages: amounts shown as `12.34 USD`. */
+  currency: string;
   /** Intents of invoices are funded in full or not at all. */
   forInvoice: boolean;
 }
@@ -107,22 +109,23 @@ export type ApplyOutcome = { ok: true; apply: number } | { ok: false; message: s
 export function decideApply(input: ApplyInput): ApplyOutcome {
   const remaining = input.amount - input.applied;
   assert(remaining > 0, 'an incomplete intent has something remaining');
+  const shown = (amount: number) => formatAmount(amount, input.currency);
   if (input.available <= 0) {
     return { ok: false, message: 'The customer has no available cash balance in this currency to apply to this PaymentIntent.' };
   }
   if (input.forInvoice) {
     // The full amount is applied to an invoice's intent, whatever `amount` says.
     if (input.available < remaining) {
-      return { ok: false, message: `The customer's cash balance (${input.available}) does not cover the ${remaining} this invoice's PaymentIntent requires; invoices are never partially funded.`, param: 'amount' };
+      return { ok: false, message: `The customer's cash balance (${shown(input.available)}) does not cover the ${shown(remaining)} this invoice's PaymentIntent requires; invoices are never partially funded.`, param: 'amount' };
     }
     return { ok: true, apply: remaining };
   }
   if (input.requested !== undefined) {
     if (input.requested > input.amount || input.requested > remaining) {
-      return { ok: false, message: `The amount ${input.requested} exceeds the ${remaining} remaining on this PaymentIntent.`, param: 'amount' };
+      return { ok: false, message: `The amount ${shown(input.requested)} exceeds the ${shown(remaining)} remaining on this PaymentIntent.`, param: 'amount' };
     }
     if (input.requested > input.available) {
-      return { ok: false, message: `The amount ${input.requested} exceeds the customer's available cash balance of ${input.available}.`, param: 'amount' };
+      return { ok: false, message: `The amount ${shown(input.requested)} exceeds the customer's available cash balance of ${shown(input.available)}.`, param: 'amount' };
     }
     return { ok: true, apply: input.requested };
   }

@@ -1,6 +1,7 @@
 // Refunds of customer-balance payments and returns of the cash balance, pure: the state
 // machine, the amount rules, the deadlines and the test bank accounts of the hosted page.
 import { ApiError } from './errors.ts';
+import { formatAmount } from './money.ts';
 
 export type RefundStatus = 'requires_action' | 'pending' | 'succeeded' | 'failed' | 'canceled';
 
@@ -72,11 +73,11 @@ export function refundAmount(paid: number, alreadyRefunded: number, requested: n
 /** The amount of a return of the cash balance: all that is available unless less is asked. */
 export function returnAmount(available: number, requested: number | undefined, currency: string): number {
   if (available <= 0) {
-    throw new ApiError(`The customer has no ${currency} cash balance to return.`, { param: 'amount' });
+    throw new ApiError(`The customer has no ${currency.toUpperCase()} cash balance to return.`, { param: 'amount' });
   }
   const amount = requested ?? available;
   if (amount > available) {
-    throw new ApiError(`The refund amount (${amount}) is greater than the customer's available ${currency} cash balance (${available}).`, {
+    throw new ApiError(`The refund amount (${formatAmount(amount, currency)}) is greater than the customer's available ${currency.toUpperCase()} cash balance (${formatAmount(available, currency)}).`, {
       code: 'amount_too_large',
       param: 'amount',
     });

@@ -62,7 +62,7 @@ describeInChromium('dashboard money actions in Chromium', (tab) => {
       await dialog().getByLabel('Amount to apply').fill('7.00');
       await dialog().getByRole('button', { name: 'Review' }).click();
       await dialog().getByRole('button', { name: 'Apply 7.00 USD' }).click();
-      await waitForText(dialog().getByRole('alert'), /The amount 700 exceeds the customer's available cash balance of 600/);
+      await waitForText(dialog().getByRole('alert'), /The amount 7\.00 USD exceeds the customer's available cash balance of 6\.00 USD/);
       assert.equal(await dialog().getByLabel('Amount to apply').inputValue(), '7.00');
       await dialog().getByRole('button', { name: 'Cancel' }).click();
       await settled(page());

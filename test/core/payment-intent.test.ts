@@ -40,7 +40,7 @@ describe('payment intent state machine', () => {
       fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 4999 }), fc.option(fc.integer({ min: 1, max: 6000 }), { nil: undefined }), fc.integer({ min: 0, max: 6000 }), fc.boolean(), (amount, appliedRaw, requested, available, forInvoice) => {
         const applied = appliedRaw % amount;
         const remaining = amount - applied;
-        const outcome = decideApply({ amount, applied, requested, available, forInvoice });
+        const outcome = decideApply({ amount, applied, requested, available, currency: 'usd', forInvoice });
         if (!outcome.ok) return;
         assert.ok(outcome.apply >= 1 && outcome.apply <= remaining && outcome.apply <= available);
         if (forInvoice) assert.equal(outcome.apply, remaining);
@@ -48,8 +48,11 @@ describe('payment intent state machine', () => {
         else assert.equal(outcome.apply, Math.min(remaining, available));
       }),
     );
-    assert.equal(decideApply({ amount: 100, applied: 0, requested: undefined, available: 0, forInvoice: false }).ok, false);
-    assert.deepEqual(decideApply({ amount: 100, applied: 0, requested: 150, available: 500, forInvoice: false }).ok, false);
+    assert.equal(decideApply({ amount: 100, applied: 0, requested: undefined, available: 0, currency: 'usd', forInvoice: false }).ok, false);
+    assert.deepEqual(decideApply({ amount: 100, applied: 0, requested: 150, available: 500, currency: 'usd', forInvoice: false }).ok, false);
+    // Amounts in messages read as money, not minor units: 1234 is 12.34 USD, and ¥1234 is 1,234 JPY.
+    assert.deepEqual(decideApply({ amount: 5000, applied: 0, requested: 2000, available: 1234, currency: 'usd', forInvoice: false }), { ok: false, message: "The amount 20.00 USD exceeds the customer's available cash balance of 12.34 USD.", param: 'amount' });
+    assert.deepEqual(decideApply({ amount: 5000, applied: 0, requested: 1000, available: 1234, currency: 'jpy', forInvoice: true }), { ok: false, message: "The customer's cash balance (1,234 JPY) does not cover the 5,000 JPY this invoice's PaymentIntent requires; invoices are never partially funded.", param: 'amount' });
   });
 
   it('fundIntent refuses to exceed the amount; amount change releases all applied cash from requires_action', () => {

@@ -104,7 +104,7 @@ describeEachStore('customers', (server) => {
     assert.equal(pi.status, 'requires_action');
     assert.equal(await balanceOf(stripe, customer.id), 0);
     await assert.rejects(stripe.customers.del(customer.id), rejectsWith(400, { param: 'customer' }));
-    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`300 usd applied to ${pi.id}`));
+    assert.match(await deleteMessage(stripe, customer.id), new RegExp(`3\\.00 USD applied to ${pi.id}`));
 
     await stripe.paymentIntents.cancel(pi.id);
     assert.equal(await balanceOf(stripe, customer.id), 300, 'the canceled intent gave the applied cash back');

@@ -165,6 +165,21 @@ describeEachStore('refunds of customer_balance payments', (server) => {
     await assert.rejects(stripe.refunds.retrieve('re_nope'), rejectsWith(404, { code: 'resource_missing' }));
   });
 
+  it("refuses to refund a deleted customer's payment, naming the customer, and changes nothing", async () => {
+    const { stripe } = server();
+    const { pi, charge } = await paid(stripe, 500, 'usd', null);
+    const customer = (await stripe.paymentIntents.retrieve(pi.id)).customer as string;
+    await stripe.customers.del(customer);
+    const deleted = (error: Stripe.errors.StripeError, param: string) => error.statusCode === 400 && error.param === param && error.message.includes(`(${customer}) was deleted`);
+    await assert.rejects(stripe.refunds.create({ payment_intent: pi.id, instructions_email: 'x@example.com' }), (e: Stripe.errors.StripeError) => deleted(e, 'payment_intent'));
+    await assert.rejects(stripe.refunds.create({ charge, instructions_email: 'x@example.com' }), (e: Stripe.errors.StripeError) => deleted(e, 'charge'));
+    const extension = await refundToCashBalance(server(), pi.id);
+    assert.deepEqual([extension.status, extension.body.error?.param], [400, 'payment_intent'], JSON.stringify(extension.body));
+    assert.match(extension.body.error.message, new RegExp(`\\(${customer}\\) was deleted`));
+    const after = await stripe.charges.retrieve(charge);
+    assert.deepEqual([after.amount_refunded, after.refunded, (await stripe.refunds.list({ charge })).data.length], [0, false, 0]);
+  });
+
   it('updates metadata only and expands charge and balance_transaction', async () => {
     const { stripe } = server();
     const { pi } = await paid(stripe, 300);

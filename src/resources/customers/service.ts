@@ -1,5 +1,6 @@
 import { ApiError, errors } from '../../core/errors.ts';
 import { randomBase62 } from '../../core/ids.ts';
+import { formatAmount } from '../../core/money.ts';
 import type { ReadTx, StoredObject, Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { mergeMetadata } from '../../wire/params.ts';
@@ -157,7 +158,7 @@ export async function deleteCustomer(tx: Tx, ctx: RequestContext, id: string): P
 /** The customer's non-zero cash balances as `700 eur, 5 usd`, or undefined when every one is zero: money a deleted customer would leave without an owner. */
 export async function cashLeft(tx: Tx, accountId: string, customerId: string): Promise<string | undefined> {
   const nonZero = Object.entries(await tx.cashBalances(accountId, customerId)).filter(([, amount]) => amount !== 0);
-  return nonZero.length > 0 ? nonZero.map(([currency, amount]) => `${amount} ${currency}`).join(', ') : undefined;
+  return nonZero.length > 0 ? nonZero.map(([currency, amount]) => formatAmount(amount, currency)).join(', ') : undefined;
 }
 
 /** The first open PaymentIntent holding applied cash, open return or refund, or open invoice of a customer, if any. */
@@ -165,7 +166,7 @@ export async function moneyOnItsWayBack(tx: Tx, accountId: string, customerId: s
   for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing']) {
     const intents = await tx.all<StoredObject & { _applied?: number }>('payment_intents', accountId, { customer: customerId, status });
     const holding = intents.find((intent) => (intent._applied ?? 0) > 0);
-    if (holding) return `${holding._applied} ${String(holding.currency)} applied to ${holding.id}`;
+    if (holding) return `${formatAmount(holding._applied!, String(holding.currency))} applied to ${holding.id}`;
   }
   for (const status of ['requires_action', 'pending']) {
     const refunds = await tx.all<StoredObject & { _origin?: string; _customer?: string }>('refunds', accountId, { status });

@@ -5,7 +5,7 @@
 import { ApiError, assert } from '../../core/errors.ts';
 import { isReconciliationCandidate } from '../../core/invoice.ts';
 import type { InvoiceCandidate } from '../../core/reconciliation.ts';
-import { BANK_TRANSFER_TYPE_BY_CURRENCY, isCashCurrency } from '../../core/money.ts';
+import { BANK_TRANSFER_TYPE_BY_CURRENCY, formatAmount, isCashCurrency } from '../../core/money.ts';
 import type { Tx } from '../../store/types.ts';
 import type { RequestContext } from '../../wire/context.ts';
 import { effectiveReconciliationMode } from '../cash-balance/service.ts';
@@ -73,7 +73,7 @@ export async function payFromCashBalance(tx: Tx, ctx: RequestContext, invoice: I
   if (available < invoice.amount_remaining) {
     // Invoices are never partially funded: nothing is applied.
     throw new ApiError(
-      `The customer's ${invoice.currency} cash balance (${available}) does not cover the ${invoice.amount_remaining} due on this invoice. The customer can pay by bank transfer quoting ${invoice.number}.`,
+      `The customer's cash balance (${formatAmount(available, invoice.currency)}) does not cover the ${formatAmount(invoice.amount_remaining, invoice.currency)} due on this invoice. The customer can pay by bank transfer quoting ${invoice.number}.`,
       { code: 'balance_insufficient', param: 'invoice' },
     );
   }

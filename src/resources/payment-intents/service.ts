@@ -197,7 +197,7 @@ async function confirmLocked(tx: Tx, ctx: RequestContext, customer: Customer, in
   intent.last_payment_error = {
     code: 'payment_intent_payment_attempt_failed',
     doc_url: 'https://stripe.com/docs/error-codes/payment-intent-payment-attempt-failed',
-    message: `The customer's cash balance (${balance} ${intent.currency}) is insufficient to pay this PaymentIntent, and no funding_type was set to request a bank transfer for the rest.`,
+    message: `The customer's cash balance (${formatAmount(balance, intent.currency)}) is insufficient to pay this PaymentIntent, and no funding_type was set to request a bank transfer for the rest.`,
     payment_method: method,
     payment_method_type: 'customer_balance',
     type: 'invalid_request_error',
@@ -219,7 +219,7 @@ export async function applyCustomerBalance(tx: Tx, ctx: RequestContext, id: stri
     throw new ApiError(`The currency ${params.currency} does not match the PaymentIntent's currency (${intent.currency}).`, { param: 'currency' });
   }
   const available = (await tx.cashBalances(ctx.accountId, customer.id))[intent.currency] ?? 0;
-  const outcome = decideApply({ amount: intent.amount, applied: intent._applied, requested: params.amount, available, forInvoice: intent.invoice !== null });
+  const outcome = decideApply({ amount: intent.amount, applied: intent._applied, requested: params.amount, available, currency: intent.currency, forInvoice: intent.invoice !== null });
   if (!outcome.ok) throw new ApiError(outcome.message, { param: outcome.param });
   const waiting = intent.status === 'requires_action';
   const completes = intent._applied + outcome.apply === intent.amount;

@@ -66,6 +66,14 @@ async function refundableCharge(tx: Tx, ctx: RequestContext, params: { charge?: 
   const unlocked = await tx.get<Charge>('charges', ctx.accountId, chargeId);
   if (!unlocked) throw errors.noSuch('charge', chargeId, 'charge');
   assert(unlocked.customer !== null, 'a customer_balance charge has a customer');
+  const payer = await tx.get<Customer>('customers', ctx.accountId, unlocked.customer);
+  if (payer?._deleted) {
+    // Stripe is silent; a failed or expired refund comes back to the cash balance, which a deleted customer no longer has.
+    throw new ApiError(
+      `This payment's customer (${unlocked.customer}) was deleted, so it cannot be refunded: a refund of a cash balance payment goes through the customer's cash balance, and comes back to it if it fails. Refund payments before deleting their customer.`,
+      { param: params.payment_intent !== undefined ? 'payment_intent' : 'charge' },
+    );
+  }
   const customer = await lockCustomer(tx, ctx, unlocked.customer);
   const charge = (await tx.getForUpdate<Charge>('charges', ctx.accountId, chargeId))!;
   if (charge.status !== 'succeeded') throw new ApiError(`Charge ${charge.id} has not succeeded and cannot be refunded.`, { param: 'charge' });
