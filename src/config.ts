@@ -15,6 +15,8 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL connections per process (CASHBOOK_DATABASE_POOL_SIZE); SQLite ignores it. */
   databasePoolSize?: number;
+  /** PostgreSQL: how long a statement may go unanswered (CASHBOOK_DATABASE_TIMEOUT_MS); SQLite ignores it. */
+  databaseTimeoutMs?: number;
   apiKey?: string;
   logLevel: string;
   /** Base URL customers reach this server at (hosted instructions links); default http://<host>:<port>. */
@@ -122,6 +124,7 @@ export function serveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     port,
     databaseUrl: flags.databaseUrl,
     databasePoolSize: poolSize ? Number(poolSize) : undefined,
+    databaseTimeoutMs: named(() => positiveInteger(env.CASHBOOK_DATABASE_TIMEOUT_MS, 'CASHBOOK_DATABASE_TIMEOUT_MS', 30_000)),
     apiKey,
     logLevel,
     publicUrl: publicUrl(env),

@@ -22,7 +22,7 @@ export interface StartOptions extends Config {
 }
 
 export async function startServer(config: StartOptions) {
-  const store = config.store ?? (await openStore(config.databaseUrl, { poolSize: config.databasePoolSize }));
+  const store = config.store ?? (await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeoutMs }));
   const metrics = config.metrics ? new Metrics() : undefined;
   metrics?.attachStore(store);
   // Without CASHBOOK_PUBLIC_URL, public links use the listening socket's address (right with --port 0 too).

@@ -97,7 +97,7 @@ export function databaseError(url: string, error: unknown): CliError {
 }
 
 /** Opens (and migrates) the store, with a plain error line on failure. */
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Store> {
+export async function openDatabase(url: string, options: { poolSize?: number; timeoutMs?: number } = {}): Promise<Store> {
   const { openStore } = await import('../store/open.ts');
   try {
     return await openStore(url, options);

@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const config = serveConfig({ ...options, databaseUrl: databaseUrl(options) });
       const { startServer } = await import('../server.ts');
       await checkDatabase(config.databaseUrl);
-      const store = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+      const store = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeoutMs });
       try {
         await startServer({ ...config, store });
       } catch (error) {

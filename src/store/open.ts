@@ -6,18 +6,20 @@ import { isPostgresUrl, unsupportedScheme } from './url.ts';
 export interface OpenOptions {
   /** Connections in the PostgreSQL pool (CASHBOOK_DATABASE_POOL_SIZE). */
   poolSize?: number;
+  /** How long a PostgreSQL statement may go unanswered (CASHBOOK_DATABASE_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   const scheme = unsupportedScheme(databaseUrl);
   if (scheme) throw new Error(`database URL scheme ${scheme}: is not supported: give a SQLite file path, a sqlite: URL or a postgres:// URL`);
   if (isPostgresUrl(databaseUrl)) {
-    const poolSize = options.poolSize ?? poolSizeFromEnv();
+    const poolSize = options.poolSize ?? positiveFromEnv('CASHBOOK_DATABASE_POOL_SIZE');
     if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1)) {
       throw new Error(`CASHBOOK_DATABASE_POOL_SIZE must be a positive integer, got ${poolSize}`);
     }
     const { PostgresStore } = await import('./postgres/store.ts');
-    const store = new PostgresStore(databaseUrl, { poolSize });
+    const store = new PostgresStore(databaseUrl, { poolSize, timeoutMs: options.timeoutMs ?? positiveFromEnv('CASHBOOK_DATABASE_TIMEOUT_MS') });
     try {
       await store.migrate();
     } catch (error) {
@@ -33,10 +35,10 @@ export async function openStore(databaseUrl: string, options: OpenOptions = {}):
   return store;
 }
 
-function poolSizeFromEnv(): number | undefined {
-  const raw = process.env.CASHBOOK_DATABASE_POOL_SIZE;
+function positiveFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 1) throw new Error(`CASHBOOK_DATABASE_POOL_SIZE must be a positive integer, got ${raw}`);
-  return size;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
 }

@@ -25,7 +25,13 @@ const RETRYABLE = new Set([
 
 export interface PostgresStoreOptions {
   poolSize?: number;
+  /** How long a statement may go unanswered, or a connection be waited for, before the database counts as hung (CASHBOOK_DATABASE_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_DATABASE_TIMEOUT_MS = 30_000;
+/** Migrations and maintenance sweeps may rewrite whole tables: their statements get hours, not the request bound. */
+const LONG_STATEMENT_MS = 6 * 3_600_000;
 
 type Row = Record<string, unknown>;
 type Queryable = pg.PoolClient;
@@ -603,6 +609,12 @@ export class PostgresStore implements Store {
       types,
       // Statements sent without waiting for the previous answer (PgWriter batches them).
       pipeline: true,
+      // A database that stops answering (a hung host, a network partition without a reset)
+      // fails the request instead of holding it: a statement unanswered this long ends its
+      // connection (in pipeline mode pg destroys it), and so does waiting this long for one.
+      query_timeout: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+      connectionTimeoutMillis: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+      keepAlive: true,
       // Never hang forever on a lock a dead client left behind: a lock wait this long becomes
       // a retry (55P03), then a 409.
       options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000 -c standard_conforming_strings=on',
@@ -612,7 +624,8 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const { client, release } = await this.checkout();
+    const { client: pooled, release } = await this.checkout();
+    const client = { query: <R extends pg.QueryResultRow = Row>(text: string, values?: unknown[]) => pooled.query<R>({ text, values, query_timeout: LONG_STATEMENT_MS } as pg.QueryConfig) };
     try {
       // One migrator at a time across every instance starting against this database.
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
@@ -756,7 +769,7 @@ export class PostgresStore implements Store {
   async pruneIdempotency(olderThanSeconds: number): Promise<number> {
     const cutoff = Math.floor(Date.now() / 1000) - olderThanSeconds;
     // The one statement that spans accounts: a maintenance sweep, fine on a distributed table.
-    const result = await this.pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [cutoff]);
+    const result = await this.pool.query({ text: 'DELETE FROM idempotency_keys WHERE created_at < $1', values: [cutoff], query_timeout: LONG_STATEMENT_MS } as pg.QueryConfig);
     return result.rowCount ?? 0;
   }
 
