@@ -14,7 +14,7 @@ import { describeEachStore } from '../support/suite.ts';
 import { fund, ledger } from '../integration/payments-helpers.ts';
 import { assertCardsFit, assertNoHorizontalOverflow, describeInChromium, openDashboard, performAction, PHONE, screenshot, settled, waitForText } from './chromium.ts';
 
-const MODULES = ['app.js', 'ui/api.js', 'ui/bank-details.js', 'ui/currencies.js', 'ui/customer.js', 'ui/customers.js', 'ui/dialog.js', 'ui/dom.js', 'ui/events.js', 'ui/intents.js', 'ui/latin.js', 'ui/money.js', 'ui/paged.js', 'ui/payments.js', 'ui/refunds.js', 'ui/sender-account.js', 'ui/shell.js', 'ui/transfers.js'];
+const MODULES = ['app.js', 'ui/api.js', 'ui/bank-details.js', 'ui/currencies.js', 'ui/customer.js', 'ui/customers.js', 'ui/dialog.js', 'ui/dom.js', 'ui/events.js', 'ui/intents.js', 'ui/latin.js', 'ui/money.js', 'ui/paged.js', 'ui/payments.js', 'ui/refunds.js', 'ui/sender-account.js', 'ui/settings.js', 'ui/shell.js', 'ui/transfers.js'];
 
 describeInChromium('dashboard in Chromium', (tab) => {
   const { page, visit, expectClean, problems } = tab;

@@ -1,7 +1,8 @@
 // Cashbook's dashboard: customers and their cash and credit balances, payments, refunds and
-// returns, unmatched bank transfers and events, read and changed through the public API with
-// the key the user gives. No framework and no build step: ES modules under ui/, the DOM built
-// with textContent only (no value from the API is ever parsed as HTML).
+// returns, unmatched bank transfers, events and the account's settings, read and changed
+// through the public API with the key the user gives. No framework and no build step: ES
+// modules under ui/, the DOM built with textContent only (no value from the API is ever parsed
+// as HTML).
 import { api, dropKey, isLiveKey, key, saveKey } from './ui/api.js';
 import { $, el, field, loading } from './ui/dom.js';
 import { customerView } from './ui/customer.js';
@@ -11,6 +12,7 @@ import { forgetPlaces } from './ui/paged.js';
 import { paymentsView } from './ui/payments.js';
 import { refundsView, refundView } from './ui/refunds.js';
 import { run, setRenderer, showError } from './ui/shell.js';
+import { settingsView } from './ui/settings.js';
 import { transfersView } from './ui/transfers.js';
 
 const ROUTES = [
@@ -22,6 +24,7 @@ const ROUTES = [
   [/^\/transfers$/, (_match, params) => transfersView(params), '/transfers'],
   [/^\/events\/(evt_[A-Za-z0-9]+)$/, (match) => eventView(match[1]), '/events'],
   [/^\/events$/, (_match, params) => eventsView(params), '/events'],
+  [/^\/settings$/, () => settingsView(), '/settings'],
 ];
 
 function signIn() {
