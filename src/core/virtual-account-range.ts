@@ -36,6 +36,8 @@ const EU_CHECK_DIGITS: Record<EuCountry, number> = { BE: 2, DE: 0, ES: 2, FR: 2,
 const EU_BANK_CODE_LENGTH: Record<EuCountry, number> = { BE: 3, DE: 8, ES: 8, FR: 10, IE: 10, NL: 4 };
 
 const BIC = /^[A-Z]{4}([A-Z]{2})[A-Z0-9]{2}([A-Z0-9]{3})?$/;
+/** The first two digits of a bank's ABA routing number: Federal Reserve districts 01–12, thrifts 21–32, electronic 61–72, travelers' cheques 80 (00 is the US Government's). */
+const ISSUED_ROUTING = /^(0[1-9]|1[0-2]|2[1-9]|3[0-2]|6[1-9]|7[0-2]|80)/;
 
 export interface RangeProblem {
   param: string;
@@ -73,6 +75,10 @@ export function rangeProblem(range: VirtualAccountRange): RangeProblem | null {
     const bic = BIC.exec(range.bic ?? '');
     if (!bic) return problem('bic', 'bic must be the bank’s 8 or 11 character BIC.');
     if (bic[1] !== country) return problem('bic', `bic must be a BIC of ${country}, the country of the range’s IBANs (its fifth and sixth letters).`);
+    // NL and IE IBANs carry the bank's code as letters, the BIC's first four: a prefix of another bank is a typo.
+    if ((country === 'NL' || country === 'IE') && /^[A-Z]{4}/.test(range.prefix) && range.prefix.slice(0, 4) !== range.bic!.slice(0, 4)) {
+      return problem('prefix', `prefix must start with ${range.bic!.slice(0, 4)}, the bank code of the BIC ${range.bic}: ${country} IBANs carry it as their first four letters.`);
+    }
     const layout = bbanLayout(country);
     const bankCode = EU_BANK_CODE_LENGTH[country];
     const longest = layout.length - EU_CHECK_DIGITS[country] - MIN_FREE;
@@ -86,7 +92,7 @@ export function rangeProblem(range: VirtualAccountRange): RangeProblem | null {
   if (range.type === 'gb_bank_transfer') {
     if (!/^\d{6}$/.test(range.sort_code ?? '')) return problem('sort_code', 'sort_code must be the range’s 6-digit sort code.');
   } else {
-    if (!isValidAbaRoutingNumber(range.routing_number ?? '')) return problem('routing_number', 'routing_number must be the range’s 9-digit ABA routing number.');
+    if (!isValidAbaRoutingNumber(range.routing_number ?? '') || !ISSUED_ROUTING.test(range.routing_number!)) return problem('routing_number', 'routing_number must be the range’s 9-digit ABA routing number (a bank’s starts with 01–12, 21–32, 61–72 or 80).');
     if (length === null || !Number.isInteger(length) || length < MIN_FREE || length > 17) return problem('account_number_length', 'account_number_length must be 4 to 17: the digits of the range’s account numbers.');
     const swift = range.bic === null ? null : BIC.exec(range.bic);
     if (range.bic !== null && (!swift || swift[1] !== 'US')) return problem('bic', 'bic must be the bank’s US SWIFT code (8 or 11 characters), or left out.');
@@ -124,4 +130,24 @@ export function issueInRange(range: VirtualAccountRange, digits: string): Issued
     case 'us_bank_transfer':
       return { account_number: range.prefix + digits.slice(0, range.account_number_length! - range.prefix.length), routing: range.routing_number!, ...shown };
   }
+}
+
+/** How many numbers of a range are looked up before it counts as full: with a tenth of them free one is found nearly always (1 − 0.9^64). */
+export const LOOKUPS = 64;
+/**
+ * Draws whose check digits break the prefix are drawn again without a lookup: an ES prefix
+ * through its DC digits keeps about one draw in eleven, and 4,096 draws leave a valid number
+ * undrawn about never ((10/11)^4096).
+ */
+const DRAWS = 4_096;
+
+/** A free number of the range, drawn from `digits` (24 random digits a call), or null when the range is (nearly) full. */
+export async function drawInRange(range: VirtualAccountRange, digits: () => string, taken: (accountNumber: string) => Promise<boolean>): Promise<IssuedNumbers | null> {
+  for (let draw = 0, lookups = 0; draw < DRAWS && lookups < LOOKUPS; draw++) {
+    const issued = issueInRange(range, digits());
+    if (issued === null) continue;
+    lookups++;
+    if (!(await taken(issued.account_number))) return issued;
+  }
+  return null;
 }

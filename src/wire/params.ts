@@ -23,11 +23,18 @@ const emptyMessage = (param: string) =>
   `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`;
 
 /** A string; an empty string is refused unless the parameter can be unset. */
+/** What a JSON body gave instead of a string (a form gives only strings, hashes and arrays). */
+function given(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 function string(options: { max?: number; emptyable?: boolean } = {}) {
   const max = options.max ?? 5000;
   return z.unknown().transform((value, ctx) => {
     if (value === undefined) return fail(ctx, '', 'parameter_missing');
-    if (typeof value !== 'string') return fail(ctx, 'Invalid string: an object or array was given where a string was expected', 'parameter_invalid_string');
+    if (typeof value !== 'string') return fail(ctx, `Invalid string: ${given(value)} was given where a string was expected`, 'parameter_invalid_string');
     if (value === '' && !options.emptyable) return fail(ctx, '{empty}', 'parameter_invalid_empty');
     if (value.length > max && characters(value) > max) return fail(ctx, `Invalid string: must be at most ${max} characters long`);
     return value;

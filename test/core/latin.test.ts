@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { cashbookId, fileId, hasLatinLetter, latinize } from '../../src/core/payment-files/latin.ts';
+import { cashbookId, fileId, hasLatinLetter, latinize, nameProblem } from '../../src/core/payment-files/latin.ts';
 import { sepaText } from '../../src/core/payment-files/pain001.ts';
 import { parsePayoutAccount } from '../../src/core/payout-account.ts';
 
@@ -22,6 +22,12 @@ describe('Latin text for payment files', () => {
     }));
     assert.equal(cashbookId('INV-2026-1'), 'INV-2026-1');
     assert.equal(cashbookId('NOTPROVIDED'), 'NOTPROVIDED');
+  });
+
+  it('a name has no control, invisible format or broken characters', () => {
+    assert.equal(nameProblem('Zoë Müller-Łukasz'), null);
+    for (const name of ['Shop\u0000BV', 'Shop\nBV', 'Shop \u202Egnaw BV', 'Shop\u200BBV', 'Shop \uD800 BV', 'Bank \uFFFD\uFFFD']) assert.equal(nameProblem(name), 'control', JSON.stringify(name));
+    assert.equal(nameProblem('日本語'), 'not_latin');
   });
 
   it('an account holder must be named in Latin letters, which every payment file carries', () => {

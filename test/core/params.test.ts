@@ -102,6 +102,10 @@ describe('wire params', () => {
       assert.ok(!error.message.includes('{param}') && !error.message.includes('{empty}'), error.message);
     }
     assert.match(errorOf(schema, { amount: '1', currency: 'usd', mode: 'd' }).message, /^Invalid mode: must be one of a, b, or c$/);
+    // A JSON body can give any type where a string is expected: the message says which it gave.
+    for (const [value, given] of [[5, 'a number'], [true, 'a boolean'], [null, 'null'], [['x'], 'an array'], [{ a: 'x' }, 'an object']] as const) {
+      assert.equal(errorOf(paramsObject({ name: param.string() }), { name: value }).message, `Invalid string: ${given} was given where a string was expected`, given);
+    }
   });
 
   it('reports the telling branch of a union parameter', () => {

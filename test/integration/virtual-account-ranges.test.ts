@@ -9,7 +9,7 @@ import { it } from 'node:test';
 import type Stripe from 'stripe';
 import { isValidIban } from '../../src/core/bank-details.ts';
 import { describeEachStore } from '../support/suite.ts';
-import { bai2, camt053, liveAccount } from './live-helpers.ts';
+import { bai2, camt053, liveAccount, mt940 } from './live-helpers.ts';
 
 const RANGES = '/cashbook/v1/virtual_account_ranges';
 type Type = 'eu_bank_transfer' | 'gb_bank_transfer' | 'us_bank_transfer' | 'jp_bank_transfer' | 'mx_bank_transfer';
@@ -24,6 +24,13 @@ function instructions(stripe: Stripe, customer: string, type: Type, country = 'N
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** The GB IBAN of a sort code and account number at `bank` (mod 97 check digits computed here). */
+function gbIban(bank: string, sortCode: string, account: string): string {
+  const numeric = `${bank}${sortCode}${account}GB00`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  const check = 98 - [...numeric].reduce((r, d) => (r * 10 + Number(d)) % 97, 0);
+  return `GB${String(check).padStart(2, '0')}${bank}${sortCode}${account}`;
+}
 
 describeEachStore('virtual account ranges', (server) => {
   it('live mode: no virtual account before the bank range is set, none half made; then numbers in the range, funded by its statement', async () => {
@@ -74,6 +81,43 @@ describeEachStore('virtual account ranges', (server) => {
     const funded = await live.importStatement(bai2(usd[0].aba!.account_number, [['195', 700, 'ACH-RANGE-1', 'PAT-1', 'ACH CREDIT']]));
     assert.equal(funded.lines[0].status, 'funded', JSON.stringify(funded.lines[0]));
     assert.equal((await live.stripe.customers.retrieveCashBalance(customer.id)).available?.usd, 700);
+
+    // A range without a SWIFT code: asking for only a swift address is refused, and no account is made for it.
+    const other = await live.stripe.customers.create();
+    const swiftOnly = live.stripe.customers.createFundingInstructions(other.id, { bank_transfer: { type: 'us_bank_transfer', requested_address_types: ['swift'] }, currency: 'usd', funding_type: 'bank_transfer' });
+    await assert.rejects(swiftOnly, (error: Stripe.errors.StripeError) => error.statusCode === 400 && error.param === 'bank_transfer[requested_address_types]' && /no swift address.*Use aba\./.test(error.message));
+    assert.deepEqual((await live.api('GET', `/cashbook/v1/customers/${other.id}/funding_instructions`)).body.data, []);
+  });
+
+  it('a GB virtual account is credited however the bank writes it: the 8-digit number, sort code and number, or the IBAN', async () => {
+    const live = await liveAccount(server());
+    const customer = await live.stripe.customers.create({ email: 'uk@example.com' });
+    const [address] = (await instructions(live.stripe, customer.id, 'gb_bank_transfer')).bank_transfer.financial_addresses;
+    const { sort_code: sortCode, account_number: account } = address.sort_code!;
+    assert.deepEqual([sortCode, account.slice(0, 2)], ['200000', '73'], 'the range of live-helpers');
+    const entry = (ownAccount: string, ref: string) => ({ amount: '1.00', currency: 'GBP', ownAccount, name: 'Ann Smith', iban: 'GB33BUKB20201555555555', ref, remittance: ref });
+    const camt = await live.importStatement(camt053([entry(account, 'GB-1'), entry(`${sortCode}${account}`, 'GB-2'), entry(gbIban('BARC', sortCode, account), 'GB-3'), entry(`20000${account}`, 'GB-4'), entry(gbIban('BARC', '200001', account), 'GB-5')]));
+    assert.deepEqual(camt.lines.map((line) => line.status), ['funded', 'funded', 'funded', 'unmatched', 'unmatched'], 'another sort code, or a number that is not one, credits nobody');
+    const swift = await live.importStatement(mt940(`${sortCode} ${account}`, 'GBP', [['C', '2,00', 'GB-6', 'NOTPROVIDED', 'ANN SMITH']]));
+    assert.equal(swift.lines[0].status, 'funded');
+    assert.equal((await live.stripe.customers.retrieveCashBalance(customer.id)).available?.gbp, 500);
+  });
+
+  it('live mode: an invoice the cash balance does not cover says whether the customer can get bank details to pay it', async () => {
+    const live = await liveAccount(server(), { ranges: false });
+    const customer = await live.stripe.customers.create({ email: 'invoice@example.com' });
+    const draft = await live.stripe.invoices.create({ customer: customer.id, currency: 'eur', collection_method: 'send_invoice', days_until_due: 30, payment_settings: { payment_method_types: ['customer_balance'] } });
+    await live.stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 2_500 });
+    const invoice = await live.stripe.invoices.finalizeInvoice(draft.id);
+    const refusal = async () => {
+      const error = (await live.stripe.invoices.pay(invoice.id).catch((e: Stripe.errors.StripeError) => e)) as Stripe.errors.StripeError;
+      assert.deepEqual([error.statusCode, error.code], [400, 'balance_insufficient']);
+      return error.message;
+    };
+    assert.match(await refusal(), /does not cover the 25\.00 EUR due on this invoice\. No bank details can be issued .*\/cashbook\/v1\/virtual_account_ranges/);
+    const set = await live.api('POST', RANGES, form({ type: 'eu_bank_transfer', country: 'IE', bank_name: 'AIB', bic: 'AIBKIE2DXXX', prefix: 'AIBK931152' }));
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.match(await refusal(), new RegExp(`The customer can pay by bank transfer quoting ${invoice.number}\\.$`), 'the account is IE-less US: EUR falls back to IE');
   });
 
   it('refuses a bad range with its param and keeps the one set', async () => {

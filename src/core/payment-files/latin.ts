@@ -24,10 +24,12 @@ export function hasLatinLetter(text: string): boolean {
 /** A Cashbook id (`re_…`) as payment files carry it (`re-…`: `_` is outside SEPA's set); `cashbookId` reads it back. */
 /**
  * Why a name cannot name an account in a payment file (a holder, the merchant), or null when it
- * can: a control character (NUL, a line break: give names with spaces only), or no Latin letter.
+ * can: a control character (NUL, a line break: give names with spaces only), an invisible
+ * format character (a right-to-left override, a zero-width space), half a UTF-16 pair or the
+ * replacement character of a text that was not UTF-8, or no Latin letter.
  */
 export function nameProblem(name: string): 'control' | 'not_latin' | null {
-  if (/\p{Cc}/u.test(name)) return 'control';
+  if (/[\p{Cc}\p{Cf}\p{Cs}\uFFFD]/u.test(name)) return 'control';
   return hasLatinLetter(name) ? null : 'not_latin';
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../../core/errors.ts';
+import { ApiError, errors } from '../../core/errors.ts';
 import type { BankTransferType } from '../../core/money.ts';
 import { paramsObject } from '../../wire/params.ts';
 import { addReadRoute, addWriteRoute, type AppDeps } from '../../wire/route.ts';
@@ -35,7 +35,14 @@ export function fundingInstructionsRoutes(app: FastifyInstance, deps: AppDeps): 
       checkAddressTypes(type, params.bank_transfer.requested_address_types, 'bank_transfer[requested_address_types]');
       const country = await transferCountry(tx, ctx, type, params.bank_transfer.eu_bank_transfer?.country, 'bank_transfer[eu_bank_transfer]');
       const account = await virtualAccountFor(tx, ctx, customer, params.currency, type, country);
-      return fundingInstructionsObject(tx, ctx, account, params.bank_transfer.requested_address_types);
+      const instructions = await fundingInstructionsObject(tx, ctx, account, params.bank_transfer.requested_address_types);
+      const addresses = (instructions.bank_transfer as { financial_addresses: unknown[] }).financial_addresses;
+      // A bank range without a SWIFT code has no swift address: say so rather than answer none (an account made now is undone).
+      if (addresses.length === 0) {
+        const offered = (await fundingInstructionsObject(tx, ctx, account)).bank_transfer as { financial_addresses: { type: string }[] };
+        throw new ApiError(`This customer's ${type} account has no ${params.bank_transfer.requested_address_types!.join(' or ')} address: its bank takes no such transfers. Use ${offered.financial_addresses.map((a) => a.type).join(', ')}.`, { param: 'bank_transfer[requested_address_types]' });
+      }
+      return instructions;
     },
   });
 }

@@ -10,7 +10,7 @@ import type { RequestContext } from '../../wire/context.ts';
 import { loadAccount } from '../accounts/service.ts';
 import { lockCustomer, type Customer } from '../customers/service.ts';
 import { COUNTRY_BY_TRANSFER, financialAddresses, generateNumbers, type VirtualAccountNumbers } from './addresses.ts';
-import { issueInRange, RANGE_TYPES } from '../../core/virtual-account-range.ts';
+import { drawInRange, RANGE_TYPES } from '../../core/virtual-account-range.ts';
 import { rangeFor } from '../virtual-account-ranges/service.ts';
 
 export interface VirtualBankAccount extends StoredObject, VirtualAccountNumbers {
@@ -57,9 +57,6 @@ export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTra
   return isEuCountry(merchantCountry) ? merchantCountry : 'IE';
 }
 
-/** How many draws a range gets before it counts as full: a range with a tenth of its numbers free still finds one nearly always (1 − 0.9^64). */
-const DRAWS = 64;
-
 /**
  * A number no virtual account of the account has: in the bank's range when the merchant set one
  * (always in live mode, where a bank credits only numbers it issued), else Cashbook's test bank.
@@ -81,13 +78,17 @@ async function freeNumbers(tx: Tx, ctx: RequestContext, type: BankTransferType, 
   }
   // A range holds few numbers beside 24 random digits: two first requests at once (PostgreSQL) must not both take one, for any type.
   await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
-  for (let draw = 0; draw < DRAWS; draw++) {
-    const issued = issueInRange(range, randomDigits(24));
-    if (issued && !(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: issued.account_number }))) {
-      return { bank_transfer_type: type, country, ...issued };
-    }
-  }
+  const issued = await drawInRange(range, () => randomDigits(24), async (number) => (await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: number })) !== undefined);
+  if (issued) return { bank_transfer_type: type, country, ...issued };
   throw new ApiError(`The range ${range.prefix || range.sort_code || range.routing_number} of ${range.bank_name} has (almost) no free account numbers left: set a wider range with POST /cashbook/v1/virtual_account_ranges.`, { code: 'payment_method_unactivated' });
+}
+
+/** Whether the customer has, or can be issued, bank details in `currency`: in live mode only from a bank range. */
+export async function canPayByTransfer(tx: Tx, ctx: RequestContext, customer: Customer, currency: string): Promise<boolean> {
+  const type = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
+  if (!ctx.livemode) return type !== undefined;
+  if (type === undefined || (await tx.find('virtual_bank_accounts', ctx.accountId, { customer: customer.id, bank_transfer_type: type }))) return type !== undefined;
+  return (await rangeFor(tx, ctx, type, await transferCountry(tx, ctx, type, undefined, 'currency', customer))) !== undefined;
 }
 
 /** Finds or allocates the customer's virtual account; its currency appears in the cash balance at 0. */

@@ -11,6 +11,7 @@ import type { RequestContext } from '../../wire/context.ts';
 import { effectiveReconciliationMode } from '../cash-balance/service.ts';
 import type { Customer } from '../customers/service.ts';
 import { emitEvent } from '../events/emit.ts';
+import { canPayByTransfer } from '../funding-instructions/service.ts';
 import { onIntentSucceeded } from '../payment-intents/funding.ts';
 import type { PaymentIntent } from '../payment-intents/object.ts';
 import { applyCustomerBalance, cancelIntent, createIntent, type CreateIntentInput } from '../payment-intents/service.ts';
@@ -72,10 +73,14 @@ export async function payFromCashBalance(tx: Tx, ctx: RequestContext, invoice: I
   const available = (await tx.cashBalances(ctx.accountId, invoice.customer))[invoice.currency] ?? 0;
   if (available < invoice.amount_remaining) {
     // Invoices are never partially funded: nothing is applied.
-    throw new ApiError(
-      `The customer's cash balance (${formatAmount(available, invoice.currency)}) does not cover the ${formatAmount(invoice.amount_remaining, invoice.currency)} due on this invoice. The customer can pay by bank transfer quoting ${invoice.number}.`,
-      { code: 'balance_insufficient', param: 'invoice' },
-    );
+    const customer = await tx.get<Customer>('customers', ctx.accountId, invoice.customer);
+    const next = customer && (await canPayByTransfer(tx, ctx, customer, invoice.currency))
+      ? `The customer can pay by bank transfer quoting ${invoice.number}.`
+      : `No bank details can be issued for the customer to pay it by bank transfer: live virtual accounts come from your bank's range (POST /cashbook/v1/virtual_account_ranges), and none is set for this currency.`;
+    throw new ApiError(`The customer's cash balance (${formatAmount(available, invoice.currency)}) does not cover the ${formatAmount(invoice.amount_remaining, invoice.currency)} due on this invoice. ${next}`, {
+      code: 'balance_insufficient',
+      param: 'invoice',
+    });
   }
   await applyCustomerBalance(tx, ctx, invoice.payment_intent, {});
   const paid = await reload(tx, ctx, invoice.id);
