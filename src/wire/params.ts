@@ -22,7 +22,6 @@ export function characters(text: string): number {
 const emptyMessage = (param: string) =>
   `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`;
 
-/** A string; an empty string is refused unless the parameter can be unset. */
 /** What a JSON body gave instead of a string (a form gives only strings, hashes and arrays). */
 function given(value: unknown): string {
   if (value === null) return 'null';
@@ -30,6 +29,7 @@ function given(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** A string; an empty string is refused unless the parameter can be unset. */
 function string(options: { max?: number; emptyable?: boolean } = {}) {
   const max = options.max ?? 5000;
   return z.unknown().transform((value, ctx) => {

@@ -9,7 +9,7 @@ import { it } from 'node:test';
 import type Stripe from 'stripe';
 import { isValidIban } from '../../src/core/bank-details.ts';
 import { describeEachStore } from '../support/suite.ts';
-import { bai2, camt053, liveAccount, mt940 } from './live-helpers.ts';
+import { bai2, camt053, liveAccount } from './live-helpers.ts';
 
 const RANGES = '/cashbook/v1/virtual_account_ranges';
 type Type = 'eu_bank_transfer' | 'gb_bank_transfer' | 'us_bank_transfer' | 'jp_bank_transfer' | 'mx_bank_transfer';
@@ -25,12 +25,6 @@ function instructions(stripe: Stripe, customer: string, type: Type, country = 'N
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-/** The GB IBAN of a sort code and account number at `bank` (mod 97 check digits computed here). */
-function gbIban(bank: string, sortCode: string, account: string): string {
-  const numeric = `${bank}${sortCode}${account}GB00`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  const check = 98 - [...numeric].reduce((r, d) => (r * 10 + Number(d)) % 97, 0);
-  return `GB${String(check).padStart(2, '0')}${bank}${sortCode}${account}`;
-}
 
 describeEachStore('virtual account ranges', (server) => {
   it('live mode: no virtual account before the bank range is set, none half made; then numbers in the range, funded by its statement', async () => {
@@ -87,20 +81,6 @@ describeEachStore('virtual account ranges', (server) => {
     const swiftOnly = live.stripe.customers.createFundingInstructions(other.id, { bank_transfer: { type: 'us_bank_transfer', requested_address_types: ['swift'] }, currency: 'usd', funding_type: 'bank_transfer' });
     await assert.rejects(swiftOnly, (error: Stripe.errors.StripeError) => error.statusCode === 400 && error.param === 'bank_transfer[requested_address_types]' && /no swift address.*Use aba\./.test(error.message));
     assert.deepEqual((await live.api('GET', `/cashbook/v1/customers/${other.id}/funding_instructions`)).body.data, []);
-  });
-
-  it('a GB virtual account is credited however the bank writes it: the 8-digit number, sort code and number, or the IBAN', async () => {
-    const live = await liveAccount(server());
-    const customer = await live.stripe.customers.create({ email: 'uk@example.com' });
-    const [address] = (await instructions(live.stripe, customer.id, 'gb_bank_transfer')).bank_transfer.financial_addresses;
-    const { sort_code: sortCode, account_number: account } = address.sort_code!;
-    assert.deepEqual([sortCode, account.slice(0, 2)], ['200000', '73'], 'the range of live-helpers');
-    const entry = (ownAccount: string, ref: string) => ({ amount: '1.00', currency: 'GBP', ownAccount, name: 'Ann Smith', iban: 'GB33BUKB20201555555555', ref, remittance: ref });
-    const camt = await live.importStatement(camt053([entry(account, 'GB-1'), entry(`${sortCode}${account}`, 'GB-2'), entry(gbIban('BARC', sortCode, account), 'GB-3'), entry(`20000${account}`, 'GB-4'), entry(gbIban('BARC', '200001', account), 'GB-5')]));
-    assert.deepEqual(camt.lines.map((line) => line.status), ['funded', 'funded', 'funded', 'unmatched', 'unmatched'], 'another sort code, or a number that is not one, credits nobody');
-    const swift = await live.importStatement(mt940(`${sortCode} ${account}`, 'GBP', [['C', '2,00', 'GB-6', 'NOTPROVIDED', 'ANN SMITH']]));
-    assert.equal(swift.lines[0].status, 'funded');
-    assert.equal((await live.stripe.customers.retrieveCashBalance(customer.id)).available?.gbp, 500);
   });
 
   it('live mode: an invoice the cash balance does not cover says whether the customer can get bank details to pay it', async () => {

@@ -166,21 +166,11 @@ function senderDetails(type: string, line: TransferDetails): Record<string, unkn
   }
 }
 
-/** A UK account as banks write it whole: a GB IBAN (GBkk BANK ssssss aaaaaaaa) or sort code and account number run together. */
-function ukAccount(number: string): { sortCode: string; account: string } | null {
-  const match = /^(?:GB\d{2}[A-Z]{4})?(\d{6})(\d{8})$/.exec(number.replace(/[\s-]/g, ''));
-  return match ? { sortCode: match[1], account: match[2] } : null;
-}
-
 async function findVirtualAccount(tx: Tx, ctx: RequestContext, line: StatementLine, statementAccount: string | null): Promise<VirtualBankAccount | undefined> {
   for (const number of [line.account ?? statementAccount, ...line.mentionedAccounts]) {
     if (!number) continue;
     const found = await tx.find<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, { account_number: number });
     if (found) return found;
-    // A GB virtual account is kept as its 8-digit number beside its sort code, which must match too.
-    const uk = ukAccount(number);
-    const gb = uk && (await tx.find<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, { account_number: uk.account }));
-    if (gb && gb.bank_transfer_type === 'gb_bank_transfer' && gb.routing === uk.sortCode) return gb;
   }
   return undefined;
 }

@@ -12,6 +12,7 @@ import { lockCustomer, type Customer } from '../customers/service.ts';
 import { COUNTRY_BY_TRANSFER, financialAddresses, generateNumbers, type VirtualAccountNumbers } from './addresses.ts';
 import { drawInRange, RANGE_TYPES } from '../../core/virtual-account-range.ts';
 import { rangeFor } from '../virtual-account-ranges/service.ts';
+import type { MerchantBankAccount } from '../outbound-files/service.ts';
 
 export interface VirtualBankAccount extends StoredObject, VirtualAccountNumbers {
   object: 'virtual_bank_account';
@@ -42,8 +43,9 @@ export function checkAddressTypes(type: BankTransferType, requested: readonly st
 
 /**
  * The country a transfer type's account lives in. An EU account takes the requested country,
- * else the customer's address country, else the merchant's, when Cashbook issues IBANs there;
- * else IE (spec cash-balance §6, from Stripe's accept-a-payment guide).
+ * else the customer's address country, when Cashbook issues IBANs there, else the country of the
+ * customer's oldest IBAN, else the merchant's when Cashbook issues IBANs there; else IE (spec
+ * cash-balance §6, from Stripe's accept-a-payment guide).
  */
 export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTransferType, euCountry: string | undefined, param: string, customer?: Customer): Promise<string> {
   if (type !== 'eu_bank_transfer') {
@@ -53,6 +55,9 @@ export async function transferCountry(tx: Tx, ctx: RequestContext, type: BankTra
   if (euCountry) return euCountry;
   const customerCountry = customer?.address?.['country']?.toUpperCase();
   if (customerCountry && isEuCountry(customerCountry)) return customerCountry;
+  // Stripe is silent; a customer who already has an IBAN is not given a second one of another country.
+  const held = customer && (await tx.all<VirtualBankAccount>('virtual_bank_accounts', ctx.accountId, { customer: customer.id, bank_transfer_type: type }))[0];
+  if (held) return held.country;
   const merchantCountry = (await loadAccount(tx, ctx.accountId)).settings.country;
   return isEuCountry(merchantCountry) ? merchantCountry : 'IE';
 }
@@ -76,9 +81,12 @@ async function freeNumbers(tx: Tx, ctx: RequestContext, type: BankTransferType, 
       if (!(await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: numbers.account_number }))) return numbers;
     }
   }
-  // A range holds few numbers beside 24 random digits: two first requests at once (PostgreSQL) must not both take one, for any type.
-  await tx.getForUpdate('accounts', ctx.accountId, ctx.accountId);
-  const issued = await drawInRange(range, () => randomDigits(24), async (number) => (await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: number })) !== undefined);
+  // A range holds few numbers beside 24 random digits: two first requests at once (PostgreSQL) must not both take one.
+  // Locked after the customer, as nothing locks a range before a customer.
+  await tx.getForUpdate('virtual_account_ranges', ctx.accountId, range.id);
+  // The merchant's own accounts may lie inside a wide range (a whole bank code): none is issued to a customer.
+  const own = new Set((await tx.all<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, {})).flatMap((a) => [a.iban, a.account_number]));
+  const issued = await drawInRange(range, () => randomDigits(24), async (number) => own.has(number) || (await tx.find('virtual_bank_accounts', ctx.accountId, { account_number: number })) !== undefined);
   if (issued) return { bank_transfer_type: type, country, ...issued };
   throw new ApiError(`The range ${range.prefix || range.sort_code || range.routing_number} of ${range.bank_name} has (almost) no free account numbers left: set a wider range with POST /cashbook/v1/virtual_account_ranges.`, { code: 'payment_method_unactivated' });
 }

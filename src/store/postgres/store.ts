@@ -13,7 +13,7 @@ import { columnParam, dueSql, listSql, renderStep, whereClause } from './sql.ts'
 /** Attempts of one write before it answers 409 with Stripe-Should-Retry. */
 export const MAX_WRITE_ATTEMPTS = 8;
 /** pg_advisory_lock key held while migrating ('cashbook' as a number). */
-const MIGRATION_LOCK = 0x636173686e6f6f6bn & 0x7fffffffffffffffn;
+export const MIGRATION_LOCK = 0x636173686e6f6f6bn & 0x7fffffffffffffffn;
 
 /** SQLSTATEs after which the whole transaction is retried from the start. */
 const RETRYABLE = new Set([
@@ -30,7 +30,7 @@ export interface PostgresStoreOptions {
 }
 
 export const DEFAULT_DATABASE_TIMEOUT_MS = 30_000;
-/** Migrations and maintenance sweeps may rewrite whole tables: their statements get hours, not the request bound. */
+/** Migrations and the idempotency sweep may rewrite or scan whole tables: their statements get hours, not the request bound. */
 const LONG_STATEMENT_MS = 6 * 3_600_000;
 
 type Row = Record<string, unknown>;
@@ -615,6 +615,7 @@ export class PostgresStore implements Store {
       query_timeout: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
       connectionTimeoutMillis: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       // Never hang forever on a lock a dead client left behind: a lock wait this long becomes
       // a retry (55P03), then a 409.
       options: '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000 -c standard_conforming_strings=on',
@@ -627,6 +628,8 @@ export class PostgresStore implements Store {
     const { client: pooled, release } = await this.checkout();
     const client = { query: <R extends pg.QueryResultRow = Row>(text: string, values?: unknown[]) => pooled.query<R>({ text, values, query_timeout: LONG_STATEMENT_MS } as pg.QueryConfig) };
     try {
+      // Another instance may migrate for minutes, and DDL may wait behind traffic: no lock_timeout here (reset below).
+      await client.query('SET lock_timeout = 0');
       // One migrator at a time across every instance starting against this database.
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
       try {
@@ -653,6 +656,7 @@ export class PostgresStore implements Store {
         }
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
+        await client.query('RESET lock_timeout');
       }
     } finally {
       release();
