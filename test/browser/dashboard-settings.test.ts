@@ -55,7 +55,7 @@ describeInChromium('dashboard settings in Chromium', (tab) => {
         await form.getByLabel('Default reconciliation mode').selectOption('manual');
       });
       assert.match(review, /Display name\s+Acme Rotterdam BV \(was Cashbook Merchant\)/);
-      assert.match(review, /Country\s+NL \(was US\)/);
+      assert.match(review, /Country\s+NL · Netherlands \(was US · United States\)/);
       assert.match(review, /Default reconciliation mode\s+Manual \(was Automatic\)/);
       await finishAction(page());
       const account = (await api('GET', '/cashbook/v1/account')).body;
@@ -189,6 +189,14 @@ describeInChromium('dashboard settings in Chromium', (tab) => {
       await page().getByRole('button', { name: 'Change account settings…' }).click();
       await dialog().getByRole('button', { name: 'Review' }).click();
       await waitForText(dialog().getByRole('alert'), /Nothing is changed: edit a setting first\./);
+      // A country's name is no code: two letters of it would be another country (NE, Niger).
+      await dialog().getByLabel('Country').fill('Netherlands');
+      await dialog().getByRole('button', { name: 'Review' }).click();
+      await waitForText(dialog().getByRole('alert'), /Enter the account’s country as its two-letter code, such as NL for the Netherlands\./);
+      // Each hinted field is named by its label alone; its hint is its description, read once.
+      const display = dialog().getByLabel('Display name');
+      assert.equal(await display.evaluate((input) => document.getElementById(input.getAttribute('aria-labelledby')!)?.textContent), 'Display name');
+      assert.match(await display.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby')!)?.textContent ?? ''), /business name your customers see/);
       await dialog().getByRole('button', { name: 'Cancel' }).click();
       await settled(page());
       // The refusals above were the point; nothing else went wrong.
@@ -201,15 +209,11 @@ describeInChromium('dashboard settings in Chromium', (tab) => {
       const live = await liveAccount(server(), { ranges: false });
       const customer = await live.stripe.customers.create({ name: 'Nora Live', email: 'nora.live@example.com' });
 
-      // Before any range, the customer page gets no bank details: the API's refusal, shown.
+      // Before any range, the customer page offers no bank details the server would refuse: it points to Settings.
       await openAs(live.s.url, live.key, `#/customers/${customer.id}`);
-      await page().locator('#bank-accounts').getByLabel('Currency').selectOption('eur');
-      await page().getByLabel('IBAN country').selectOption('NL');
-      await page().getByRole('button', { name: 'Get bank details for EUR' }).click();
-      await waitForText(page().locator('#error'), /No virtual account can be issued for eu_bank_transfer \(NL\) in live mode before you set the range/);
-      problems().splice(0); // that refusal was the point
-
-      await page().getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
+      assert.equal(await page().locator('#bank-accounts form').count(), 0, 'no Get bank details form');
+      assert.match(await page().locator('#bank-accounts').innerText(), /Live mode issues bank details only in your bank’s ranges of virtual accounts, and none is set: set one in Settings\./);
+      await page().locator('#bank-accounts').getByRole('link', { name: 'set one in Settings' }).click();
       await page().getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
       await settled(page());
       assert.equal(await page().locator('#mode').innerText(), 'Live mode');
@@ -231,9 +235,10 @@ describeInChromium('dashboard settings in Chromium', (tab) => {
       await screenshot(page(), 'settings-live-nl-range');
 
       // The customer page now issues an IBAN of the range: NL, check digits, then the prefix.
+      // Only what has a range is offered: EUR, in NL.
       await openAs(live.s.url, live.key, `#/customers/${customer.id}`);
-      await page().locator('#bank-accounts').getByLabel('Currency').selectOption('eur');
-      await page().getByLabel('IBAN country').selectOption('NL');
+      assert.deepEqual(await page().locator('#bank-accounts').getByLabel('Currency').locator('option').allInnerTexts(), ['EUR']);
+      assert.deepEqual(await page().getByLabel('IBAN country').locator('option').allInnerTexts(), ['NL']);
       await page().getByRole('button', { name: 'Get bank details for EUR' }).click();
       await settled(page());
       const shown = await waitForText(page().getByRole('region', { name: 'EUR bank account' }), /IBAN/);

@@ -26,11 +26,15 @@ describeEachStore('the account settings', (server) => {
     const customer = await stripe.customers.create({ email: 'klant@example.com' });
     const instructions = await stripe.customers.createFundingInstructions(customer.id, { currency: 'eur', funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer', eu_bank_transfer: { country: 'DE' } } });
     assert.equal(instructions.bank_transfer.financial_addresses[0].iban?.account_holder_name, 'Fietsen de Vries BV');
-    const pi = await stripe.paymentIntents.create({
+    const eurIntent = {
       amount: 1000, currency: 'eur', customer: customer.id, confirm: true, payment_method_types: ['customer_balance'], payment_method_data: { type: 'customer_balance' },
       payment_method_options: { customer_balance: { funding_type: 'bank_transfer', bank_transfer: { type: 'eu_bank_transfer' } } },
-    } as Stripe.PaymentIntentCreateParams);
-    assert.equal(pi.next_action?.display_bank_transfer_instructions?.financial_addresses?.[0]?.iban?.iban.slice(0, 2), 'NL', "no country asked, none on the customer: the account's");
+    };
+    const pi = await stripe.paymentIntents.create(eurIntent as Stripe.PaymentIntentCreateParams);
+    assert.equal(pi.next_action?.display_bank_transfer_instructions?.financial_addresses?.[0]?.iban?.iban.slice(0, 2), 'DE', 'no country asked, none on the customer: the IBAN it has, not a second one');
+    const fresh = await stripe.customers.create();
+    const first = await stripe.paymentIntents.create({ ...eurIntent, customer: fresh.id } as Stripe.PaymentIntentCreateParams);
+    assert.equal(first.next_action?.display_bank_transfer_instructions?.financial_addresses?.[0]?.iban?.iban.slice(0, 2), 'NL', "no country asked, none on the customer, no IBAN yet: the account's");
     // The customer follows the account default, now manual: a funding is not applied to the waiting payment.
     await fund(stripe, customer.id, 1000, 'eur');
     assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'requires_action');

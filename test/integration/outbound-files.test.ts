@@ -79,6 +79,11 @@ describeEachStore('payment files for the merchant bank', (server, store) => {
     const { stripe } = s;
     const account = await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=eur&account_holder_name=Cashbook Shop GmbH&iban=DE89 3704 0044 0532 0130 00&bic=COBADEFFXXX' });
     assert.equal(account.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Posting again replaces it; the answer is what is stored, its first `created` kept.
+    const replaced = await s.request('POST', '/cashbook/v1/merchant_bank_accounts', { form: 'currency=eur&account_holder_name=Cashbook Shop GmbH&iban=DE89 3704 0044 0532 0130 00&bic=COBADEFFXXX' });
+    assert.deepEqual(replaced.body, account.body);
+    assert.deepEqual((await s.request('GET', '/cashbook/v1/merchant_bank_accounts')).body.data.find((a: { currency: string }) => a.currency === 'eur'), account.body);
     const first = await returnOf(stripe, 'eur', 1_250);
     const second = await returnOf(stripe, 'eur', 99);
     const customer = await stripe.customers.create({ email: 'pay@example.com' });

@@ -86,8 +86,8 @@ export async function setMerchantBankAccount(tx: Tx, ctx: RequestContext, params
     account = { ...base, iban, bic, routing_number: null, account_number: null, company_id: null };
   }
   const existing = await tx.getForUpdate<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, account.id);
-  if (existing) await tx.update('merchant_bank_accounts', ctx.accountId, { ...account, created: existing.created });
-  else await tx.insert('merchant_bank_accounts', ctx.accountId, account);
+  if (!existing) await tx.insert('merchant_bank_accounts', ctx.accountId, account);
+  else await tx.update('merchant_bank_accounts', ctx.accountId, (account = { ...account, created: existing.created }));
   return account;
 }
 

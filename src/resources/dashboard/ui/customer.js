@@ -105,12 +105,16 @@ function simulateTransfer(customer) {
  * currency the cash balance holds or an account was issued in; a new one is made only when
  * the user asks (POST /v1/customers/:id/funding_instructions, which gets or creates).
  */
-function bankAccounts(customer, issued) {
+function bankAccounts(customer, issued, ranges) {
   const held = Object.keys(customer.cash_balance?.available ?? {});
   const currencies = CASH_CURRENCIES.filter((c) => held.includes(c) || issued.some((i) => i.currency === c));
   const missing = currencies.filter((c) => !issued.some((i) => i.currency === c));
-  const currency = select('currency', CASH_CURRENCIES.map((c) => [c, c.toUpperCase()]), missing[0] ?? customerCurrency(customer));
-  const country = select('country', EU_COUNTRIES.map((c) => [c, c]), 'NL');
+  // Live mode issues bank details only inside a bank's range (Settings): offer what the server would not refuse.
+  const offered = ranges ? CASH_CURRENCIES.filter((c) => ranges.some((r) => r.type === TRANSFER_TYPE[c])) : CASH_CURRENCIES;
+  const countries = ranges ? EU_COUNTRIES.filter((c) => ranges.some((r) => r.type === 'eu_bank_transfer' && r.country === c)) : EU_COUNTRIES;
+  const first = [...missing, customerCurrency(customer)].find((c) => offered.includes(c)) ?? offered[0];
+  const currency = select('currency', offered.map((c) => [c, c.toUpperCase()]), first);
+  const country = select('country', countries.map((c) => [c, c]), countries.includes('NL') ? 'NL' : countries[0]);
   const countryField = field('IBAN country', country);
   const submit = el('button', { type: 'submit', class: 'secondary', 'data-key': 'get-bank-details' });
   const update = () => {
@@ -131,6 +135,7 @@ function bankAccounts(customer, issued) {
       await rerender('get-bank-details');
     }),
   }, field('Currency', currency), countryField, submit);
+  const none = el('p', { class: 'muted note' }, 'Live mode issues bank details only in your bank’s ranges of virtual accounts, and none is set: ', el('a', { href: '#/settings' }, 'set one in Settings'), '.');
   return el('div', { class: 'card', id: 'bank-accounts' },
     el('p', { class: 'muted' }, 'The customer pays into these accounts; each is the customer’s own, issued once per currency (and IBAN country) and kept.'),
     currencies.length === 0 ? el('p', { class: 'empty' }, 'No bank account issued yet.') : null,
@@ -143,7 +148,7 @@ function bankAccounts(customer, issued) {
             el('h3', {}, `${c.toUpperCase()} · ${instructions.bank_transfer.type.replace(/_/g, ' ')} · ${instructions.bank_transfer.country}`),
             instructions.bank_transfer.financial_addresses.map(financialAddress)]));
     })),
-    form);
+    offered.length > 0 ? form : none);
 }
 
 // ---- credit balance ----
@@ -238,9 +243,10 @@ export async function customerView(id) {
   const customer = await api('GET', `/v1/customers/${id}`, { expand: ['cash_balance', 'invoice_credit_balance'] });
   const available = Object.entries(customer.cash_balance.available ?? {});
   const hasFunds = available.some(([, value]) => value > 0);
-  const [account, issued, payments, invoices, ledger, credit] = await Promise.all([
+  const [account, issued, ranges, payments, invoices, ledger, credit] = await Promise.all([
     currentAccount(),
     api('GET', `/cashbook/v1/customers/${id}/funding_instructions`),
+    isLiveKey() ? api('GET', '/cashbook/v1/virtual_account_ranges', { limit: 100 }).then((page) => page.data) : null,
     pagedList({ key: `payments:${id}`, label: 'payments', id: 'payments', load: (params) => api('GET', '/v1/payment_intents', { ...params, customer: id, 'expand[]': 'data.latest_charge' }), render: (data) => intentsTable(data, { cashBalance: customer.cash_balance.available ?? {} }) }),
     pagedList({ key: `invoices:${id}`, label: 'invoices', id: 'invoices', load: (params) => api('GET', '/v1/invoices', { ...params, customer: id }), render: (data) => table(INVOICE_COLUMNS, data, 'No invoices.', 'Invoices') }),
     pagedList({ key: `ledger:${id}`, label: 'transactions', id: 'ledger', load: (params) => api('GET', `/v1/customers/${id}/cash_balance_transactions`, params), render: (data) => table(LEDGER_COLUMNS, data, 'No transactions yet.', 'Cash balance transactions') }),
@@ -265,7 +271,7 @@ export async function customerView(id) {
           isLiveKey() || customer.livemode ? null : button('Simulate bank transfer…', () => simulateTransfer(customer), { 'data-key': 'simulate-transfer' })),
         modeForm(customer, account.default_reconciliation_mode)),
       el('h2', {}, 'Bank transfer details'),
-      bankAccounts(customer, issued.data),
+      bankAccounts(customer, issued.data, ranges),
       el('div', { class: 'section-head' }, el('h2', {}, 'Payments'), button('New payment…', () => newPayment(customer, customerCurrency(customer)), { class: 'primary', 'data-key': 'new-payment' })),
       el('div', { class: 'card' }, payments),
       el('h2', {}, 'Invoices'),

@@ -72,11 +72,14 @@ export const json = (value) => el('pre', { class: 'json', tabindex: '0' }, JSON.
 let hints = 0;
 export function field(label, control, hint) {
   let hintNode = null;
+  const labelNode = el('span', { class: 'label', id: `label-${++hints}` }, label);
   if (hint) {
     hintNode = el('span', { class: 'hint', id: `hint-${++hints}` }, hint);
     control.setAttribute('aria-describedby', hintNode.id);
+    // The hint sits inside the <label> too: named by the label text alone, it is read once, as the description.
+    control.setAttribute('aria-labelledby', labelNode.id);
   }
-  return el('label', {}, el('span', { class: 'label' }, label), control, hintNode);
+  return el('label', {}, labelNode, control, hintNode);
 }
 
 export function select(name, options, selected) {

@@ -40,7 +40,7 @@ const change = (label, now, before) => [label, now === before ? [now || '', none
 
 function changeAccount(account) {
   const name = el('input', { name: 'display_name', autocomplete: 'organization', maxlength: 70, value: account.display_name ?? '' });
-  const country = el('input', { name: 'country', autocomplete: 'off', maxlength: 2, size: 4, value: account.country ?? '' });
+  const country = el('input', { name: 'country', autocomplete: 'off', maxlength: 40, size: 4, value: account.country ?? '' });
   const mode = select('default_reconciliation_mode', MODES, account.default_reconciliation_mode);
   const wanted = () => {
     const changes = {};
@@ -48,7 +48,8 @@ function changeAccount(account) {
     if (shownName === '' && account.display_name) throw new Error('Enter a display name: it can be changed, not removed.');
     if (shownName !== (account.display_name ?? '')) changes.display_name = shownName;
     const code = typed(country).toUpperCase();
-    if (code === '') throw new Error('Enter the account’s country, a two-letter code such as NL.');
+    // "Netherlands" is no code: cut to two letters it would be NE, Niger.
+    if (!/^[A-Z]{2}$/.test(code)) throw new Error('Enter the account’s country as its two-letter code, such as NL for the Netherlands.');
     if (code !== account.country) changes.country = code;
     if (mode.value !== account.default_reconciliation_mode) changes.default_reconciliation_mode = mode.value;
     if (Object.keys(changes).length === 0) throw new Error('Nothing is changed: edit a setting first.');
@@ -66,7 +67,7 @@ function changeAccount(account) {
       return {
         lines: [
           change('Display name', typed(name).replace(/\s+/g, ' '), account.display_name ?? ''),
-          change('Country', typed(country).toUpperCase(), account.country),
+          change('Country', countryName(typed(country).toUpperCase()), countryName(account.country)),
           change('Default reconciliation mode', modeName(mode.value), modeName(account.default_reconciliation_mode)),
         ],
         confirm: 'Save account settings',
@@ -143,7 +144,7 @@ function bankAccountsCard(accounts) {
             ...(usesIban(currency)
               ? [['IBAN', el('span', { class: 'copyable' }, account.iban)], ['BIC', el('span', { class: 'copyable' }, account.bic)]]
               : [['Routing number', el('span', { class: 'copyable' }, account.routing_number)], ['Account number', el('span', { class: 'copyable' }, account.account_number)], ['Company ID', account.company_id]]),
-            ['Set', time(account.created)],
+            ['First set', time(account.created)],
           ])
           : el('p', { class: 'empty' }, `No ${code} bank account set: no ${code} payment file can be made.`),
         el('div', { class: 'buttons-inline' }, button(`${account ? 'Replace' : 'Set'} ${code} bank account…`, () => setBankAccount(currency, account), { 'data-key': `bank-account:${currency}` })));
@@ -209,7 +210,7 @@ function setRange(ranges, chosen) {
     return { ...common, routing_number: required(routing, 'the ABA routing number'), prefix: typed(prefix), account_number_length: required(length, 'the account number length'), bic: typed(bic) };
   };
   openAction({
-    title: 'Set a virtual account range',
+    title: chosen ? 'Replace a virtual account range' : 'Set a virtual account range',
     intro: [el('p', { class: 'muted' }, 'The range of account numbers your bank gave you for virtual accounts, one per transfer type (and IBAN country): customers’ bank details are drawn inside it.')],
     fields: [field('Type', type), fields.country, field('Bank name', bankName, 'The bank that gave you the range, such as ABN AMRO Bank N.V.'), fields.bic, fields.sort_code, fields.routing_number, fields.prefix, fields.account_number_length],
     review: () => {
@@ -241,7 +242,7 @@ const RANGE_COLUMNS = [
   { label: 'Bank', cell: (range) => [el('div', {}, range.bank_name), range.bic ? idText(range.bic) : null] },
   { label: 'Sort code / routing', cell: (range) => range.sort_code ?? range.routing_number ?? '' },
   { label: 'Numbers', cell: (range) => el('span', { class: 'copyable' }, numbers(range)) },
-  { label: 'Set', cell: (range) => time(range.created) },
+  { label: 'First set', cell: (range) => time(range.created) },
 ];
 
 /** The IBAN country an EUR payment that names none gets when its customer has no address country Cashbook issues IBANs in (the server's transferCountry). */
