@@ -141,6 +141,13 @@ export async function tabTo(page: Page, name: RegExp, maxPresses = 120): Promise
 }
 
 /** Opens the dashboard at `hash`, signing in with `key` if the tab has none yet; resolves once the view has loaded. */
+/** Opens the dashboard signed in with `key` where a tab signed in with another key before (each test its own account): the tab forgets the last one first. */
+export async function openAs(tab: BrowserTab, url: string, key: string, hash: string, viewport?: { width: number; height: number }): Promise<void> {
+  await tab.page().goto(`${url}/dashboard`);
+  await tab.page().evaluate(() => sessionStorage.clear());
+  await openDashboard(tab, url, key, hash, viewport);
+}
+
 export async function openDashboard(tab: BrowserTab, url: string, key: string, hash = '#/customers', viewport?: { width: number; height: number }): Promise<void> {
   await tab.page().goto('about:blank'); // a load of its own, even when only the #hash differs
   const status = await tab.visit(`${url}/dashboard${hash}`, viewport);

@@ -9,7 +9,7 @@ import { it } from 'node:test';
 import { describeEachStore } from '../support/suite.ts';
 import { fund, intent } from '../integration/payments-helpers.ts';
 import { camt053, liveAccount, liveVirtualAccount, MASTER, newFile } from '../integration/live-helpers.ts';
-import { assertCardsFit, describeInChromium, finishAction, openDashboard, performAction, PHONE, screenshot, settled, waitForText } from './chromium.ts';
+import { assertCardsFit, describeInChromium, finishAction, openAs as openSignedIn, performAction, PHONE, screenshot, settled, waitForText } from './chromium.ts';
 
 const NO_EMAIL_TOLD = /is emailed|are emailed|Emailed to/i;
 
@@ -17,12 +17,7 @@ describeInChromium('dashboard bank details next steps in Chromium', (tab) => {
   const { page, expectClean, problems } = tab;
   const row = (id: string) => page().locator(`tr[data-id="${id}"]`);
   const dialog = () => page().getByRole('dialog');
-  /** Opens the dashboard signed in with `key` (each test has its own account, live or test): the tab forgets the last one first. */
-  async function openAs(url: string, key: string, hash: string, viewport?: { width: number; height: number }): Promise<void> {
-    await page().goto(`${url}/dashboard`);
-    await page().evaluate(() => sessionStorage.clear());
-    await openDashboard(tab, url, key, hash, viewport);
-  }
+  const openAs = (url: string, key: string, hash: string, viewport?: { width: number; height: number }) => openSignedIn(tab, url, key, hash, viewport);
 
   describeEachStore('dashboard bank details next steps', (server) => {
     it('live mode: a return and a refund to the bank say that Cashbook sends no email and that the merchant makes the link, which the return page then makes', async () => {

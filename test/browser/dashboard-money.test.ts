@@ -238,7 +238,8 @@ describeInChromium('dashboard money actions in Chromium', (tab) => {
       const remaining = (instructions.amount_remaining! / 100).toFixed(2);
       assert.match(shown, new RegExp(`Waiting for a bank transfer of ${remaining} GBP`));
       const sortCode = instructions.financial_addresses![0].sort_code!;
-      for (const value of [instructions.reference!, sortCode.sort_code, sortCode.account_number]) assert.ok(shown.includes(value), `${value} in ${shown}`);
+      // The sort code is shown as it is written (20-00-00).
+      for (const value of [instructions.reference!, sortCode.sort_code.replace(/(\d{2})(?=\d)/g, '$1-'), sortCode.account_number]) assert.ok(shown.includes(value), `${value} in ${shown}`);
       const hosted = dialog().getByRole('link', { name: 'Open the hosted bank transfer instructions' });
       assert.equal(await hosted.getAttribute('href'), instructions.hosted_instructions_url);
       assert.equal((await fetch(instructions.hosted_instructions_url!)).status, 200);

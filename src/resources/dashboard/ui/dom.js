@@ -37,6 +37,11 @@ export function day(isoDate) {
 
 export const amount = (value, currency) => el('span', { class: `money ${value < 0 ? 'negative' : ''}` }, formatAmount(value, currency));
 export const idText = (id) => (id ? el('span', { class: 'id' }, id) : '');
+/** A UK sort code as it is written, 200000 as "20-00-00" (for display: what is sent stays as typed). */
+export function sortCodeText(value) {
+  const digits = String(value ?? '').replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits.replace(/(\d{2})(?=\d)/g, '$1-') : (value ?? '');
+}
 export const status = (value) => el('span', { class: `status status-${value}` }, String(value).replace(/_/g, ' '));
 export const empty = (text) => el('p', { class: 'empty' }, text);
 export const loading = () => el('p', { class: 'loading', role: 'status' }, 'Loading…');

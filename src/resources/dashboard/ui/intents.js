@@ -2,7 +2,7 @@
 // each one: apply the cash balance to a waiting one, refund a paid one to the customer's bank
 // or into the cash balance, confirm or cancel an open one; and a new payment for a customer.
 import { api } from './api.js';
-import { amount, button, details, el, field, idOf, idText, select, status, table, time } from './dom.js';
+import { amount, button, details, el, field, idOf, idText, select, sortCodeText, status, table, time } from './dom.js';
 import { bankDetailsNextStep, bankDetailsSource } from './bank-details.js';
 import { openAction } from './dialog.js';
 import { run } from './shell.js';
@@ -15,8 +15,8 @@ const waiting = (intent) => intent.next_action?.display_bank_transfer_instructio
 const charge = (intent) => (typeof intent.latest_charge === 'object' ? intent.latest_charge : null);
 /** What is left to refund of a paid intent (its charge expanded). */
 export const refundable = (intent) => (charge(intent) ? charge(intent).amount - charge(intent).amount_refunded : 0);
-/** The customer of a payment: its name when the list expanded it, else its id. */
-const customerLink = (customer) => {
+/** The customer of a payment (or a transfer): its name when the list expanded it, else its id. */
+export const customerLink = (customer) => {
   if (!customer) return '';
   const named = typeof customer === 'object' ? (customer.name ?? customer.email) : null;
   return named ? [el('a', { href: `#/customers/${idOf(customer)}` }, named), el('div', {}, idText(idOf(customer)))] : el('a', { href: `#/customers/${idOf(customer)}`, class: 'id' }, idOf(customer));
@@ -71,7 +71,7 @@ export function financialAddress(address) {
   const names = { account_holder_name: 'Account holder', bank_name: 'Bank', routing_number: 'Routing number', account_number: 'Account number', swift_code: 'SWIFT/BIC', bic: 'BIC', iban: 'IBAN', sort_code: 'Sort code', clabe: 'CLABE', bank_code: 'Bank code', branch_code: 'Branch code', branch_name: 'Branch', account_type: 'Account type', country: 'Country' };
   return el('div', { class: 'address', 'data-type': address.type },
     el('h4', {}, address.type.replace(/_/g, ' ').toUpperCase(), address.supported_networks?.length ? el('span', { class: 'muted' }, ` (${address.supported_networks.join(', ').replace(/_/g, ' ')})`) : null),
-    details(Object.entries(inner).filter(([, value]) => value !== null && value !== '').map(([name, value]) => [names[name] ?? name.replace(/_/g, ' '), el('span', { class: 'copyable' }, String(value))])));
+    details(Object.entries(inner).filter(([, value]) => value !== null && value !== '').map(([name, value]) => [names[name] ?? name.replace(/_/g, ' '), el('span', { class: 'copyable' }, name === 'sort_code' ? sortCodeText(value) : String(value))])));
 }
 
 /** The bank transfer a waiting payment asks for: amount, reference, accounts, hosted page. */

@@ -4,7 +4,7 @@
 // ranges of virtual account numbers the bank issued (/cashbook/v1/virtual_account_ranges),
 // without which live mode gives no customer bank details. Each change is reviewed, then sent.
 import { api, isLiveKey } from './api.js';
-import { button, details, el, field, idText, select, table, time } from './dom.js';
+import { button, details, el, field, idText, select, sortCodeText, table, time } from './dom.js';
 import { openAction } from './dialog.js';
 import { CASH_CURRENCIES, EU_COUNTRIES, PAYOUT_CURRENCIES, TRANSFER_TYPE } from './money.js';
 
@@ -223,7 +223,7 @@ function setRange(ranges, chosen) {
           sent.country ? ['IBAN country', countryName(sent.country)] : null,
           ['Bank name', sent.bank_name],
           sent.type === 'eu_bank_transfer' ? ['BIC', sent.bic.toUpperCase()] : null,
-          sent.type === 'gb_bank_transfer' ? ['Sort code', sent.sort_code] : null,
+          sent.type === 'gb_bank_transfer' ? ['Sort code', sortCodeText(sent.sort_code)] : null,
           sent.type === 'us_bank_transfer' ? ['ABA routing number', sent.routing_number] : null,
           sent.type === 'us_bank_transfer' ? ['SWIFT/BIC', sent.bic ? sent.bic.toUpperCase() : none('none: no SWIFT address is shown')] : null,
           ['Prefix', sent.prefix ? sent.prefix.toUpperCase() : none('none')],
@@ -240,7 +240,7 @@ function setRange(ranges, chosen) {
 const RANGE_COLUMNS = [
   { label: 'Type', cell: (range) => [el('div', {}, `${range.type.replace(/_/g, ' ')} · ${range.country}`), idText(range.id)] },
   { label: 'Bank', cell: (range) => [el('div', {}, range.bank_name), range.bic ? idText(range.bic) : null] },
-  { label: 'Sort code / routing', cell: (range) => range.sort_code ?? range.routing_number ?? '' },
+  { label: 'Sort code / routing', cell: (range) => (range.sort_code ? sortCodeText(range.sort_code) : (range.routing_number ?? '')) },
   { label: 'Numbers', cell: (range) => el('span', { class: 'copyable' }, numbers(range)) },
   { label: 'First set', cell: (range) => time(range.created) },
 ];

@@ -53,10 +53,13 @@ export function submitOnce(action) {
     if (form.dataset.busy) return;
     form.dataset.busy = '1';
     const buttons = [...form.querySelectorAll('button[type=submit]')];
+    const focused = document.activeElement;
     for (const button of buttons) button.disabled = true;
     void run(action).finally(() => {
       delete form.dataset.busy;
       for (const button of buttons) button.disabled = false;
+      // A disabled button drops focus to <body>: when the form is still shown (a refusal, no rerender), it goes back.
+      if (buttons.includes(focused) && focused.isConnected && (document.activeElement === document.body || !document.activeElement)) focused.focus();
     });
   };
 }

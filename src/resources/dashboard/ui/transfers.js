@@ -2,9 +2,10 @@
 // Each open one can be assigned to a customer (funding the cash balance, once) or sent back
 // to its sender (the next payment file pays it).
 import { api } from './api.js';
-import { amount, button, day, el, field, idText, status, table, time } from './dom.js';
+import { amount, button, day, el, field, idText, sortCodeText, status, table, time } from './dom.js';
 import { emailQuery } from './customers.js';
 import { openAction } from './dialog.js';
+import { customerLink } from './intents.js';
 import { CASH_CURRENCIES, formatAmount, MAX_AMOUNT, MAX_PAYOUT, PAYOUT_CURRENCIES } from './money.js';
 import { pagedList } from './paged.js';
 import { statusFilter } from './payments.js';
@@ -12,7 +13,18 @@ import { whyNoPaymentBack } from './sender-account.js';
 
 const STATUSES = ['open', 'assigned', 'returned', 'reversed'];
 
-const sender = (transfer) => [transfer.sender?.name ?? el('span', { class: 'muted' }, 'unknown sender'), transfer.sender?.iban || transfer.sender?.account ? el('div', {}, idText(transfer.sender.iban ?? transfer.sender.account)) : null];
+/** The sender's account: its IBAN, else its account number (a UK one after its bank's sort code, as the statement gives it). */
+function senderAccount(transfer) {
+  const { iban, account, clearing } = transfer.sender ?? {};
+  if (iban) return idText(iban);
+  if (!account) return null;
+  if (transfer.currency === 'gbp' && clearing) return [el('span', { class: 'muted' }, 'sort code '), idText(sortCodeText(clearing)), el('span', { class: 'muted' }, ' account '), idText(account)];
+  return idText(account);
+}
+
+const sender = (transfer) => [transfer.sender?.name ?? el('span', { class: 'muted' }, 'unknown sender'), senderAccount(transfer) ? el('div', {}, senderAccount(transfer)) : null];
+/** Which of the merchant's own accounts the transfer credited (as the statement named it). */
+const intoAccount = (transfer) => (transfer.account ? ['Received into', idText(transfer.account)] : null);
 
 /**
  * A customer from what the user typed: a cus_ id, or an email only one customer has. The
@@ -46,7 +58,7 @@ function assign(transfer) {
       customer = await findCustomer(input.value);
       const shown = formatAmount(transfer.amount, transfer.currency);
       return {
-        lines: [['Transfer', idText(transfer.id)], ['Amount', shown], ['From', sender(transfer)], ['Reference', transfer.reference ?? ''], ['Into the cash balance of', [customer.name ?? customer.email ?? '', ' ', idText(customer.id)]]],
+        lines: [['Transfer', idText(transfer.id)], ['Amount', shown], ['From', sender(transfer)], intoAccount(transfer), ['Reference', transfer.reference ?? ''], ['Into the cash balance of', [customer.name ?? customer.email ?? '', ' ', idText(customer.id)]]],
         confirm: `Assign ${shown}`,
       };
     },
@@ -58,7 +70,7 @@ function sendBack(transfer) {
   openAction({
     title: 'Return this transfer to its sender',
     review: () => ({
-      lines: [['Transfer', idText(transfer.id)], ['Amount', amount(transfer.amount, transfer.currency)], ['Back to', sender(transfer)], ['Reference', transfer.reference ?? '']],
+      lines: [['Transfer', idText(transfer.id)], ['Amount', amount(transfer.amount, transfer.currency)], ['Back to', sender(transfer)], intoAccount(transfer), ['Reference', transfer.reference ?? '']],
       confirm: `Return ${formatAmount(transfer.amount, transfer.currency)}`,
     }),
     send: () => api('POST', `/cashbook/v1/unmatched_transfers/${transfer.id}/return`),
@@ -108,13 +120,14 @@ const bounced = (transfer) => (transfer.status === 'open' && transfer.return_fai
 const bookedOn = (transfer) => transfer.booking_date ?? null;
 
 const COLUMNS = [
-  { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id)] },
+  { label: 'Transfer', cell: (transfer) => [el('div', {}, transfer.reference ?? el('span', { class: 'muted' }, 'no reference')), idText(transfer.id),
+    transfer.account ? el('div', {}, el('span', { class: 'muted' }, 'into '), idText(transfer.account)) : null] },
   { label: 'Booked by the bank', cell: (transfer) => [bookedOn(transfer) ? day(bookedOn(transfer)) : el('span', { class: 'muted' }, 'no booking date'), el('div', { class: 'muted' }, 'imported ', time(transfer.created))] },
   { label: 'Amount', amount: true, cell: (transfer) => amount(transfer.amount, transfer.currency) },
   { label: 'From', cell: sender },
   { label: 'Why unmatched', class: 'wrap', cell: (transfer) => transfer.reason ?? '' },
   { label: 'Status', class: 'status-cell', cell: (transfer) => [status(transfer.status),
-    transfer.customer ? el('div', {}, el('a', { href: `#/customers/${transfer.customer}`, class: 'id' }, transfer.customer)) : null,
+    transfer.customer ? el('div', {}, customerLink(transfer.customer)) : null, // the list expands no customer: its id, linked to its page
     transfer.return_status ? el('div', { class: 'muted' }, `payment back: ${transfer.return_status}`) : null,
     bounced(transfer),
     transfer.reversal_reason ? el('div', { class: 'note' }, transfer.reversal_reason) : null] },
