@@ -173,6 +173,10 @@ describeEachStore('payment intents: API surface', (server) => {
     response = await fetch(`${url}/bank_transfers/instructions/test_${'x'.repeat(32)}`);
     assert.equal(response.status, 404);
     assert.equal((await fetch(`${url}/bank_transfers/instructions/nope`)).status, 404);
+    // A UK sort code as it is written on paper: in pairs.
+    const gbp = await intent(stripe, customer.id, 700, { currency: 'gbp' });
+    const sortCode = gbp.next_action!.display_bank_transfer_instructions!.financial_addresses![0].sort_code!.sort_code;
+    assert.match(await (await fetch(gbp.next_action!.display_bank_transfer_instructions!.hosted_instructions_url!)).text(), new RegExp(`<code>${sortCode.slice(0, 2)}-${sortCode.slice(2, 4)}-${sortCode.slice(4)}</code>`));
     const jpy = await intent(stripe, customer.id, 5000, { currency: 'jpy' });
     assert.match(await (await fetch(jpy.next_action!.display_bank_transfer_instructions!.hosted_instructions_url!)).text(), /5,000 JPY/);
   });

@@ -30,12 +30,18 @@ function groupIban(iban: string): string {
   return iban.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
+/** UK sort codes are written in pairs: 20-00-00. */
+function shown(key: string, value: string): string {
+  if (key === 'iban') return groupIban(value);
+  return key === 'sort_code' && /^\d{6}$/.test(value) ? value.replace(/(\d{2})(?=\d)/g, '$1-') : value;
+}
+
 function addressTable(address: Record<string, unknown>): string {
   const type = String(address.type);
   const details = (address[type] ?? {}) as Record<string, unknown>;
   const rows = Object.entries(details)
     .filter(([key, value]) => typeof value === 'string' && LABELS[key])
-    .map(([key, value]) => `<tr><th>${escape(LABELS[key])}</th><td><code>${escape(key === 'iban' ? groupIban(value as string) : value)}</code></td></tr>`)
+    .map(([key, value]) => `<tr><th>${escape(LABELS[key])}</th><td><code>${escape(shown(key, value as string))}</code></td></tr>`)
     .join('');
   const networks = (address.supported_networks as string[] | undefined)?.join(', ') ?? '';
   return `<section><h2>${escape(type.replace(/_/g, ' ').toUpperCase())}</h2><p class="muted">Networks: ${escape(networks)}</p><table>${rows}</table></section>`;
