@@ -5,6 +5,7 @@ import { LIVE_SCHEDULE, TEST_SCHEDULE, parseSchedule, type RetrySchedule } from 
 import { CliError } from './cli/errors.ts';
 import { envPort, portOption } from './cli/options.ts';
 import { connectionLimitsFromEnv, positiveInteger, type ConnectionLimits } from './connections.ts';
+import { DEFAULT_DATABASE_TIMEOUT_MS } from './store/open.ts';
 import { webhookNumbersFromEnv, type WebhookConfig } from './webhooks/config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -113,8 +114,6 @@ export function serveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
     throw new CliError(`the metrics port ${metricsPort} is the API port: choose another with --metrics-port or CASHBOOK_METRICS_PORT (or drop it to serve /metrics on the API port)`);
   }
-  const poolSize = env.CASHBOOK_DATABASE_POOL_SIZE;
-  if (poolSize !== undefined && poolSize !== '' && !/^[1-9]\d*$/.test(poolSize)) throw new CliError(`CASHBOOK_DATABASE_POOL_SIZE=${poolSize} must be a positive whole number`);
   const apiKey = flags.apiKey ?? (env.CASHBOOK_API_KEY || undefined);
   if (apiKey !== undefined && !/^sk_(test|live)_[A-Za-z0-9_]{8,}$/.test(apiKey)) {
     throw new CliError('CASHBOOK_API_KEY (or --api-key) must look like a secret key: sk_test_ or sk_live_ and at least 8 letters, digits or underscores');
@@ -123,8 +122,8 @@ export function serveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.
     host: flags.host ?? env.CASHBOOK_HOST ?? '127.0.0.1',
     port,
     databaseUrl: flags.databaseUrl,
-    databasePoolSize: poolSize ? Number(poolSize) : undefined,
-    databaseTimeoutMs: named(() => positiveInteger(env.CASHBOOK_DATABASE_TIMEOUT_MS, 'CASHBOOK_DATABASE_TIMEOUT_MS', 30_000)),
+    databasePoolSize: named(() => positiveInteger(env.CASHBOOK_DATABASE_POOL_SIZE, 'CASHBOOK_DATABASE_POOL_SIZE', 10)),
+    databaseTimeoutMs: named(() => positiveInteger(env.CASHBOOK_DATABASE_TIMEOUT_MS, 'CASHBOOK_DATABASE_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUT_MS)),
     apiKey,
     logLevel,
     publicUrl: publicUrl(env),

@@ -118,6 +118,11 @@ export function isValidIban(iban: string): boolean {
   return /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban) && mod97(lettersToDigits(iban.slice(4) + iban.slice(0, 4))) === 1;
 }
 
+/** The country of a BIC (ISO 9362: 4 characters of the bank, its country, 2 of the place, 3 of the branch or none), or null for no BIC. */
+export function bicCountry(bic: string): string | null {
+  return /^[A-Z0-9]{4}([A-Z]{2})[A-Z0-9]{2}([A-Z0-9]{3})?$/.exec(bic)?.[1] ?? null;
+}
+
 export function bicFor(country: EuCountry): string {
   return BIC[country];
 }

@@ -2,7 +2,7 @@
 // the merchant's account only with transfers to numbers it issued, so a live virtual account
 // must come from the range the bank gave the merchant: its bank code (or sort code, or routing
 // number) and the fixed leading characters of the accounts. Pure: a range and digits in.
-import { bbanInRange, bbanLayout, ibanOfBban, isEuCountry, isValidAbaRoutingNumber, type EuCountry } from './bank-details.ts';
+import { bbanInRange, bbanLayout, bicCountry, ibanOfBban, isEuCountry, isValidAbaRoutingNumber, type EuCountry } from './bank-details.ts';
 import { nameProblem } from './payment-files/latin.ts';
 
 export const RANGE_TYPES = ['eu_bank_transfer', 'gb_bank_transfer', 'us_bank_transfer'] as const;
@@ -35,7 +35,6 @@ const EU_CHECK_DIGITS: Record<EuCountry, number> = { BE: 2, DE: 0, ES: 2, FR: 2,
 /** The leading characters of an EU BBAN that name the bank (BE bank code, DE BLZ, ES entidad+oficina, FR banque+guichet, IE bank+sort code, NL bank code). */
 const EU_BANK_CODE_LENGTH: Record<EuCountry, number> = { BE: 3, DE: 8, ES: 8, FR: 10, IE: 10, NL: 4 };
 
-const BIC = /^[A-Z]{4}([A-Z]{2})[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 /** The first two digits of a bank's ABA routing number: Federal Reserve districts 01–12, thrifts 21–32, electronic 61–72, travelers' cheques 80 (00 is the US Government's). */
 const ISSUED_ROUTING = /^(0[1-9]|1[0-2]|2[1-9]|3[0-2]|6[1-9]|7[0-2]|80)/;
 
@@ -72,9 +71,9 @@ export function rangeProblem(range: VirtualAccountRange): RangeProblem | null {
   if (range.type === 'eu_bank_transfer') {
     if (!isEuCountry(range.country)) return problem('country', 'country must be one of BE, DE, ES, FR, IE, NL for eu_bank_transfer.');
     const country = range.country;
-    const bic = BIC.exec(range.bic ?? '');
-    if (!bic) return problem('bic', 'bic must be the bank’s 8 or 11 character BIC.');
-    if (bic[1] !== country) return problem('bic', `bic must be a BIC of ${country}, the country of the range’s IBANs (its fifth and sixth letters).`);
+    const bicIn = bicCountry(range.bic ?? '');
+    if (bicIn === null) return problem('bic', 'bic must be the bank’s 8 or 11 character BIC.');
+    if (bicIn !== country) return problem('bic', `bic must be a BIC of ${country}, the country of the range’s IBANs (its fifth and sixth letters).`);
     // NL and IE IBANs carry the bank's code as letters, the BIC's first four: a prefix of another bank is a typo.
     if ((country === 'NL' || country === 'IE') && /^[A-Z]{4}/.test(range.prefix) && range.prefix.slice(0, 4) !== range.bic!.slice(0, 4)) {
       return problem('prefix', `prefix must start with ${range.bic!.slice(0, 4)}, the bank code of the BIC ${range.bic}: ${country} IBANs carry it as their first four letters.`);
@@ -94,8 +93,7 @@ export function rangeProblem(range: VirtualAccountRange): RangeProblem | null {
   } else {
     if (!isValidAbaRoutingNumber(range.routing_number ?? '') || !ISSUED_ROUTING.test(range.routing_number!)) return problem('routing_number', 'routing_number must be the range’s 9-digit ABA routing number (a bank’s starts with 01–12, 21–32, 61–72 or 80).');
     if (length === null || !Number.isInteger(length) || length < MIN_FREE || length > 17) return problem('account_number_length', 'account_number_length must be 4 to 17: the digits of the range’s account numbers.');
-    const swift = range.bic === null ? null : BIC.exec(range.bic);
-    if (range.bic !== null && (!swift || swift[1] !== 'US')) return problem('bic', 'bic must be the bank’s US SWIFT code (8 or 11 characters), or left out.');
+    if (range.bic !== null && bicCountry(range.bic) !== 'US') return problem('bic', 'bic must be the bank’s US SWIFT code (8 or 11 characters), or left out.');
   }
   if (!/^\d*$/.test(range.prefix) || range.prefix.length > length! - MIN_FREE) {
     return problem('prefix', `prefix must be at most ${length! - MIN_FREE} digits: the leading digits of the range’s ${length}-digit account numbers.`);

@@ -3,6 +3,9 @@
 import type { Store } from './types.ts';
 import { isPostgresUrl, unsupportedScheme } from './url.ts';
 
+/** CASHBOOK_DATABASE_TIMEOUT_MS unset: a PostgreSQL statement unanswered for 30 s fails its request. */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 30_000;
+
 export interface OpenOptions {
   /** Connections in the PostgreSQL pool (CASHBOOK_DATABASE_POOL_SIZE). */
   poolSize?: number;

@@ -27,6 +27,7 @@ describe('cashbook serve checks every setting before it opens the database', () 
       ['a scheduler interval of 0', { CASHBOOK_SCHEDULER_INTERVAL_MS: '0' }, /CASHBOOK_SCHEDULER_INTERVAL_MS must be a positive integer/],
       ['a negative scheduler interval', { CASHBOOK_SCHEDULER_INTERVAL_MS: '-100' }, /CASHBOOK_SCHEDULER_INTERVAL_MS must be a positive integer/],
       ['a scheduler interval past what a timer can wait', { CASHBOOK_SCHEDULER_INTERVAL_MS: '9999999999' }, /CASHBOOK_SCHEDULER_INTERVAL_MS must be a positive integer \(at most 2147483647\)/],
+      ['a pool size that is no number', { CASHBOOK_DATABASE_POOL_SIZE: 'ten' }, /CASHBOOK_DATABASE_POOL_SIZE must be a positive integer/],
       ['a database timeout that is no number', { CASHBOOK_DATABASE_TIMEOUT_MS: '30s' }, /CASHBOOK_DATABASE_TIMEOUT_MS must be a positive integer/],
       ['a shutdown grace that is no number', { CASHBOOK_SHUTDOWN_GRACE_MS: 'soon' }, /CASHBOOK_SHUTDOWN_GRACE_MS must be a positive integer/],
       ['an idle timeout that is no number', { CASHBOOK_IDLE_TIMEOUT_MS: 'abc' }, /CASHBOOK_IDLE_TIMEOUT_MS must be a positive integer/],

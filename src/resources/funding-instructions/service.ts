@@ -94,8 +94,8 @@ async function freeNumbers(tx: Tx, ctx: RequestContext, type: BankTransferType, 
 /** Whether the customer has, or can be issued, bank details in `currency`: in live mode only from a bank range. */
 export async function canPayByTransfer(tx: Tx, ctx: RequestContext, customer: Customer, currency: string): Promise<boolean> {
   const type = BANK_TRANSFER_TYPE_BY_CURRENCY[currency as CashCurrency];
-  if (!ctx.livemode) return type !== undefined;
-  if (type === undefined || (await tx.find('virtual_bank_accounts', ctx.accountId, { customer: customer.id, bank_transfer_type: type }))) return type !== undefined;
+  if (type === undefined) return false;
+  if (!ctx.livemode || (await tx.find('virtual_bank_accounts', ctx.accountId, { customer: customer.id, bank_transfer_type: type }))) return true;
   return (await rangeFor(tx, ctx, type, await transferCountry(tx, ctx, type, undefined, 'currency', customer))) !== undefined;
 }
 

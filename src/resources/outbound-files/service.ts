@@ -4,7 +4,7 @@
 // statement) that no earlier file holds. Each goes in one file at most: it is locked and
 // re-checked in the file's transaction, so concurrent requests split them.
 import { ApiError, errors } from '../../core/errors.ts';
-import { isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
+import { bicCountry, isValidAbaRoutingNumber, isValidIban } from '../../core/bank-details.ts';
 import { executionDate, nextAchBankingDay } from '../../core/payment-files/business-days.ts';
 import { cashbookId, hasLatinLetter, nameProblem } from '../../core/payment-files/latin.ts';
 import { achIndividualId, nachaFile } from '../../core/payment-files/nacha.ts';
@@ -82,7 +82,7 @@ export async function setMerchantBankAccount(tx: Tx, ctx: RequestContext, params
     const iban = (params.iban ?? '').replace(/\s/g, '').toUpperCase();
     if (!isValidIban(iban)) throw new ApiError('iban must be a valid IBAN.', { param: 'iban' });
     const bic = (params.bic ?? '').toUpperCase();
-    if (!/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) throw new ApiError('bic must be an 8 or 11 character BIC.', { param: 'bic' });
+    if (bicCountry(bic) === null) throw new ApiError('bic must be an 8 or 11 character BIC.', { param: 'bic' });
     account = { ...base, iban, bic, routing_number: null, account_number: null, company_id: null };
   }
   const existing = await tx.getForUpdate<MerchantBankAccount>('merchant_bank_accounts', ctx.accountId, account.id);

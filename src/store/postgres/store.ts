@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { ApiError } from '../../core/errors.ts';
 import { MIGRATIONS, refuseNewerDatabase } from '../migrations/index.ts';
+import { DEFAULT_DATABASE_TIMEOUT_MS } from '../open.ts';
 import { columnValues, tableSpec } from '../tables.ts';
 import type { ApiKeyRecord, Backlog, DueQuery, DueRow, IdempotencyRecord, ListPage, ListQuery, ReadTx, Store, StoreObserver, StoredObject, Tx } from '../types.ts';
 import { columnParam, dueSql, listSql, renderStep, whereClause } from './sql.ts';
@@ -29,7 +30,6 @@ export interface PostgresStoreOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_DATABASE_TIMEOUT_MS = 30_000;
 /** Migrations and the idempotency sweep may rewrite or scan whole tables: their statements get hours, not the request bound. */
 const LONG_STATEMENT_MS = 6 * 3_600_000;
 
